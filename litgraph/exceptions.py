@@ -1,0 +1,122 @@
+"""Exceptions raised by litgraph.
+
+Every error a user can cause derives from :class:`LitgraphError`, so one
+``except lg.LitgraphError`` catches them all::
+
+    LitgraphError
+    ├── InputNotFoundError (also FileNotFoundError)   a path that does not exist or holds no input
+    ├── ParseError (also ValueError)                  a file that does not parse; names file and line
+    ├── InvalidParameterError (also ValueError, TypeError)
+    ├── EmptyGraphError (also ValueError)             an operation that needs papers or edges got none
+    ├── NotFittedError (also AttributeError)          a result asked of a model before ``fit``
+    └── StoreError                                    the SQLite store cannot be used as asked
+
+Warnings derive from :class:`LitgraphWarning`; :class:`SkippedRecordsWarning` is
+issued by lenient (``strict=False``) reading for every file with skipped records.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LitgraphError",
+    "InputNotFoundError",
+    "ParseError",
+    "InvalidParameterError",
+    "EmptyGraphError",
+    "NotFittedError",
+    "StoreError",
+    "LitgraphWarning",
+    "SkippedRecordsWarning",
+]
+
+
+class LitgraphError(Exception):
+    """Base class of every error litgraph raises for a user's input or parameters."""
+
+
+class InputNotFoundError(LitgraphError, FileNotFoundError):
+    """A path given as input does not exist, or a folder or glob holds no input files."""
+
+
+class ParseError(LitgraphError, ValueError):
+    """A file's content does not match what its format requires.
+
+    Parameters
+    ----------
+    source : str
+        The file (or ``"<string>"``) being read.
+    message : str
+        What was expected and what was found.
+    line : int, optional
+        1-based line number, when the format is line-oriented.
+    path : str, optional
+        Location inside a structured document (a JSON path such as ``$[3].paper.title``,
+        a BibTeX entry key, an XML element).
+    hint : str, optional
+        What the user can do about it.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        *,
+        line: int | None = None,
+        path: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.path = path
+        self.message = message
+        self.hint = hint
+        super().__init__(self._format())
+
+    def location(self) -> str:
+        """``file:line`` or ``file at path``: where the problem is."""
+        loc = str(self.source)
+        if self.line is not None:
+            loc += f":{self.line}"
+        if self.path:
+            loc += f" at {self.path}"
+        return loc
+
+    def _format(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+    def __reduce__(self):  # keep picklable across processes
+        return (
+            _rebuild_parse_error,
+            (self.source, self.message, self.line, self.path, self.hint),
+        )
+
+
+def _rebuild_parse_error(source, message, line, path, hint):
+    return ParseError(source, message, line=line, path=path, hint=hint)
+
+
+class InvalidParameterError(LitgraphError, ValueError, TypeError):
+    """A parameter has a value or type outside what its owner accepts."""
+
+
+class EmptyGraphError(LitgraphError, ValueError):
+    """An operation that needs papers or edges was given none."""
+
+
+class NotFittedError(LitgraphError, AttributeError):
+    """A result was asked of a model before it was fitted."""
+
+
+class StoreError(LitgraphError):
+    """The store cannot be opened or used as asked (wrong file, newer schema, ...)."""
+
+
+class LitgraphWarning(UserWarning):
+    """Base class of litgraph's warnings."""
+
+
+class SkippedRecordsWarning(LitgraphWarning):
+    """Lenient reading skipped records; the message counts and locates them."""

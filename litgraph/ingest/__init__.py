@@ -1,0 +1,280 @@
+"""Reading digests: every format is recognised by its content, not its file name.
+
+=================  ==========================================================
+format             what it is
+=================  ==========================================================
+hf-page-blocks     Daily Papers page capture with author/date/upvote lines
+hf-page-plain      Daily Papers page capture, title / blank / abstract
+hf-page-dense      Daily Papers page capture, alternating lines, no blanks
+hf-api-json        the ``daily_papers`` API response (JSON list)
+arxiv-atom         an arXiv API response (Atom XML)
+bibtex             a BibTeX export
+csv                a CSV export with ``title`` and ``abstract`` columns
+jsonl              JSON Lines, one object per paper
+json-records       a JSON list of objects with ``title`` and ``abstract``
+=================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Union
+
+from ..exceptions import InputNotFoundError, ParseError
+from ..model import Corpus, Digest, Record
+from . import arxiv, bibtex, hf_api, hf_pages
+from ._base import Problems, Source
+from .tabular import CSV, JSONLines, JSONRecords
+
+__all__ = ["read_digest", "read_digests", "parse_digest", "sniff_format", "load_sample", "FORMATS",
+           "DIGEST_SUFFIXES"]
+
+logger = logging.getLogger("litgraph")
+
+PathLike = Union[str, Path]
+
+# Order matters: the first format whose sniff accepts the text reads it.
+_PARSERS: list[tuple[str, Callable[[str], bool], Callable]] = [
+    ("hf-api-json", hf_api.sniff, hf_api.parse),
+    ("json-records", JSONRecords.sniff, JSONRecords.parse),
+    ("jsonl", JSONLines.sniff, JSONLines.parse),
+    ("arxiv-atom", arxiv.sniff, arxiv.parse),
+    ("bibtex", bibtex.sniff, bibtex.parse),
+    ("csv", CSV.sniff, CSV.parse),
+    ("hf-page", hf_pages.sniff, hf_pages.parse),
+]
+FORMATS = ("hf-page-blocks", "hf-page-plain", "hf-page-dense", "hf-api-json", "arxiv-atom", "bibtex",
+           "csv", "jsonl", "json-records")
+_FORMAT_ALIASES = {f: f for f in FORMATS} | {f: "hf-page" for f in FORMATS if f.startswith("hf-page")}
+_FORMAT_ALIASES["hf-page"] = "hf-page"
+
+#: File endings read when a folder is given (globs and explicit paths take any file).
+DIGEST_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".xml", ".atom", ".bib", ".bibtex", ".csv")
+
+_HINT_FORMATS = ("Expected a Daily Papers capture, a daily_papers API JSON, an arXiv Atom feed, "
+                 "BibTeX, CSV or JSON Lines with 'title' and 'abstract'.")
+
+
+def _decode(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise ParseError(name, "the file is empty.", line=1, hint="Point litgraph at a digest with papers in it.")
+    if b"\x00" in data[:8192]:
+        raise ParseError(name, "this is a binary file, not a text digest.", line=1, hint=_HINT_FORMATS)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError(name, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}).", line=line,
+                         hint="Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sniff_format(text: str) -> str | None:
+    """The name of the parser that reads ``text``, or None if none does.
+
+    Page captures are reported as ``"hf-page"``; the layout is known after parsing.
+    """
+    for fmt, sniff, _ in _PARSERS:
+        if sniff(text):
+            return fmt
+    return None
+
+
+def parse_digest(text: str | bytes, *, source: str = "<string>", captured: date | None = None,
+                 strict: bool = True, format: str | None = None) -> Corpus:
+    """Read one digest given as text (or bytes); see :func:`read_digest`."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    src = Source(name=source, text=_decode(data, source), captured=_check_date(captured, "captured"))
+    return Corpus.from_records(_parse_source(src, strict=strict, format=format))
+
+
+def _parse_source(src: Source, *, strict: bool, format: str | None) -> list[tuple[Digest, list[Record]]]:
+    if format is not None:
+        if format not in _FORMAT_ALIASES:
+            from ..exceptions import InvalidParameterError
+            raise InvalidParameterError(
+                f"The 'format' parameter of read_digest must be None or one of {', '.join(map(repr, FORMATS))}. "
+                f"Got {format!r} instead.")
+        want = _FORMAT_ALIASES[format]
+        parser = next(p for f, _, p in _PARSERS if f == want)
+    else:
+        found = [p for f, sniff, p in _PARSERS if sniff(src.text)]
+        if not found:
+            raise ParseError(src.name, "the content matches no known digest format.", line=1, hint=_HINT_FORMATS)
+        parser = found[0]
+    problems = Problems(src.name, strict)
+    parts = parser(src, problems)
+    problems.warn()
+    return parts
+
+
+def _check_date(value, name: str) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    from ..exceptions import InvalidParameterError
+    raise InvalidParameterError(f"The {name!r} parameter of read_digest must be a date, an ISO date string "
+                                f"('2025-11-24') or None. Got {value!r} instead.")
+
+
+def _read_file(path: Path, *, captured: date | None, strict: bool, format: str | None):
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file. Check the path.") from None
+    except IsADirectoryError:
+        raise InputNotFoundError(f"{path}: is a folder; use read_digests for folders.") from None
+    except OSError as exc:
+        raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror}).") from None
+    src = Source(name=str(path), text=_decode(data, str(path)), captured=captured)
+    return _parse_source(src, strict=strict, format=format)
+
+
+def read_digest(path: PathLike, *, captured: date | str | None = None, strict: bool = True,
+                format: str | None = None) -> Corpus:
+    """Read one digest file into a :class:`~litgraph.Corpus`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. Its format is recognised from its content.
+    captured : date or str, optional
+        When the digest was captured. Dates the digest shows without a year
+        (``Mar 29``) are completed with the latest year that does not put them after
+        this date; without it they keep their text and no date.
+    strict : bool, default True
+        If True, the first bad record raises :class:`~litgraph.ParseError`. If False, bad
+        records are skipped and one :class:`~litgraph.SkippedRecordsWarning` per file
+        counts and locates them (they are also listed in ``Digest.skipped``).
+    format : str, optional
+        Force a format (one of :data:`FORMATS`) instead of recognising it.
+
+    Raises
+    ------
+    InputNotFoundError
+        The file does not exist or cannot be read.
+    ParseError
+        The file is empty, binary, not UTF-8, in no known format, or has a bad record
+        (with ``strict=True``). The message names the file and line (or JSON path).
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> corpus = lg.parse_digest("A Paper Title\\nAn abstract. It has sentences.\\n"
+    ...                          "Second Title\\nAnother abstract, long enough.\\n")
+    >>> [p.title for p in corpus]
+    ['A Paper Title', 'Second Title']
+    """
+    return Corpus.from_records(_read_file(Path(path), captured=_check_date(captured, "captured"),
+                                          strict=strict, format=format))
+
+
+def _expand(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if not items:
+        raise InputNotFoundError("No input paths were given. Pass a file, a folder, a glob or a list of paths.")
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if any(ch in str(item) for ch in "*?[") and not p.exists():
+            matches = sorted(Path(m) for m in _glob.glob(str(item), recursive=True) if Path(m).is_file())
+            if not matches:
+                raise InputNotFoundError(f"{item}: the pattern matches no file.")
+            out.extend(matches)
+        elif p.is_dir():
+            files = sorted(f for f in p.iterdir()
+                           if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in DIGEST_SUFFIXES)
+            if not files:
+                raise InputNotFoundError(
+                    f"{p}: the folder holds no digest files (looked for {', '.join(DIGEST_SUFFIXES)}).")
+            out.extend(files)
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputNotFoundError(f"{p}: no such file or folder. Check the path.")
+    return list(dict.fromkeys(out))
+
+
+def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str | Mapping[str, date] | None = None,
+                 strict: bool = True, format: str | None = None) -> Corpus:
+    """Read digests from a folder, a glob, a list of paths, or one file into one corpus.
+
+    A folder contributes its files ending in one of :data:`DIGEST_SUFFIXES`, in name
+    order. Papers are merged across digests by arXiv id, else by normalised title;
+    :meth:`Corpus.duplicates` tells which records were merged and why.
+
+    Parameters
+    ----------
+    paths : str, Path, or a list of them
+        Files, folders or glob patterns.
+    captured : date, str, or mapping, optional
+        Capture date of every digest, or a mapping from file name (or path) to its
+        capture date. See :func:`read_digest`.
+    strict, format
+        As in :func:`read_digest`. With ``strict=False`` a file that cannot be read at
+        all is skipped with a warning too.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> corpus = lg.read_digests(lg.sample_paths())
+    >>> len(corpus), sum(len(d.paper_ids) for d in corpus.digests)
+    (339, 353)
+    """
+    from ..exceptions import LitgraphError, SkippedRecordsWarning
+    import warnings
+
+    files = _expand(paths)
+    parts: list[tuple[Digest, list[Record]]] = []
+    failed: list[str] = []
+    for f in files:
+        cap = captured
+        if isinstance(captured, Mapping):
+            cap = captured.get(str(f), captured.get(f.name))
+        try:
+            parts.extend(_read_file(f, captured=_check_date(cap, "captured"), strict=strict, format=format))
+        except (ParseError, InputNotFoundError) as exc:
+            if strict:
+                raise
+            failed.append(str(exc))
+    if failed:
+        warnings.warn(f"skipped {len(failed)} unreadable file(s): " + "; ".join(failed), SkippedRecordsWarning,
+                      stacklevel=2)
+    if not parts:
+        raise LitgraphError("No digest could be read from the given paths.") if failed else InputNotFoundError(
+            "No digest files found.")
+    logger.info("read %d digest(s) from %d file(s)", len(parts), len(files))
+    return Corpus.from_records(parts)
+
+
+def sample_paths() -> list[Path]:
+    """Paths of the bundled sample digests (three Hugging Face Daily Papers captures)."""
+    root = resources.files("litgraph") / "data" / "digests"
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
+
+
+def load_sample(*, captured: date | str | None = None) -> Corpus:
+    """The bundled sample: three captures of Hugging Face "Daily Papers" pages.
+
+    339 distinct papers in 353 appearances, one capture in each page layout.
+    The captures were supplied by litgraph's users as example digests.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> corpus = lg.load_sample()
+    >>> [d.format for d in corpus.digests]
+    ['hf-page-blocks', 'hf-page-plain', 'hf-page-dense']
+    """
+    return read_digests(sample_paths(), captured=captured)

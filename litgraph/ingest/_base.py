@@ -1,0 +1,175 @@
+"""What every parser shares: decoded input, problem reporting, digest identity."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from .._text import extract_links, fold_whitespace, normalize_arxiv_id, parse_iso_date, parse_shown_date, complete_date
+from ..exceptions import ParseError, SkippedRecordsWarning
+from ..model import Digest, Record
+
+
+@dataclass
+class Source:
+    """A decoded input: its display name, text (``\\n`` line ends) and content hash."""
+
+    name: str
+    text: str
+    captured: date | None = None
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            self.content_hash = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def stem(self) -> str:
+        base = self.name.replace("\\", "/").rsplit("/", 1)[-1]
+        return base.rsplit(".", 1)[0] if "." in base else base
+
+
+@dataclass
+class Problems:
+    """Collects bad records: raises at once when strict, else remembers them for a warning."""
+
+    source: str
+    strict: bool
+    skipped: list[str] = field(default_factory=list)
+
+    def __call__(self, message: str, *, line: int | None = None, path: str | None = None,
+                 hint: str | None = None) -> None:
+        err = ParseError(self.source, message, line=line, path=path, hint=hint)
+        if self.strict:
+            raise err
+        self.skipped.append(f"{err.location()}: {message}")
+
+    def warn(self) -> None:
+        if self.skipped:
+            shown = "; ".join(self.skipped[:5])
+            more = f" (and {len(self.skipped) - 5} more)" if len(self.skipped) > 5 else ""
+            warnings.warn(
+                f"{self.source}: skipped {len(self.skipped)} bad record(s): {shown}{more}",
+                SkippedRecordsWarning, stacklevel=4,
+            )
+
+
+class Parser(Protocol):
+    """A format: ``sniff`` says whether a text is in it; ``parse`` reads it."""
+
+    name: str
+
+    def sniff(self, text: str) -> bool: ...
+
+    def parse(self, src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]: ...
+
+
+def make_digest(src: Source, fmt: str, *, name: str | None = None, digest_date: date | None = None,
+                date_text: str | None = None, skipped: list[str] | None = None) -> Digest:
+    """A digest whose id comes from the content (and the digest's name, for multi-digest files)."""
+    if name is None:
+        did = src.content_hash[:16]
+        name = src.stem
+    else:
+        did = hashlib.sha256(f"{src.content_hash}\0{name}".encode()).hexdigest()[:16]
+    return Digest(id=did, source=src.name, format=fmt, name=name, content_hash=src.content_hash,
+                  date=digest_date, date_text=date_text, captured=src.captured,
+                  skipped=tuple(skipped or ()))
+
+
+def to_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return fold_whitespace(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def split_list(value: Any) -> tuple[str, ...]:
+    """Authors or references given as a list, or as one string separated by ';', '|' or ' and '."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, (list, tuple)):
+        items = [to_text(v.get("name") if isinstance(v, dict) else v) for v in value]
+    else:
+        s = to_text(value)
+        for sep in (";", "|", " and "):
+            if sep in s:
+                items = s.split(sep)
+                break
+        else:
+            items = [s]
+    return tuple(i.strip() for i in items if i and i.strip())
+
+
+def parse_any_date(text: str, captured: date | None) -> tuple[date | None, str | None]:
+    """A date from ISO (``2024-05-01``) or shown (``May 1, 2024``) text; None when unknown."""
+    text = to_text(text)
+    if not text:
+        return None, None
+    iso = parse_iso_date(text)
+    if iso:
+        return iso, text
+    if len(text) == 4 and text.isdigit():
+        return None, text
+    shown = parse_shown_date(text)
+    if shown:
+        month, day, year, _ = shown
+        return complete_date(month, day, year, captured), text
+    return None, text
+
+
+_MAPPING_FIELDS = ("title", "abstract", "id", "arxiv_id", "date", "authors", "url", "digest",
+                   "references", "upvotes", "organization", "summary")
+
+
+def record_from_mapping(row: Mapping[str, Any], *, position: int, line: int | None, where: str | None,
+                        captured: date | None, problems: Problems) -> Record | None:
+    """A record from a CSV row or a JSON object (``title`` and ``abstract`` required)."""
+    keys = {str(k).strip().lower(): k for k in row.keys() if k is not None}
+
+    def get(name: str) -> Any:
+        k = keys.get(name)
+        return row.get(k) if k is not None else None
+
+    try:
+        title = to_text(get("title"))
+        abstract = to_text(get("abstract") if get("abstract") not in (None, "") else get("summary"))
+    except TypeError as exc:
+        problems(f"field 'title'/'abstract' must be text, got {exc}", line=line, path=where)
+        return None
+    if not title:
+        problems("record has no 'title'; every record needs a title and an abstract.", line=line,
+                 path=where, hint="Fill in the title, or read with strict=False to skip such records.")
+        return None
+    if not abstract:
+        problems(f"record {title[:60]!r} has no 'abstract'; every record needs a title and an abstract.",
+                 line=line, path=where, hint="Fill in the abstract, or read with strict=False to skip such records.")
+        return None
+    try:
+        raw_id = to_text(get("arxiv_id")) or to_text(get("id"))
+        url = to_text(get("url")) or None
+        arxiv = normalize_arxiv_id(raw_id) if raw_id else None
+        if arxiv is None and url and "arxiv.org" in url:
+            arxiv = normalize_arxiv_id(url)
+        published, published_text = parse_any_date(get("date") or get("published") or "", captured)
+        votes_raw = get("upvotes")
+        upvotes = int(float(votes_raw)) if votes_raw not in (None, "") else None
+        refs = split_list(get("references"))
+        authors = split_list(get("authors"))
+    except (TypeError, ValueError) as exc:
+        problems(f"a field has an unusable value ({exc}).", line=line, path=where,
+                 hint="Check the 'id', 'date', 'authors', 'references' and 'upvotes' values.")
+        return None
+    return Record(
+        title=title, abstract=abstract, position=position, line=line, authors=authors,
+        published=published, published_text=published_text, upvotes=upvotes, arxiv_id=arxiv,
+        url=url, links=extract_links(abstract), references=refs,
+        organization=to_text(get("organization")) or None,
+    )

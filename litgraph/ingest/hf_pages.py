@@ -1,0 +1,185 @@
+"""Captures of Hugging Face "Daily Papers" pages, in their three layouts.
+
+* ``hf-page-blocks``: title, blank, abstract, then optional metadata lines
+  (``  • 10 authors`` or an organisation line, ``·``, a date such as ``Aug 3, 2023``
+  or ``Mar 29``, optionally followed by an upvote count: ``Oct 28 1``);
+* ``hf-page-plain``: title, blank, abstract, with no metadata;
+* ``hf-page-dense``: title and abstract on alternating lines with no blank lines,
+  the first title glued to the page's ``Subscribe`` button text.
+
+Page chrome ("new", "Get trending papers…", "Subscribe", "Daily Papers", "byAK…")
+is dropped; a date line before the first paper is the digest's own date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .._text import complete_date, extract_links, fold_whitespace, parse_shown_date
+from ..model import Digest, Record
+from ._base import Problems, Source, make_digest
+
+name = "hf-page"
+
+_CHROME = re.compile(
+    r"^(new|subscribe|daily papers|get trending papers in your email inbox.*|byak(\s.*)?)$",
+    re.IGNORECASE,
+)
+_AUTHORS = re.compile(r"^[•·*\-]?\s*(\d+)\s+authors?$", re.IGNORECASE)
+_DOT = "·"
+_SENTENCE = re.compile(r"[.!?]\s+[A-Z(]")
+_FULL_STOP = re.compile(r"\.\s+[A-Z]")
+
+
+@dataclass
+class _Tok:
+    line: int
+    kind: str  # text | authors | dot | date
+    text: str
+
+
+def _looks_like_abstract(text: str) -> bool:
+    """Strong signal, used where a title is expected: a long paragraph of sentences."""
+    return len(text) > 300 or (len(_SENTENCE.findall(text)) >= 2 and text.endswith("."))
+
+
+def _abstractish(text: str) -> bool:
+    """Weaker signal, used to look ahead: prose that ends a sentence."""
+    return _looks_like_abstract(text) or (len(text) >= 40 and (text.endswith(".") or bool(_SENTENCE.search(text))))
+
+
+def _looks_like_title(text: str) -> bool:
+    return len(text) <= 300 and not text.endswith(".") and not _FULL_STOP.search(text)
+
+
+def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | None, bool]:
+    """Non-blank, non-chrome lines; the digest's date line; whether blank lines separate them."""
+    out: list[tuple[int, str]] = []
+    digest_date: str | None = None
+    date_line: int | None = None
+    blank_between = False
+    pending_blank = False
+    for no, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip().replace("\u00a0", " ")
+        if not line:
+            pending_blank = True
+            continue
+        if _CHROME.match(line):
+            continue
+        if not out:
+            low = line.lower()
+            if low.startswith("subscribe") and len(line) > 9 and not line[9].isspace() and not line[9].islower():
+                line = line[9:].strip()  # the dense layout glues the first title to "Subscribe"
+            shown = parse_shown_date(line)
+            if shown and shown[3] is None and digest_date is None:
+                digest_date, date_line = line, no
+                continue
+        elif pending_blank:
+            blank_between = True
+        pending_blank = False
+        out.append((no, line))
+    return out, digest_date, date_line, blank_between
+
+
+def sniff(text: str) -> bool:
+    lines, _, _, _ = _content_lines(text)
+    return len(lines) >= 2
+
+
+def _tokenise(lines: list[tuple[int, str]]) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for no, line in lines:
+        if line == _DOT:
+            toks.append(_Tok(no, "dot", line))
+        elif _AUTHORS.match(line):
+            toks.append(_Tok(no, "authors", line))
+        elif toks and toks[-1].kind == "dot" and parse_shown_date(line):
+            toks.append(_Tok(no, "date", line))
+        else:
+            toks.append(_Tok(no, "text", line))
+    return toks
+
+
+def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
+    lines, date_text, _, blank_between = _content_lines(src.text)
+    toks = _tokenise(lines)
+    has_meta = any(t.kind != "text" for t in toks)
+    fmt = "hf-page-blocks" if has_meta else ("hf-page-plain" if blank_between else "hf-page-dense")
+    records: list[Record] = []
+    i, n = 0, len(toks)
+
+    def skip_meta(j: int) -> int:
+        """Index of the next title after metadata (an organisation line is text before a dot)."""
+        while j < n:
+            if toks[j].kind != "text":
+                j += 1
+            elif j + 1 < n and toks[j + 1].kind == "dot":
+                j += 1
+            else:
+                break
+        return j
+
+    while i < n:
+        tok = toks[i]
+        if tok.kind != "text":
+            problems(f"metadata line {tok.text!r} does not follow a paper's abstract; expected a paper title.",
+                     line=tok.line, hint="Check that the capture is complete around this line.")
+            i = skip_meta(i)
+            continue
+        if _looks_like_abstract(tok.text):
+            problems("expected a paper title, found a paragraph: an abstract without its title?",
+                     line=tok.line, hint="Add the missing title, or read with strict=False to skip this record.")
+            i = skip_meta(i + 1)
+            continue
+        nxt = toks[i + 1] if i + 1 < n else None
+        title_is_next = (
+            nxt is not None and nxt.kind == "text" and _looks_like_title(nxt.text)
+            and i + 2 < n and toks[i + 2].kind == "text" and _abstractish(toks[i + 2].text)
+        )
+        if nxt is None or nxt.kind != "text" or title_is_next:
+            problems(f"the title {tok.text[:80]!r} has no abstract after it.", line=tok.line,
+                     hint="Every paper needs a title line followed by its abstract; add the abstract "
+                          "or read with strict=False to skip this record.")
+            i = i + 1 if title_is_next else skip_meta(i + 1)
+            continue
+        title, abstract = fold_whitespace(tok.text), fold_whitespace(nxt.text)
+        j = i + 2
+        n_authors = organization = published_text = None
+        published = None
+        upvotes = None
+        if j < n and toks[j].kind == "authors":
+            n_authors = int(_AUTHORS.match(toks[j].text).group(1))  # type: ignore[union-attr]
+            j += 1
+        elif j + 1 < n and toks[j].kind == "text" and toks[j + 1].kind == "dot":
+            organization = toks[j].text
+            j += 1
+        if j < n and toks[j].kind == "dot":
+            j += 1
+            if j < n and toks[j].kind == "date":
+                month, day, year, upvotes = parse_shown_date(toks[j].text)  # type: ignore[misc]
+                published = complete_date(month, day, year, src.captured)
+                published_text = re.sub(r"\s+\d+$", "", toks[j].text) if upvotes is not None else toks[j].text
+                j += 1
+            else:
+                problems(f"expected a date such as 'Aug 3, 2023' after '·' for {title[:60]!r}.",
+                         line=toks[j - 1].line, hint="Check the metadata lines of this paper.")
+                i = skip_meta(j)
+                continue
+        records.append(Record(
+            title=title, abstract=abstract, position=len(records) + 1, line=tok.line,
+            n_authors=n_authors, organization=organization, published=published,
+            published_text=published_text, upvotes=upvotes, links=extract_links(abstract),
+        ))
+        i = j
+
+    if not records and not problems.skipped:
+        problems("no papers found: expected title and abstract lines.", line=1,
+                 hint="Check that this is a Daily Papers capture with at least one paper.")
+    digest_date = None
+    if date_text:
+        month, day, year, _ = parse_shown_date(date_text)  # type: ignore[misc]
+        digest_date = complete_date(month, day, year, src.captured)
+    digest_date = digest_date or (src.captured if date_text is None else None)
+    return [(make_digest(src, fmt, digest_date=digest_date, date_text=date_text,
+                         skipped=problems.skipped), records)]

@@ -1,0 +1,404 @@
+"""The SQLite store: papers, digests and appearances kept across runs.
+
+The store is what makes a daily job incremental: adding a digest that is already
+stored changes nothing, and adding a new one records which papers are new (first
+seen) and which reappear. Every :meth:`Store.add` is one transaction, and the
+database runs in WAL mode with a busy timeout so that two processes can add at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ._text import title_key
+from .exceptions import StoreError
+from .model import Appearance, Corpus, Digest, Merge, Paper
+
+__all__ = ["Store", "AddResult", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS digests (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, source TEXT NOT NULL, format TEXT NOT NULL,
+    name TEXT NOT NULL, content_hash TEXT NOT NULL, date TEXT, date_text TEXT, captured TEXT,
+    skipped TEXT NOT NULL, added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS papers (
+    id TEXT PRIMARY KEY, title_key TEXT NOT NULL, arxiv_id TEXT, title TEXT NOT NULL, abstract TEXT NOT NULL,
+    authors TEXT NOT NULL, n_authors INTEGER, organization TEXT, published TEXT, published_text TEXT,
+    url TEXT, links TEXT NOT NULL, refs TEXT NOT NULL, categories TEXT NOT NULL,
+    first_seen_digest TEXT NOT NULL REFERENCES digests(id), first_seen_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS papers_title_key ON papers(title_key);
+CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
+CREATE TABLE IF NOT EXISTS appearances (
+    digest_id TEXT NOT NULL REFERENCES digests(id),
+    position INTEGER NOT NULL,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE,
+    title TEXT NOT NULL, upvotes INTEGER, published_text TEXT, n_authors INTEGER, organization TEXT,
+    line INTEGER, matched_by TEXT,
+    PRIMARY KEY (digest_id, position)
+);
+CREATE INDEX IF NOT EXISTS appearances_paper ON appearances(paper_id);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, started_at TEXT NOT NULL,
+    params TEXT NOT NULL, summary TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one :meth:`Store.add` changed."""
+
+    new_digests: tuple[str, ...] = ()
+    known_digests: tuple[str, ...] = ()
+    new_papers: tuple[str, ...] = ()
+    reappeared: tuple[str, ...] = ()
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_digests)
+
+    def __str__(self) -> str:
+        if not self.new_digests:
+            return f"nothing new: {len(self.known_digests)} digest(s) already stored"
+        return (f"added {len(self.new_digests)} digest(s): {len(self.new_papers)} new paper(s), "
+                f"{len(self.reappeared)} reappearing; {len(self.known_digests)} digest(s) already stored")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """A litgraph database in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; created (with its folder) if missing. ``":memory:"`` gives
+        a private in-memory store.
+    timeout : float, default 30
+        Seconds to wait for another process's write to finish.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> store = lg.Store(":memory:")
+    >>> result = store.add(lg.load_sample())
+    >>> print(result)
+    added 3 digest(s): 339 new paper(s), 0 reappearing; 0 digest(s) already stored
+    >>> print(store.add(lg.load_sample()))
+    nothing new: 3 digest(s) already stored
+    >>> store.corpus() == lg.load_sample()
+    True
+    """
+
+    def __init__(self, path: str | Path = "litgraph.db", *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            p = Path(self.path)
+            if p.is_dir():
+                raise StoreError(f"{p}: is a folder; give the path of a database file such as {p / 'litgraph.db'}.")
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{p}: cannot create its folder ({exc.strerror}).") from None
+        try:
+            self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self._con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if self.path != ":memory:":
+                self._con.execute("PRAGMA journal_mode = WAL")
+            self._con.execute("PRAGMA foreign_keys = ON")
+            with self._transaction():
+                for stmt in _SCHEMA.strip().split(";\n"):
+                    if stmt.strip():
+                        self._con.execute(stmt)
+                row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                if row is None:
+                    self._con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                elif int(row[0]) > SCHEMA_VERSION:
+                    raise StoreError(f"{self.path}: written by a newer litgraph (schema {row[0]}, this one reads "
+                                     f"{SCHEMA_VERSION}); upgrade litgraph.")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a litgraph store ({exc}). Give another --db path.") from None
+
+    # -- plumbing -------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        con = self._con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        else:
+            con.execute("COMMIT")
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        n_p, n_d = self.counts()
+        return f"<Store {self.path}: {n_p} papers, {n_d} digests>"
+
+    def counts(self) -> tuple[int, int]:
+        """(number of papers, number of digests)."""
+        con = self._con
+        return (con.execute("SELECT COUNT(*) FROM papers").fetchone()[0],
+                con.execute("SELECT COUNT(*) FROM digests").fetchone()[0])
+
+    # -- writing --------------------------------------------------------------------------
+    def add(self, corpus: Corpus) -> AddResult:
+        """Add a corpus's digests and papers in one transaction.
+
+        Digests already stored (same content) are left as they are. A paper of a new
+        digest matches a stored one by arXiv id, else by normalised title; a stored
+        paper known only by title takes the arXiv id when a new input brings one.
+        An error part-way leaves the database as it was.
+        """
+        if not isinstance(corpus, Corpus):
+            from .exceptions import InvalidParameterError
+            raise InvalidParameterError(f"Store.add expects a Corpus (from lg.read_digests). Got {type(corpus).__name__}.")
+        merged_by = {(m.digest, m.position): m.matched_by for m in corpus.merges}
+        new_d: list[str] = []
+        known_d: list[str] = []
+        new_p: dict[str, None] = {}
+        again: dict[str, None] = {}
+        renamed: dict[str, str] = {}
+        now = _now()
+        with self._transaction() as con:
+            seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM digests").fetchone()[0]
+            for d in corpus.digests:
+                if con.execute("SELECT 1 FROM digests WHERE id = ?", (d.id,)).fetchone():
+                    known_d.append(d.id)
+                    continue
+                seq += 1
+                con.execute(
+                    "INSERT INTO digests VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (d.id, seq, d.source, d.format, d.name, d.content_hash, _iso(d.date), d.date_text,
+                     _iso(d.captured), json.dumps(list(d.skipped)), now))
+                new_d.append(d.id)
+                for pid in dict.fromkeys(d.paper_ids):
+                    p = corpus.papers[pid]
+                    stored = self._match(con, p)
+                    if stored is None:
+                        self._insert_paper(con, p, d.id, now)
+                        stored = p.id
+                        new_p[stored] = None
+                    else:
+                        stored = self._update_paper(con, stored, p, renamed)
+                        if stored not in new_p:
+                            again[stored] = None
+                    for a in p.appearances:
+                        if a.digest != d.id:
+                            continue
+                        how = merged_by.get((a.digest, a.position))
+                        if how is None and stored not in new_p:
+                            how = "arxiv id" if p.arxiv_id else "normalised title"
+                        con.execute(
+                            "INSERT OR IGNORE INTO appearances VALUES (?,?,?,?,?,?,?,?,?,?)",
+                            (d.id, a.position, stored, a.title, a.upvotes, a.published_text, a.n_authors,
+                             a.organization, a.line, how))
+        return AddResult(tuple(new_d), tuple(known_d), tuple(new_p), tuple(p for p in again if p not in new_p),
+                         renamed)
+
+    def _match(self, con: sqlite3.Connection, p: Paper) -> str | None:
+        if p.arxiv_id:
+            row = con.execute("SELECT id FROM papers WHERE arxiv_id = ?", (p.arxiv_id,)).fetchone()
+            if row:
+                return row[0]
+        for pid, arxiv in con.execute("SELECT id, arxiv_id FROM papers WHERE title_key = ?", (title_key(p.title),)):
+            if not (p.arxiv_id and arxiv and arxiv != p.arxiv_id):
+                return pid
+        row = con.execute("SELECT id FROM papers WHERE id = ?", (p.id,)).fetchone()
+        return row[0] if row else None
+
+    def _insert_paper(self, con: sqlite3.Connection, p: Paper, digest_id: str, now: str) -> None:
+        con.execute(
+            "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (p.id, title_key(p.title), p.arxiv_id, p.title, p.abstract, json.dumps(list(p.authors)), p.n_authors,
+             p.organization, _iso(p.published), p.published_text, p.url, json.dumps(list(p.links)),
+             json.dumps(list(p.references)), json.dumps(list(p.categories)), digest_id, now))
+
+    def _update_paper(self, con: sqlite3.Connection, pid: str, p: Paper, renamed: dict[str, str]) -> str:
+        """Fill what the stored paper lacks from ``p``; returns the (possibly new) id."""
+        row = con.execute("SELECT arxiv_id, abstract, authors, n_authors, organization, published, published_text, "
+                          "url, links, refs, categories FROM papers WHERE id = ?", (pid,)).fetchone()
+        arxiv, abstract, authors, n_auth, org, pub, pub_text, url, links, refs, cats = row
+
+        def union(stored: str, new: tuple[str, ...]) -> str:
+            return json.dumps(list(dict.fromkeys(json.loads(stored) + list(new))))
+
+        con.execute(
+            "UPDATE papers SET abstract = ?, authors = ?, n_authors = ?, organization = ?, published = ?, "
+            "published_text = ?, url = ?, links = ?, refs = ?, categories = ?, arxiv_id = ? WHERE id = ?",
+            (p.abstract if len(p.abstract) > len(abstract) else abstract,
+             authors if json.loads(authors) else json.dumps(list(p.authors)),
+             n_auth if n_auth is not None else p.n_authors, org or p.organization, pub or _iso(p.published),
+             pub_text or p.published_text, url or p.url, union(links, p.links), union(refs, p.references),
+             union(cats, p.categories), arxiv or p.arxiv_id, pid))
+        if not arxiv and p.arxiv_id and pid != p.arxiv_id:
+            con.execute("UPDATE papers SET id = ? WHERE id = ?", (p.arxiv_id, pid))
+            renamed[pid] = p.arxiv_id
+            return p.arxiv_id
+        return pid
+
+    # -- reading --------------------------------------------------------------------------
+    def _digest_rows(self, since: date | str | None, digests: Iterable[str] | None) -> list[tuple]:
+        q = ("SELECT id, source, format, name, content_hash, date, date_text, captured, skipped, added_at "
+             "FROM digests")
+        cond, args = [], []
+        if since is not None:
+            cond.append("COALESCE(date, captured, substr(added_at, 1, 10)) >= ?")
+            args.append(_since_text(since))
+        if digests is not None:
+            wanted = [str(x) for x in ([digests] if isinstance(digests, str) else digests)]
+            marks = ",".join("?" * len(wanted))
+            cond.append(f"(id IN ({marks}) OR name IN ({marks}))")
+            args += wanted + wanted
+        if cond:
+            q += " WHERE " + " AND ".join(cond)
+        return self._con.execute(q + " ORDER BY seq", args).fetchall()
+
+    def corpus(self, *, since: date | str | None = None, digests: Iterable[str] | None = None) -> Corpus:
+        """Read stored digests back as a :class:`~litgraph.Corpus`.
+
+        Parameters
+        ----------
+        since : date or ISO date string, optional
+            Keep digests dated on or after this day (a digest without a date counts
+            by its capture date, else the day it was added to the store).
+        digests : list of str, optional
+            Keep only these digests (ids or names).
+        """
+        drows = self._digest_rows(since, digests)
+        if not drows:
+            return Corpus()
+        ids = [r[0] for r in drows]
+        con = self._con
+        marks = ",".join("?" * len(ids))
+        apps = con.execute(
+            f"SELECT a.digest_id, a.position, a.paper_id, a.title, a.upvotes, a.published_text, a.n_authors, "
+            f"a.organization, a.line, a.matched_by FROM appearances a JOIN digests d ON d.id = a.digest_id "
+            f"WHERE a.digest_id IN ({marks}) ORDER BY d.seq, a.position", ids).fetchall()
+        by_paper: dict[str, list[Appearance]] = {}
+        merges: list[Merge] = []
+        first: dict[str, tuple[str, int]] = {}
+        per_digest: dict[str, list[str]] = {i: [] for i in ids}
+        for did, pos, pid, title, up, ptext, na, org, line, how in apps:
+            by_paper.setdefault(pid, []).append(Appearance(did, pos, title, up, ptext, na, org, line))
+            per_digest[did].append(pid)
+            if pid in first:
+                merges.append(Merge(pid, did, pos, title, how or "", first[pid][0], first[pid][1]))
+            else:
+                first[pid] = (did, pos)
+        pids = list(by_paper)
+        rows = {}
+        for chunk in range(0, len(pids), 500):
+            part = pids[chunk:chunk + 500]
+            for r in con.execute(
+                f"SELECT id, arxiv_id, title, abstract, authors, n_authors, organization, published, published_text, "
+                f"url, links, refs, categories FROM papers WHERE id IN ({','.join('?' * len(part))})", part):
+                rows[r[0]] = r
+        papers = {}
+        for pid in pids:
+            (_, arxiv, _title, abstract, authors, n_auth, org, pub, pub_text, url, links, refs, cats) = rows[pid]
+            apps_p = tuple(by_paper[pid])
+            papers[pid] = Paper(
+                id=pid, title=apps_p[0].title, abstract=abstract, authors=tuple(json.loads(authors)),
+                n_authors=n_auth, organization=org, published=_date(pub), published_text=pub_text,
+                arxiv_id=arxiv, url=url, links=tuple(json.loads(links)), references=tuple(json.loads(refs)),
+                categories=tuple(json.loads(cats)), appearances=apps_p)
+        dlist = tuple(
+            Digest(id=r[0], source=r[1], format=r[2], name=r[3], content_hash=r[4], date=_date(r[5]),
+                   date_text=r[6], captured=_date(r[7]), paper_ids=tuple(per_digest[r[0]]),
+                   skipped=tuple(json.loads(r[8])))
+            for r in drows)
+        return Corpus(papers=papers, digests=dlist, merges=tuple(merges))
+
+    def papers_frame(self, *, since: date | str | None = None) -> pd.DataFrame:
+        """Every stored paper with when it was first seen and how often it appeared.
+
+        ``since`` keeps papers first seen (added to the store) on or after that day.
+        """
+        q = ("SELECT p.id, p.title, p.arxiv_id, p.published, p.first_seen_digest, d.name AS first_seen_digest_name, "
+             "p.first_seen_at, COUNT(a.position) AS n_appearances, MAX(a.upvotes) AS upvotes "
+             "FROM papers p JOIN digests d ON d.id = p.first_seen_digest "
+             "LEFT JOIN appearances a ON a.paper_id = p.id")
+        args: list = []
+        if since is not None:
+            q += " WHERE substr(p.first_seen_at, 1, 10) >= ?"
+            args.append(_since_text(since))
+        q += " GROUP BY p.id ORDER BY d.seq, MIN(a.position)"
+        df = pd.read_sql_query(q, self._con, params=args)
+        df["published"] = pd.to_datetime(df["published"])
+        df["first_seen_at"] = pd.to_datetime(df["first_seen_at"])
+        df["upvotes"] = df["upvotes"].astype("Int64")
+        return df
+
+    def digests_frame(self) -> pd.DataFrame:
+        """Every stored digest, in the order it was added."""
+        df = pd.read_sql_query(
+            "SELECT d.id, d.name, d.source, d.format, d.date, d.date_text, d.captured, d.added_at, "
+            "(SELECT COUNT(*) FROM appearances a WHERE a.digest_id = d.id) AS n_papers FROM digests d ORDER BY seq",
+            self._con)
+        for c in ("date", "captured", "added_at"):
+            df[c] = pd.to_datetime(df[c])
+        return df
+
+    # -- runs (used by reports) -----------------------------------------------------------
+    def record_run(self, kind: str, params: dict, summary: dict) -> int:
+        """Remember a run (its parameters and summary) and return its id."""
+        with self._transaction() as con:
+            cur = con.execute("INSERT INTO runs (kind, started_at, params, summary) VALUES (?,?,?,?)",
+                              (kind, _now(), json.dumps(params, default=str, sort_keys=True),
+                               json.dumps(summary, default=str, sort_keys=True)))
+            return int(cur.lastrowid)
+
+    def last_run(self, kind: str) -> dict | None:
+        row = self._con.execute("SELECT id, started_at, params, summary FROM runs WHERE kind = ? ORDER BY id DESC "
+                                "LIMIT 1", (kind,)).fetchone()
+        if row is None:
+            return None
+        return {"id": row[0], "started_at": row[1], "params": json.loads(row[2]), "summary": json.loads(row[3])}
+
+
+def _since_text(since: date | str) -> str:
+    if isinstance(since, datetime):
+        return since.date().isoformat()
+    if isinstance(since, date):
+        return since.isoformat()
+    try:
+        return date.fromisoformat(str(since)[:10]).isoformat()
+    except ValueError:
+        from .exceptions import InvalidParameterError
+        raise InvalidParameterError(f"The 'since' parameter must be a date or an ISO date such as '2025-11-01'. "
+                                    f"Got {since!r} instead.") from None
