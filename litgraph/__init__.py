@@ -20,6 +20,21 @@ from .exceptions import (
     StoreError,
 )
 from .ingest import FORMATS, load_sample, parse_digest, read_digest, read_digests, sample_paths
+from .concepts import ConceptExtractor, ConceptSet, concept_key, extract_concepts, find_acronyms
+from .edges import (
+    CitationEdges,
+    CocitationEdges,
+    CooccurrenceEdges,
+    CouplingEdges,
+    Embedder,
+    EmbeddingCache,
+    MentionEdges,
+    SentenceTransformerEmbedder,
+    SharedConceptEdges,
+    SimilarityEdges,
+)
+from .evaluation import evaluate_links
+from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph, build_graph
 from .model import Appearance, Corpus, Digest, Paper
 from .store import AddResult, Store
 
@@ -31,6 +46,11 @@ __all__ = [
     "Paper", "Appearance", "Digest", "Corpus", "title_key",
     # ingest
     "read_digest", "read_digests", "parse_digest", "load_sample", "sample_paths", "FORMATS",
+    # concepts and graph
+    "ConceptExtractor", "ConceptSet", "extract_concepts", "concept_key", "find_acronyms",
+    "build_graph", "PaperGraph", "DEFAULT_LAYER_WEIGHTS", "SharedConceptEdges", "SimilarityEdges",
+    "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
+    "EmbeddingCache", "SentenceTransformerEmbedder", "evaluate_links",
     # store
     "Store", "AddResult",
     # errors

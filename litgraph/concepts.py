@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ adversary salary anniversary itinerary secretary sanctuary legendary diary binar
 bayesian gaussian hessian jacobian laplacian lagrangian hamiltonian boolean euclidean criterion""".split())
 
 
+@lru_cache(maxsize=1 << 18)
 def _ends_adjective(low: str) -> bool:
     return bool(_ADJ_END.search(low)) and low not in _NOUNS_LIKE_ADJ and "-" not in low
 
@@ -93,6 +95,7 @@ def _breaks_run(tok: str, low: str) -> bool:
     return low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERB
 
 
+@lru_cache(maxsize=1 << 18)
 def _singular(word: str) -> str:
     w = word
     low = w.lower()
@@ -111,6 +114,7 @@ def _singular(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1 << 18)
 def concept_key(phrase: str) -> str:
     """The folded form that identifies a concept: lower case, hyphens as spaces, last word singular.
 
@@ -130,6 +134,7 @@ def concept_key(phrase: str) -> str:
     return " ".join(words).lower().replace("-", " ")
 
 
+@lru_cache(maxsize=1 << 18)
 def _is_acronym(tok: str) -> bool:
     core = tok[:-1] if tok.endswith("s") and len(tok) > 2 else tok
     upp = sum(ch.isupper() for ch in core)
@@ -194,21 +199,44 @@ class _PaperCandidates:
     defined: dict[str, str]    # acronym -> expansion key, defined in this paper
 
 
+@lru_cache(maxsize=1 << 18)
+def _token_class(tok: str) -> int:
+    """0: word for runs, 1: breaks a run, 2: sentence end (breaks too)."""
+    if tok in _SENT_END:
+        return 2
+    low = tok.lower()
+    if tok in _PUNCT_BREAK or (len(tok) == 1 and not tok.isalnum()) or low in STOP_WORDS or _breaks_run(tok, low):
+        return 1
+    if _NUMBER.match(tok):
+        return 1  # bare numbers are never part of a concept
+    return 0
+
+
+@lru_cache(maxsize=1 << 18)
+def _gram_ok(first: str, last: str) -> bool:
+    f, la = first.lower(), last.lower()
+    if f in GENERIC_EDGE or la in GENERIC_EDGE or f == "of" or la == "of":
+        return False
+    if (la.endswith("ed") and not la.endswith("eed")) or _ends_adjective(la):
+        return False
+    return True
+
+
 def _runs(text: str) -> Iterable[tuple[list[str], bool]]:
     """Runs of candidate words; the flag says whether the run starts a sentence."""
     run: list[str] = []
     sentence_start = True
     run_starts_sentence = True
     for tok in _TOKEN.findall(text):
-        low = tok.lower()
-        if tok in _PUNCT_BREAK or (len(tok) == 1 and not tok.isalnum()) or low in STOP_WORDS or _breaks_run(tok, low):
+        cls = _token_class(tok)
+        if cls:
             if run:
                 yield run, run_starts_sentence
                 run = []
-            if tok in _SENT_END:
+            if cls == 2:
                 sentence_start = True
-            elif tok not in "()\"“”":
-                sentence_start = False if low in STOP_WORDS and tok not in _PUNCT_BREAK else sentence_start
+            elif tok not in "()\"“”" and tok not in _PUNCT_BREAK:
+                sentence_start = False
             continue
         if not run:
             run_starts_sentence = sentence_start
@@ -218,55 +246,87 @@ def _runs(text: str) -> Iterable[tuple[list[str], bool]]:
         yield run, run_starts_sentence
 
 
+@lru_cache(maxsize=1 << 18)
+def _unigram_kind(tok: str) -> str:
+    """'acronym', 'name', 'capital' (a capitalised plain word), 'lower' or ''."""
+    if _is_acronym(tok) and not _ROMAN.match(tok):
+        return "acronym"
+    if _NAME_LIKE.match(tok) and not _NUMBER.match(tok):
+        return "name"
+    low = tok.lower()
+    if tok[:1].isupper() and tok[1:].islower() and len(tok) > 3 and not _ADJECTIVE.search(low):
+        return "capital"
+    return "lower" if tok == low else ""
+
+
 def _candidates(text: str, max_words: int, surfaces: dict[str, Counter], capitals: Counter,
                 lowers: set[str]) -> _PaperCandidates:
     keys: Counter = Counter()
     acr: Counter = Counter()
-    defined = {a: concept_key(e) for a, e in find_acronyms(text).items()}
+    defined = {a: concept_key(e) for a, e in find_acronyms(text).items()} if "(" in text else {}
     for run, starts_sentence in _runs(text):
         n = len(run)
         for i, tok in enumerate(run):
-            low = tok.lower()
-            lowers.add(low) if tok == low else None
-            if _is_acronym(tok) and not _ROMAN.match(tok):
+            kind = _unigram_kind(tok)
+            if kind == "lower":
+                lowers.add(tok)
+            elif kind == "acronym":
                 acr[_singular(tok)] += 1
-                continue
-            if _NAME_LIKE.match(tok) and not _NUMBER.match(tok):
-                k = tok if not tok.endswith("s") else tok
-                keys["=" + k] += 1
-                surfaces.setdefault("=" + k, Counter())[tok] += 1
-            elif (tok[:1].isupper() and tok[1:].islower() and len(tok) > 3 and not (i == 0 and starts_sentence)
-                  and not _ADJECTIVE.search(low)):
+            elif kind == "name":
+                keys["=" + tok] += 1
+                surfaces["=" + tok][tok] += 1
+            elif kind == "capital" and not (i == 0 and starts_sentence):
                 capitals[tok] += 1
                 keys["~" + tok] += 1
-        for size in range(2, max_words + 1):
+        has_of = "of" in run
+        for size in range(2, min(max_words, n) + 1):
             for i in range(0, n - size + 1):
+                if not _gram_ok(run[i], run[i + size - 1]):
+                    continue
                 gram = run[i:i + size]
-                first, last = gram[0].lower(), gram[-1].lower()
-                if first in GENERIC_EDGE or last in GENERIC_EDGE or first == "of" or last == "of":
-                    continue
-                if (last.endswith("ed") and not last.endswith("eed")) or _ends_adjective(last):
-                    continue  # "distributions involved", "tractable probabilistic": no noun at the end
-                if any(_NUMBER.match(t) for t in gram):
-                    continue
-                ofs = [t for t in gram if t.lower() == "of"]
-                if ofs and (len(ofs) > 1 or size != 3):
+                if has_of and size != 3 and "of" in gram:
                     continue
                 surface = " ".join(gram)
                 key = concept_key(surface)
                 keys[key] += 1
-                surfaces.setdefault(key, Counter())[surface] += 1
+                surfaces[key][surface] += 1
     return _PaperCandidates(keys, acr, defined)
 
 
-def _subphrases(key: str) -> Iterable[str]:
+@lru_cache(maxsize=1 << 18)
+def _subphrases(key: str) -> tuple[str, ...]:
     words = key.split()
     n = len(words)
+    out = []
     for size in range(1, n):
         for i in range(0, n - size + 1):
             sub = words[i:i + size]
             sub[-1] = _singular(sub[-1])
-            yield " ".join(sub)
+            out.append(" ".join(sub))
+    return tuple(out)
+
+
+_PARALLEL_MIN = 4000
+
+
+def _n_jobs(n_jobs: int | None) -> int:
+    import os
+
+    if n_jobs is None or n_jobs == 0:
+        return 1
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    return n_jobs
+
+
+def _scan_chunk(texts: list[tuple[str, str]], max_words: int):
+    """Candidates of a chunk of (title, abstract) pairs; run in a worker process for large corpora."""
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+    capitals: Counter = Counter()
+    lowers: set[str] = set()
+    per_paper = [_candidates(f"{t}. {a}", max_words, surfaces, capitals, lowers) for t, a in texts]
+    titles = [set(_candidates(t, max_words, defaultdict(Counter), Counter(), set()).keys) for t, _ in texts]
+    return per_paper, titles, dict(surfaces), capitals, lowers
 
 
 @dataclass
@@ -417,6 +477,9 @@ class ConceptExtractor(BaseEstimator):
     near_duplicate : float, default 0.85
         Papers whose concept profiles have at least this cosine similarity (two parts or
         versions of one work) count as one paper towards ``min_df``; 1.0 turns this off.
+    n_jobs : int, default -1
+        Processes used to scan large corpora (4,000 papers or more); -1 uses every core.
+        The result does not depend on it.
 
     Examples
     --------
@@ -428,8 +491,10 @@ class ConceptExtractor(BaseEstimator):
 
     def __init__(self, *, min_df: int = 2, max_df: float = 1.0, max_words: int = 4,
                  vocabulary: Mapping[str, str] | Iterable[str] | None = None,
-                 stop_concepts: Iterable[str] | None = None, near_duplicate: float = 0.85) -> None:
+                 stop_concepts: Iterable[str] | None = None, near_duplicate: float = 0.85,
+                 n_jobs: int | None = -1) -> None:
         self.near_duplicate = near_duplicate
+        self.n_jobs = n_jobs
         self.min_df = min_df
         self.max_df = max_df
         self.max_words = max_words
@@ -442,6 +507,7 @@ class ConceptExtractor(BaseEstimator):
         check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
         check_int(self.max_words, "max_words", owner, min_value=1, max_value=8)
         check_float(self.near_duplicate, "near_duplicate", owner, low=0.0, high=1.0, low_open=True)
+        check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
         if self.vocabulary is not None and (isinstance(self.vocabulary, str)
                                             or not isinstance(self.vocabulary, (Mapping, Iterable))):
             raise InvalidParameterError(f"The 'vocabulary' parameter of {owner} must be a mapping of synonym to "
@@ -466,12 +532,29 @@ class ConceptExtractor(BaseEstimator):
             forced |= {concept_key(str(v)) for v in self.vocabulary}
         stops = {concept_key(s) for s in STOP_CONCEPTS} | {concept_key(str(s)) for s in (self.stop_concepts or ())}
 
-        surfaces: dict[str, Counter] = {}
+        texts = [(p.title, p.abstract) for p in papers]
+        jobs = _n_jobs(self.n_jobs)
+        if jobs > 1 and n >= _PARALLEL_MIN:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            size = -(-n // jobs)
+            chunks = [texts[i:i + size] for i in range(0, n, size)]
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
+                results = list(pool.map(_scan_chunk, chunks, [self.max_words] * len(chunks)))
+        else:
+            results = [_scan_chunk(texts, self.max_words)]
+        per_paper, title_grams = [], []
+        surfaces: dict[str, Counter] = defaultdict(Counter)
         capitals: Counter = Counter()
         lowers: set[str] = set()
-        per_paper = [_candidates(f"{p.title}. {p.abstract}", self.max_words, surfaces, capitals, lowers)
-                     for p in papers]
-        title_grams = [set(_candidates(p.title, self.max_words, {}, Counter(), set()).keys) for p in papers]
+        for pp, tg, sf, cap, low in results:
+            per_paper += pp
+            title_grams += tg
+            for k, cnt in sf.items():
+                surfaces[k].update(cnt)
+            capitals.update(cap)
+            lowers |= low
 
         # acronyms: their dominant expansion across the corpus
         definitions: dict[str, Counter] = defaultdict(Counter)

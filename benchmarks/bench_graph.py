@@ -1,0 +1,89 @@
+"""Time and peak memory of graph building per layer, at 1,000 / 10,000 / 100,000 papers.
+
+The corpora are synthesised from the sample abstracts (benchmarks/synth.py). Each size
+runs in a fresh process; the peak resident memory of each step is read from the kernel
+(VmHWM, reset before the step through /proc/self/clear_refs).
+
+Run: python benchmarks/bench_graph.py [SIZES...]     e.g. python benchmarks/bench_graph.py 1000 10000
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def run_one(n: int) -> dict:
+    sys.path.insert(0, str(HERE))
+    import litgraph as lg
+    from litgraph.edges import LAYERS, BuildContext
+    from litgraph.graph import _ORDER
+    from synth import synth_corpus
+
+    rows = []
+    t = time.perf_counter()
+    corpus = synth_corpus(n)
+    rows.append(("synthesise corpus", time.perf_counter() - t, _peak_mb()))
+    _reset_peak()
+    t = time.perf_counter()
+    concepts = lg.ConceptExtractor().fit(corpus).concepts_
+    rows.append(("concept extraction", time.perf_counter() - t, _peak_mb()))
+    ctx = BuildContext(corpus=corpus, index={p: i for i, p in enumerate(corpus.ids)}, concepts=concepts, n_jobs=2)
+    edges = {}
+    for kind in _ORDER:
+        if kind == "digest":
+            ctx.supported_pairs = set()
+            for f in edges.values():
+                a = f["source"].map(ctx.index).to_numpy()
+                b = f["target"].map(ctx.index).to_numpy()
+                ctx.supported_pairs |= set(zip(a.tolist(), b.tolist()))
+        _reset_peak()
+        t = time.perf_counter()
+        edges[kind] = LAYERS[kind]().build(ctx)
+        rows.append((f"layer {kind} ({len(edges[kind])} edges)", time.perf_counter() - t, _peak_mb()))
+    _reset_peak()
+    t = time.perf_counter()
+    g = lg.build_graph(corpus, concepts=concepts, n_jobs=2)
+    g.pairs_frame()
+    rows.append((f"build_graph, all layers + combine ({g.n_edges} pairs)", time.perf_counter() - t + rows[1][1],
+                 _peak_mb()))
+    return {"n": n, "rows": rows}
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--one":
+        print(json.dumps(run_one(int(argv[1]))))
+        return
+    sizes = [int(a) for a in argv] or [1000, 10000, 100000]
+    print(f"{'papers':>8}  {'step':<58} {'seconds':>8} {'peak MB':>8}")
+    for n in sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True)
+        if out.returncode != 0:
+            print(out.stderr)
+            raise SystemExit(1)
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        for step, secs, mb in res["rows"]:
+            print(f"{n:>8}  {step:<58} {secs:>8.2f} {mb:>8.0f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,35 @@
+"""Edge layers: each turns a corpus into typed, weighted, explained edges.
+
+=============  =========================================  ==========
+kind           what links two papers                      directed
+=============  =========================================  ==========
+concepts       shared specific concepts (idf cosine)      no
+similarity     TF-IDF (or embedding) cosine, top-k        no
+digest         featured in the same digest (fractional)   no
+citation       one cites the other (``references``)       yes
+mention        one's abstract names the other             yes
+cocitation     cited together by other corpus papers      no
+coupling       they share references                      no
+=============  =========================================  ==========
+"""
+
+from ._base import EDGE_COLUMNS, BuildContext, EdgeLayer, topk_pairs
+from .citations import CitationEdges, CocitationEdges, CouplingEdges, MentionEdges, short_name
+from .concepts import SharedConceptEdges
+from .cooccurrence import CooccurrenceEdges
+from .similarity import Embedder, EmbeddingCache, SentenceTransformerEmbedder, SimilarityEdges
+
+__all__ = ["EDGE_COLUMNS", "BuildContext", "EdgeLayer", "topk_pairs", "SharedConceptEdges", "SimilarityEdges",
+           "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
+           "EmbeddingCache", "SentenceTransformerEmbedder", "short_name", "LAYERS"]
+
+#: Default builder of every layer kind.
+LAYERS = {
+    "concepts": SharedConceptEdges,
+    "similarity": SimilarityEdges,
+    "digest": CooccurrenceEdges,
+    "citation": CitationEdges,
+    "mention": MentionEdges,
+    "cocitation": CocitationEdges,
+    "coupling": CouplingEdges,
+}

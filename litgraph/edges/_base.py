@@ -1,0 +1,102 @@
+"""What every edge layer shares: the edge-frame shape, the layer contract, top-k selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..concepts import ConceptSet
+from ..model import Corpus
+
+#: Columns of every layer's edge frame.
+EDGE_COLUMNS = ["source", "target", "kind", "weight", "directed", "score", "concepts", "digests", "evidence"]
+
+
+@dataclass
+class BuildContext:
+    """What a layer may read besides the corpus: shared, computed once."""
+
+    corpus: Corpus
+    index: dict[str, int]
+    concepts: ConceptSet | None = None
+    supported_pairs: set[tuple[int, int]] = field(default_factory=set)
+    n_jobs: int = 1
+
+
+class EdgeLayer(Protocol):
+    """An edge layer: ``kind`` names it; ``build`` returns an edge frame (see :data:`EDGE_COLUMNS`)."""
+
+    kind: str
+    directed: bool
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame: ...
+
+
+def empty_edges() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+        EDGE_COLUMNS, ["object", "object", "object", "float64", "bool", "float64", "object", "object", "object"])})
+
+
+def edge_frame(ctx: BuildContext, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, kind: str, *,
+               directed: bool = False, score: np.ndarray | None = None, concepts: list | None = None,
+               digests: list | None = None, evidence: list[str] | None = None) -> pd.DataFrame:
+    """Assemble a layer's edges from paper positions; undirected pairs are ordered by position."""
+    if len(rows) == 0:
+        return empty_edges()
+    ids = np.asarray(list(ctx.index), dtype=object)
+    rows = np.asarray(rows)
+    cols = np.asarray(cols)
+    if not directed:
+        lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+        rows, cols = lo, hi
+    n = len(rows)
+    df = pd.DataFrame({
+        "source": ids[rows], "target": ids[cols], "kind": kind, "weight": np.asarray(weights, dtype=np.float64),
+        "directed": directed,
+        "score": np.asarray(score if score is not None else weights, dtype=np.float64),
+        "concepts": concepts if concepts is not None else [()] * n,
+        "digests": digests if digests is not None else [()] * n,
+        "evidence": evidence if evidence is not None else [""] * n,
+    })
+    df["_i"], df["_j"] = rows, cols
+    df = df.sort_values(["_i", "_j"], kind="mergesort").drop(columns=["_i", "_j"]).reset_index(drop=True)
+    return df[EDGE_COLUMNS]
+
+
+def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) -> tuple[np.ndarray, np.ndarray,
+                                                                                          np.ndarray]:
+    """Each row's ``top_k`` most similar other rows by dot product (rows L2-normalised: cosine).
+
+    Sparse throughout: the product is formed with per-row top-k selection
+    (sparse_dot_topn), so memory stays O(N * top_k). Returns unique undirected pairs
+    (i < j) with their score; a pair chosen by both ends appears once.
+    """
+    n = x.shape[0]
+    if n < 2 or x.nnz == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    from sparse_dot_topn import sp_matmul_topn
+
+    x = sp.csr_matrix(x, dtype=np.float64)
+    # ask for one more than k: the paper itself is its own best match
+    prod = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=min(top_k + 1, n), threshold=max(threshold - 1e-12, 0.0),
+                          sort=True, n_threads=n_jobs if n_jobs > 1 else None).tocoo()
+    keep = prod.row != prod.col
+    i, j, v = prod.row[keep], prod.col[keep], prod.data[keep]
+    if threshold > 0:
+        ok = v >= threshold
+        i, j, v = i[ok], j[ok], v[ok]
+    # keep each row's top_k (ties broken by column for determinism)
+    order = np.lexsort((j, -v, i))
+    i, j, v = i[order], j[order], v[order]
+    rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
+    ok = rank < top_k
+    i, j, v = i[ok], j[ok], v[ok]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    key = lo.astype(np.int64) * n + hi
+    _, first = np.unique(key, return_index=True)
+    return lo[first], hi[first], np.clip(v[first], 0.0, 1.0)

@@ -1,0 +1,177 @@
+"""Directed edges: citations from the ``references`` field, and mentions of a paper's short name."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+
+from .._lexicon import STOP_WORDS
+from .._text import normalize_arxiv_id, title_key
+from ._base import BuildContext, edge_frame, empty_edges
+
+
+def resolve_references(ctx: BuildContext) -> tuple[list[tuple[int, int, str]], sp.csr_matrix]:
+    """Citations inside the corpus as (citing, cited, reference text), and the papers x references matrix.
+
+    A reference matches a paper by arXiv id, by paper id, or by normalised title. The
+    matrix covers every distinct reference, inside the corpus or not (for coupling).
+    """
+    by_key: dict[str, int] = {}
+    for p in ctx.corpus:
+        i = ctx.index[p.id]
+        by_key.setdefault(p.id, i)
+        if p.arxiv_id:
+            by_key.setdefault(p.arxiv_id, i)
+        by_key.setdefault("title:" + title_key(p.title), i)
+    links: list[tuple[int, int, str]] = []
+    ref_ids: dict[str, int] = {}
+    rows, cols = [], []
+    for p in ctx.corpus:
+        i = ctx.index[p.id]
+        for ref in p.references:
+            arx = normalize_arxiv_id(ref)
+            target = by_key.get(ref) if ref in by_key else (by_key.get(arx) if arx else None)
+            if target is None:
+                target = by_key.get("title:" + title_key(ref))
+            key = f"p{target}" if target is not None else ("a:" + arx if arx else "t:" + title_key(ref))
+            j = ref_ids.setdefault(key, len(ref_ids))
+            rows.append(i)
+            cols.append(j)
+            if target is not None and target != i:
+                links.append((i, target, ref))
+    mat = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(ctx.index), len(ref_ids)))
+    mat.data[:] = 1.0
+    return sorted(set(links)), mat
+
+
+class CitationEdges(BaseEstimator):
+    """Directed edges from a citing paper to each cited paper of the corpus (weight 1)."""
+
+    kind = "citation"
+    directed = True
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:
+        links, _ = resolve_references(ctx)
+        if not links:
+            return empty_edges()
+        rows = np.array([a for a, _, _ in links])
+        cols = np.array([b for _, b, _ in links])
+        ev = [f"cites it (reference {r!r})" for _, _, r in links]
+        return edge_frame(ctx, rows, cols, np.ones(len(rows)), self.kind, directed=True, evidence=ev)
+
+
+class CocitationEdges(BaseEstimator):
+    """Co-citation (Small, 1973): two papers cited together by ``n`` corpus papers; weight ``n``."""
+
+    kind = "cocitation"
+    directed = False
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:
+        links, _ = resolve_references(ctx)
+        if not links:
+            return empty_edges()
+        n = len(ctx.index)
+        c = sp.csr_matrix((np.ones(len(links)), ([a for a, _, _ in links], [b for _, b, _ in links])), shape=(n, n))
+        c.data[:] = 1.0
+        co = sp.triu(c.T @ c, k=1).tocoo()
+        if co.nnz == 0:
+            return empty_edges()
+        ev = [f"cited together by {int(v)} paper(s)" for v in co.data]
+        return edge_frame(ctx, co.row, co.col, co.data, self.kind, evidence=ev)
+
+
+class CouplingEdges(BaseEstimator):
+    """Bibliographic coupling (Kessler, 1963): two papers sharing ``n`` references; weight ``n``."""
+
+    kind = "coupling"
+    directed = False
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:
+        _, refs = resolve_references(ctx)
+        if refs.nnz == 0:
+            return empty_edges()
+        co = sp.triu(refs @ refs.T, k=1).tocoo()
+        if co.nnz == 0:
+            return empty_edges()
+        ev = [f"{int(v)} shared reference(s)" for v in co.data]
+        return edge_frame(ctx, co.row, co.col, co.data, self.kind, evidence=ev)
+
+
+_NAME_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-.'][A-Za-z0-9]+)*")
+
+
+def short_name(title: str) -> str | None:
+    """The part of a title before the colon when it reads as a name ("VQGraph", "Hydra").
+
+    >>> short_name("VQGraph: Rethinking Graph Representation Space")
+    'VQGraph'
+    >>> short_name("Mind The Gap: Deep Learning Doesn't Learn Deeply") is None
+    True
+    """
+    if ":" not in title:
+        return None
+    head = title.split(":", 1)[0].strip()
+    words = head.split()
+    if not 1 <= len(words) <= 2 or len(head) > 30 or len(head) < 3 or not re.search(r"[A-Za-z]", head):
+        return None
+    if len(words) == 2 and not all(re.search(r"[A-Z0-9]", w[1:]) or w.isupper() for w in words):
+        return None  # "Mind The" is a phrase, not a name
+    return head
+
+
+class MentionEdges(BaseEstimator):
+    """Directed edges from a paper to another whose short name its abstract mentions.
+
+    The short name is the part of the title before the colon (see :func:`short_name`).
+    It must be rare enough to be a name: a plain capitalised word ("Hydra") counts
+    only if its lower-case form never occurs in the corpus and it is no stop word,
+    and a name claimed by two papers is ambiguous and skipped. Matching is
+    case-sensitive and on whole words.
+    """
+
+    kind = "mention"
+    directed = True
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:
+        papers = list(ctx.corpus)
+        lower_words: set[str] = set()
+        for p in papers:
+            lower_words.update(w for w in _NAME_TOKEN.findall(p.abstract) if w.islower())
+        claims: dict[str, list[int]] = {}
+        for p in papers:
+            name = short_name(p.title)
+            if name is None:
+                continue
+            plain = re.fullmatch(r"[A-Z][a-z]+", name) is not None
+            if plain and (name.lower() in lower_words or name.lower() in STOP_WORDS):
+                continue
+            claims.setdefault(name, []).append(ctx.index[p.id])
+        names = {n: ids[0] for n, ids in claims.items() if len(ids) == 1}
+        if not names:
+            return empty_edges()
+        first_token = {}
+        for n in names:
+            first_token.setdefault(_NAME_TOKEN.findall(n)[0] if _NAME_TOKEN.findall(n) else n, []).append(n)
+        rows, cols, ev = [], [], []
+        for p in papers:
+            i = ctx.index[p.id]
+            tokens = set(_NAME_TOKEN.findall(p.abstract))
+            found = set()
+            for tok in tokens & first_token.keys():
+                for n in first_token[tok]:
+                    if n == tok or re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", p.abstract):
+                        found.add(n)
+            for n in sorted(found):
+                j = names[n]
+                if j != i:
+                    rows.append(i)
+                    cols.append(j)
+                    ev.append(f"abstract mentions {n!r}")
+        if not rows:
+            return empty_edges()
+        return edge_frame(ctx, np.array(rows), np.array(cols), np.ones(len(rows)), self.kind, directed=True,
+                          evidence=ev)

@@ -1,0 +1,80 @@
+"""Shared-concept edges: papers that are about the same specific things."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from .._validation import check_float, check_int
+from ._base import BuildContext, edge_frame, empty_edges, topk_pairs
+
+
+class SharedConceptEdges(BaseEstimator):
+    """Link papers that share concepts, weighted by how specific the shared concepts are.
+
+    Each paper is a vector of its concepts weighted by idf (see
+    :class:`~litgraph.ConceptExtractor`); the edge weight is the cosine of two such
+    vectors, so sharing "concept bottleneck model" (rare) counts for more than sharing
+    "neural network" (common). Each paper keeps its ``top_k`` strongest links above
+    ``threshold``; concepts found in more than ``max_df`` of the papers link nothing on
+    their own (they still weigh in the cosine of papers linked by others). The evidence
+    lists the shared concepts, most specific first.
+
+    Parameters
+    ----------
+    top_k : int, default 10
+    threshold : float, default 0.15
+        Smallest cosine kept, in [0, 1].
+    max_df : float, default 0.2
+        Concepts carried by a larger share of papers do not create links.
+    min_shared : int, default 1
+        Fewest shared (linking) concepts for an edge.
+    """
+
+    kind = "concepts"
+    directed = False
+
+    def __init__(self, *, top_k: int = 10, threshold: float = 0.15, max_df: float = 0.2, min_shared: int = 1) -> None:
+        self.top_k = top_k
+        self.threshold = threshold
+        self.max_df = max_df
+        self.min_shared = min_shared
+
+    def check(self) -> None:
+        owner = type(self).__name__
+        check_int(self.top_k, "top_k", owner, min_value=1)
+        check_float(self.threshold, "threshold", owner, low=0.0, high=1.0)
+        check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
+        check_int(self.min_shared, "min_shared", owner, min_value=1)
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:
+        self.check()
+        cs = ctx.concepts
+        if cs is None or len(cs) == 0 or len(ctx.index) < 2:
+            return empty_edges()
+        n = len(ctx.index)
+        x = cs.weighted()
+        linking = np.flatnonzero(cs.df <= max(self.max_df * n, 2))
+        xl = x[:, linking]
+        rows, cols, _ = topk_pairs(xl, self.top_k, 1e-9, ctx.n_jobs)
+        if len(rows) == 0:
+            return empty_edges()
+        # cosine over all concepts (common ones add a little), evidence from the linking ones
+        full = np.asarray(x[rows].multiply(x[cols]).sum(axis=1)).ravel()
+        b = (cs.matrix[:, linking] > 0).tocsr()
+        shared_m = b[rows].multiply(b[cols]).tocsr()
+        n_shared = np.diff(shared_m.indptr)
+        keep = (full >= self.threshold) & (n_shared >= self.min_shared)
+        rows, cols, full = rows[keep], cols[keep], full[keep]
+        shared_m = shared_m[np.flatnonzero(keep)]
+        idf = cs.idf[linking]
+        names = np.asarray(cs.names, dtype=object)[linking]
+        concepts, evidence = [], []
+        for r in range(shared_m.shape[0]):
+            idx = shared_m.indices[shared_m.indptr[r]:shared_m.indptr[r + 1]]
+            idx = idx[np.lexsort((names[idx].astype(str), -idf[idx]))]
+            top = tuple(names[idx[:8]])
+            concepts.append(top)
+            evidence.append("shared concepts: " + ", ".join(top) + (f" (+{len(idx) - 8} more)" if len(idx) > 8 else ""))
+        return edge_frame(ctx, rows, cols, full, self.kind, score=full, concepts=concepts, evidence=evidence)

@@ -1,0 +1,82 @@
+"""Digest co-occurrence edges: papers featured in the same digest are (weakly) related."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+
+from .._validation import check_int
+from ._base import BuildContext, edge_frame, empty_edges
+
+
+def digest_incidence(ctx: BuildContext) -> tuple[sp.csr_matrix, list[str], np.ndarray]:
+    """Papers x digests (1 where the paper appeared), digest names, and digest sizes."""
+    rows, cols = [], []
+    names = []
+    for j, d in enumerate(ctx.corpus.digests):
+        names.append(d.name)
+        for pid in dict.fromkeys(d.paper_ids):
+            if pid in ctx.index:
+                rows.append(ctx.index[pid])
+                cols.append(j)
+    m = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(ctx.index), len(names)))
+    m.data[:] = 1.0
+    sizes = np.asarray(m.sum(axis=0)).ravel()
+    return m, names, sizes
+
+
+class CooccurrenceEdges(BaseEstimator):
+    """Link papers featured in the same digest, with fractional counting.
+
+    A digest of ``n`` papers gives each of its pairs ``1 / (n - 1)``, so every paper
+    receives a total of 1 from each digest however large it is, and pairs that share
+    several digests add up. A digest larger than ``max_digest_size`` would add
+    ``n (n - 1) / 2`` near-weightless edges; from such digests only pairs that share
+    another digest too, or that another layer already links, get an edge.
+
+    Parameters
+    ----------
+    max_digest_size : int, default 50
+    """
+
+    kind = "digest"
+    directed = False
+
+    def __init__(self, *, max_digest_size: int = 50) -> None:
+        self.max_digest_size = max_digest_size
+
+    def check(self) -> None:
+        check_int(self.max_digest_size, "max_digest_size", type(self).__name__, min_value=2)
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:
+        self.check()
+        m, names, sizes = digest_incidence(ctx)
+        if m.shape[1] == 0 or len(ctx.index) < 2:
+            return empty_edges()
+        ok = sizes >= 2
+        frac = np.zeros_like(sizes)
+        frac[ok] = 1.0 / (sizes[ok] - 1.0)
+        small = sp.csr_matrix(m @ sp.diags(((sizes <= self.max_digest_size) & ok).astype(np.float64)))
+        large = sp.csr_matrix(m @ sp.diags(((sizes > self.max_digest_size) & ok).astype(np.float64)))
+        shared = sp.triu(m @ m.T, k=1).tocoo()      # number of digests two papers share
+        multi = shared.data >= 2
+        small_pairs = sp.triu(small @ small.T, k=1).tocoo()
+        pairs = set(zip(small_pairs.row.tolist(), small_pairs.col.tolist()))
+        pairs |= set(zip(shared.row[multi].tolist(), shared.col[multi].tolist()))
+        if large.nnz and ctx.supported_pairs:
+            cand = np.array(sorted(ctx.supported_pairs), dtype=np.int64).reshape(-1, 2)
+            hit = np.asarray(large[cand[:, 0]].multiply(large[cand[:, 1]]).sum(axis=1)).ravel() > 0
+            pairs |= {(int(a), int(b)) for a, b in cand[hit]}
+        if not pairs:
+            return empty_edges()
+        arr = np.array(sorted(pairs), dtype=np.int64)
+        rows, cols = arr[:, 0], arr[:, 1]
+        common = sp.csr_matrix(m[rows].multiply(m[cols]))
+        weights = np.asarray(common @ frac).ravel()
+        names_arr = np.asarray(names, dtype=object)
+        digests = [tuple(names_arr[common.indices[common.indptr[r]:common.indptr[r + 1]]]) for r in range(len(rows))]
+        evidence = [f"together in {len(d)} digest(s): {', '.join(d)}" for d in digests]
+        return edge_frame(ctx, rows, cols, weights, self.kind, score=np.array([len(d) for d in digests], float),
+                          digests=digests, evidence=evidence)

@@ -1,0 +1,191 @@
+"""Text-similarity edges: TF-IDF cosine (or sentence embeddings) between titles and abstracts."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from .._lexicon import STOP_WORDS
+from .._validation import check_float, check_int
+from ..exceptions import InvalidParameterError, LitgraphError
+from ._base import BuildContext, edge_frame, empty_edges, topk_pairs
+
+logger = logging.getLogger("litgraph")
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """A semantic backend: ``encode(texts)`` returns one vector per text (2-D array).
+
+    ``name`` identifies the model, so cached vectors of another model are never reused.
+    """
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class EmbeddingCache:
+    """Vectors already computed, kept in one ``.npz`` file per model, keyed by a hash of the text.
+
+    A daily run embeds only the papers it has not seen before.
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def _file(self, model: str) -> Path:
+        return self.folder / f"embeddings-{hashlib.sha1(model.encode()).hexdigest()[:12]}.npz"
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def load(self, model: str) -> dict[str, np.ndarray]:
+        f = self._file(model)
+        if not f.exists():
+            return {}
+        with np.load(f, allow_pickle=False) as data:
+            return dict(zip(data["keys"].tolist(), data["vectors"]))
+
+    def save(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        f = self._file(model)
+        tmp = f.with_suffix(".tmp.npz")
+        keys = sorted(vectors)
+        np.savez(tmp, keys=np.asarray(keys), vectors=np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 0)))
+        tmp.replace(f)
+
+    def encode(self, embedder: Embedder, texts: Sequence[str]) -> tuple[np.ndarray, int]:
+        """Vectors for ``texts``, computing only the missing ones; returns (vectors, number computed)."""
+        known = self.load(embedder.name)
+        keys = [self.key(t) for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in known]
+        if missing:
+            new = np.asarray(embedder.encode([texts[i] for i in missing]), dtype=np.float32)
+            for i, v in zip(missing, new):
+                known[keys[i]] = v
+            self.save(embedder.name, known)
+        return np.stack([known[k] for k in keys]), len(missing)
+
+
+class SentenceTransformerEmbedder:
+    """Sentence embeddings from a sentence-transformers model found on disk (never downloaded).
+
+    Parameters
+    ----------
+    model : str or Path
+        A folder holding the model, e.g. one shipped inside an installed package.
+        Requires the ``semantic`` extra (``pip install litgraph[semantic]``).
+    """
+
+    def __init__(self, model: str | Path, *, batch_size: int = 64) -> None:
+        path = Path(model)
+        if not path.exists():
+            raise InvalidParameterError(f"The 'model' parameter of SentenceTransformerEmbedder must be a folder "
+                                        f"holding a model. Got {str(model)!r}, which does not exist.")
+        self.model_path = path
+        self.name = f"sentence-transformers:{path.name}"
+        self.batch_size = batch_size
+        self._model = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            import os
+
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise LitgraphError("SentenceTransformerEmbedder needs the 'semantic' extra: "
+                                    "pip install 'litgraph[semantic]'.") from None
+            self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+        return np.asarray(self._model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True))
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """The text compared: the title counts twice, as it names the topic."""
+    return f"{title}. {title}. {abstract}"
+
+
+class SimilarityEdges(BaseEstimator):
+    """Link each paper to its most similar papers by text.
+
+    TF-IDF (sublinear term frequency, words and word pairs, English stop words removed)
+    over title and abstract, cosine similarity, and for each paper its ``top_k``
+    neighbours with similarity at least ``threshold``. The product is sparse and
+    selects the top k per row as it goes: memory is O(N * top_k), never N x N.
+    Terms found in more than ``max_df`` of the papers are ignored (they make the
+    product dense and say little about relatedness).
+
+    Parameters
+    ----------
+    top_k : int, default 10
+    threshold : float, default 0.1
+    max_df : float, default 0.2
+    embedder : Embedder, optional
+        A semantic backend used instead of TF-IDF (see :class:`Embedder`).
+    cache : str or Path, optional
+        Folder where the embedder's vectors are cached between runs.
+    """
+
+    kind = "similarity"
+    directed = False
+
+    def __init__(self, *, top_k: int = 10, threshold: float = 0.1, max_df: float = 0.2,
+                 embedder: Embedder | None = None, cache: str | Path | None = None) -> None:
+        self.top_k = top_k
+        self.threshold = threshold
+        self.max_df = max_df
+        self.embedder = embedder
+        self.cache = cache
+
+    def check(self) -> None:
+        owner = type(self).__name__
+        check_int(self.top_k, "top_k", owner, min_value=1)
+        check_float(self.threshold, "threshold", owner, low=0.0, high=1.0)
+        check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
+        if self.embedder is not None and not isinstance(self.embedder, Embedder):
+            raise InvalidParameterError(f"The 'embedder' parameter of {owner} must have a 'name' and an "
+                                        f"encode(texts) method. Got {self.embedder!r} instead.")
+
+    def vectors(self, ctx: BuildContext) -> sp.csr_matrix:
+        """The paper vectors compared (rows L2-normalised), in corpus order."""
+        texts = [paper_text(p.title, p.abstract) for p in ctx.corpus]
+        if self.embedder is not None:
+            if self.cache is not None:
+                dense, computed = EmbeddingCache(self.cache).encode(self.embedder, texts)
+                logger.info("embedded %d new paper(s), %d from cache", computed, len(texts) - computed)
+            else:
+                dense = np.asarray(self.embedder.encode(texts), dtype=np.float32)
+            if dense.ndim != 2 or dense.shape[0] != len(texts):
+                raise LitgraphError(f"The embedder {self.embedder.name!r} returned an array of shape {dense.shape}; "
+                                    f"expected ({len(texts)}, dimensions).")
+            return sp.csr_matrix(normalize(dense))
+        n = len(texts)
+        vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2 if n >= 3 else 1,
+                              max_df=self.max_df if n * self.max_df >= 2 else 1.0, stop_words=sorted(STOP_WORDS),
+                              token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b", dtype=np.float32)
+        try:
+            return sp.csr_matrix(vec.fit_transform(texts))
+        except ValueError:  # no term survives (tiny or degenerate corpus): no similarity to report
+            return sp.csr_matrix((n, 0), dtype=np.float32)
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:
+        self.check()
+        if len(ctx.index) < 2:
+            return empty_edges()
+        x = self.vectors(ctx)
+        rows, cols, score = topk_pairs(x, self.top_k, self.threshold, ctx.n_jobs)
+        evidence = [f"text similarity {s:.3f}" for s in score]
+        return edge_frame(ctx, rows, cols, score, self.kind, score=score, evidence=evidence)

@@ -1,0 +1,367 @@
+"""The paper graph: papers as nodes, typed and explained edges from every layer.
+
+:func:`build_graph` is the only builder. It runs each edge layer, keeps every layer's
+edges with their evidence, and combines them into one undirected weighted graph whose
+``weight`` is the sum of the layer weights times each layer's edge weight. Algorithms
+can then run on the mix (``weight``) or on a single layer (``w_<kind>``).
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .concepts import ConceptExtractor, ConceptSet
+from .edges import LAYERS, BuildContext
+from .edges._base import EDGE_COLUMNS, empty_edges
+from .exceptions import EmptyGraphError, InvalidParameterError
+from .model import Corpus
+
+__all__ = ["build_graph", "PaperGraph", "DEFAULT_LAYER_WEIGHTS"]
+
+logger = logging.getLogger("litgraph")
+
+#: Weight of each layer in the combined ``weight`` when none are given.
+DEFAULT_LAYER_WEIGHTS: dict[str, float] = {
+    "concepts": 1.0, "similarity": 1.0, "digest": 0.2, "citation": 1.0, "mention": 0.5,
+    "cocitation": 0.5, "coupling": 0.5,
+}
+_ORDER = ["concepts", "similarity", "citation", "mention", "cocitation", "coupling", "digest"]
+
+
+def _check_layers(layers: Mapping[str, float] | Iterable[str] | None) -> dict[str, float]:
+    if layers is None:
+        return dict(DEFAULT_LAYER_WEIGHTS)
+    if isinstance(layers, str) or not isinstance(layers, (Mapping, Iterable)):
+        raise InvalidParameterError(f"The 'layers' parameter of build_graph must be a mapping of layer name to "
+                                    f"weight, e.g. {{'concepts': 1.0, 'similarity': 1.0}}. Got {layers!r} instead.")
+    items = layers.items() if isinstance(layers, Mapping) else ((k, DEFAULT_LAYER_WEIGHTS.get(k, 1.0)) for k in layers)
+    out: dict[str, float] = {}
+    for k, w in items:
+        if k not in LAYERS:
+            raise InvalidParameterError(f"The 'layers' parameter of build_graph names an unknown layer {k!r}; "
+                                        f"known layers: {', '.join(LAYERS)}.")
+        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w) or w < 0:
+            raise InvalidParameterError(f"The weight of layer {k!r} in the 'layers' parameter of build_graph must be "
+                                        f"a number >= 0. Got {w!r} instead.")
+        out[k] = float(w)
+    if not out:
+        raise InvalidParameterError("The 'layers' parameter of build_graph names no layer; "
+                                    f"use some of: {', '.join(LAYERS)}.")
+    return out
+
+
+def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | None = None, *, seed: int = 0,
+                concepts: ConceptExtractor | ConceptSet | None = None, builders: Iterable[Any] | None = None,
+                n_jobs: int = 1) -> PaperGraph:
+    """Build the multi-layer paper graph of a corpus.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    layers : mapping of str to float, optional
+        Which layers to build and their weight in the combined ``weight``; see
+        :data:`DEFAULT_LAYER_WEIGHTS` (all layers; those the data does not support,
+        such as citations without references, are simply empty).
+    seed : int, default 0
+        Recorded with the graph and passed on to analysis and layout.
+    concepts : ConceptExtractor or ConceptSet, optional
+        How concepts are extracted (or concepts already extracted for this corpus).
+    builders : iterable of edge layers, optional
+        Layer objects with non-default parameters, e.g. ``[lg.SimilarityEdges(top_k=5)]``;
+        each replaces the default builder of its ``kind``.
+    n_jobs : int, default 1
+        Threads for the sparse top-k products.
+
+    Raises
+    ------
+    EmptyGraphError
+        The corpus has no papers.
+    InvalidParameterError
+        An unknown layer, a negative weight, or a bad layer parameter.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), layers={"concepts": 1.0, "similarity": 1.0, "digest": 0.2})
+    >>> g.n_papers
+    339
+    >>> sorted(g.edges_frame()["kind"].unique())
+    ['concepts', 'digest', 'similarity']
+    """
+    if not isinstance(corpus, Corpus):
+        raise InvalidParameterError(f"build_graph expects a Corpus (from lg.read_digests). Got {type(corpus).__name__}.")
+    if len(corpus) == 0:
+        raise EmptyGraphError("The corpus has no papers, so there is no graph to build; read some digests first.")
+    weights = _check_layers(layers)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise InvalidParameterError(f"The 'seed' parameter of build_graph must be an int. Got {seed!r} instead.")
+    chosen: dict[str, Any] = {k: LAYERS[k]() for k in weights}
+    for b in builders or ():
+        kind = getattr(b, "kind", None)
+        if kind not in LAYERS or not hasattr(b, "build"):
+            raise InvalidParameterError(f"The 'builders' parameter of build_graph takes edge layers with a known "
+                                        f"'kind' and a build() method. Got {b!r} instead.")
+        chosen[kind] = b
+        weights.setdefault(kind, DEFAULT_LAYER_WEIGHTS[kind])
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if isinstance(concepts, ConceptSet):
+        if concepts.paper_ids != corpus.ids:
+            raise InvalidParameterError("The 'concepts' parameter of build_graph was extracted from another corpus; "
+                                        "pass a ConceptExtractor or extract concepts from this corpus.")
+        cset = concepts
+    else:
+        extractor = concepts if concepts is not None else ConceptExtractor()
+        if not isinstance(extractor, ConceptExtractor):
+            raise InvalidParameterError(f"The 'concepts' parameter of build_graph must be a ConceptExtractor or a "
+                                        f"ConceptSet. Got {concepts!r} instead.")
+        cset = extractor.fit(corpus).concepts_
+    timings["concept extraction"] = time.perf_counter() - t0
+    ctx = BuildContext(corpus=corpus, index={pid: i for i, pid in enumerate(corpus.ids)}, concepts=cset,
+                       n_jobs=n_jobs)
+    frames = []
+    for kind in sorted(chosen, key=_ORDER.index):
+        if kind == "digest":
+            ctx.supported_pairs = set()
+            for f in frames:
+                if len(f):
+                    a = f["source"].map(ctx.index).to_numpy()
+                    b = f["target"].map(ctx.index).to_numpy()
+                    ctx.supported_pairs |= set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))
+        t = time.perf_counter()
+        f = chosen[kind].build(ctx)
+        timings[kind] = time.perf_counter() - t
+        logger.info("layer %s: %d edges in %.2fs", kind, len(f), timings[kind])
+        frames.append(f)
+    edges = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else empty_edges()
+    params = {"layers": weights, "seed": int(seed),
+              "builders": {k: (v.get_params() if hasattr(v, "get_params") else {}) for k, v in chosen.items()}}
+    return PaperGraph(corpus, edges[EDGE_COLUMNS], weights, cset, params, timings)
+
+
+class PaperGraph:
+    """A multi-layer paper graph (built by :func:`build_graph`).
+
+    Attributes
+    ----------
+    corpus : Corpus
+    layer_weights : dict
+    concepts : ConceptSet
+    params : dict
+        Everything needed to rebuild it (layer weights, builder parameters, seed).
+    timings : dict
+        Seconds spent per step.
+    """
+
+    def __init__(self, corpus: Corpus, edges: pd.DataFrame, layer_weights: dict[str, float], concepts: ConceptSet,
+                 params: dict, timings: dict[str, float]) -> None:
+        self.corpus = corpus
+        self._edges = edges
+        self.layer_weights = layer_weights
+        self.concepts = concepts
+        self.params = params
+        self.timings = timings
+        self._pairs: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        kinds = self._edges["kind"].value_counts()
+        parts = ", ".join(f"{k}: {kinds.get(k, 0)}" for k in self.layer_weights)
+        return f"<PaperGraph: {self.n_papers} papers, {self.n_edges} linked pairs ({parts})>"
+
+    @property
+    def n_papers(self) -> int:
+        return len(self.corpus)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of linked paper pairs in the combined graph."""
+        return len(self.pairs_frame())
+
+    @property
+    def seed(self) -> int:
+        return int(self.params["seed"])
+
+    @property
+    def layers(self) -> list[str]:
+        return list(self.layer_weights)
+
+    def edges_frame(self, kind: str | None = None) -> pd.DataFrame:
+        """Every layer's edges: source, target, kind, weight, directed, score, concepts, digests, evidence."""
+        if kind is None:
+            return self._edges.copy()
+        if kind not in LAYERS:
+            raise InvalidParameterError(f"The 'kind' parameter of edges_frame must be one of {', '.join(LAYERS)}. "
+                                        f"Got {kind!r} instead.")
+        return self._edges[self._edges["kind"] == kind].reset_index(drop=True)
+
+    def pairs_frame(self) -> pd.DataFrame:
+        """The combined graph: one row per linked pair (undirected).
+
+        Columns: source, target, ``weight`` (combined), ``w_<kind>`` per layer, ``kinds``
+        (the layers that link the pair), ``direction`` (for citation/mention: which
+        paper points at which), ``concepts`` and ``evidence`` (one line per layer).
+        """
+        if self._pairs is not None:
+            return self._pairs
+        e = self._edges
+        index = {pid: i for i, pid in enumerate(self.corpus.ids)}
+        cols = ["source", "target", "weight"] + [f"w_{k}" for k in self.layer_weights] + [
+            "kinds", "direction", "concepts", "evidence"]
+        if e.empty:
+            self._pairs = pd.DataFrame(columns=cols).astype({"weight": float})
+            return self._pairs
+        i = e["source"].map(index).to_numpy()
+        j = e["target"].map(index).to_numpy()
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        kinds = list(self.layer_weights)
+        kind_pos = {k: n for n, k in enumerate(kinds)}
+        kc = e["kind"].map(kind_pos).to_numpy()
+        order = np.lexsort((kc, hi, lo))
+        lo, hi, kc, i = lo[order], hi[order], kc[order], i[order]
+        w = e["weight"].to_numpy()[order]
+        directed = e["directed"].to_numpy()[order]
+        ev = e["evidence"].to_numpy()[order]
+        con = e["concepts"].to_numpy()[order]
+        n = len(lo)
+        new_pair = np.ones(n, dtype=bool)
+        new_pair[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+        pair_id = np.cumsum(new_pair) - 1
+        starts = np.flatnonzero(new_pair)
+        n_pairs = len(starts)
+        wide = np.zeros((n_pairs, len(kinds)))
+        np.add.at(wide, (pair_id, kc), w)
+        layer_w = np.array([self.layer_weights[k] for k in kinds])
+        combined = wide @ layer_w
+        mask = np.zeros(n_pairs, dtype=np.int64)
+        np.bitwise_or.at(mask, pair_id, (1 << kc).astype(np.int64))
+        names = {m: ",".join(k for b, k in enumerate(kinds) if m >> b & 1) for m in np.unique(mask).tolist()}
+        fwd = np.zeros(n_pairs, dtype=bool)
+        bwd = np.zeros(n_pairs, dtype=bool)
+        d_idx = np.flatnonzero(directed)
+        np.logical_or.at(fwd, pair_id[d_idx], i[d_idx] == lo[d_idx])
+        np.logical_or.at(bwd, pair_id[d_idx], i[d_idx] != lo[d_idx])
+        direction = np.where(fwd & bwd, "both", np.where(fwd, "source->target", np.where(bwd, "target->source", "")))
+        concepts = [""] * n_pairs
+        for r in np.flatnonzero(np.fromiter((bool(c) for c in con), dtype=bool, count=n)).tolist():
+            pid = pair_id[r]
+            concepts[pid] = "; ".join(dict.fromkeys((concepts[pid].split("; ") if concepts[pid] else []) + list(con[r])))
+        kind_names = np.asarray(kinds, dtype=object)[kc]
+        lines = [f"{k}: {x}" for k, x in zip(kind_names.tolist(), ev.tolist())]
+        bounds = np.append(starts, n).tolist()
+        evidence = [" | ".join(lines[bounds[r]:bounds[r + 1]]) for r in range(n_pairs)]
+        ids = np.asarray(self.corpus.ids, dtype=object)
+        out = pd.DataFrame({"source": ids[lo[starts]], "target": ids[hi[starts]], "weight": combined})
+        for c, k in enumerate(kinds):
+            out[f"w_{k}"] = wide[:, c]
+        out["kinds"] = [names[m] for m in mask.tolist()]
+        out["direction"] = direction
+        out["concepts"] = concepts
+        out["evidence"] = evidence
+        out = out[out["weight"] > 0].reset_index(drop=True)
+        self._pairs = out[cols]
+        return self._pairs
+
+    def nodes_frame(self) -> pd.DataFrame:
+        """One row per paper (the corpus frame) with its strongest concepts and its degree."""
+        df = self.corpus.to_frame()
+        df["concepts"] = ["; ".join(self.concepts.concepts_of(pid, 6)) for pid in df["id"]]
+        pairs = self.pairs_frame()
+        deg = pd.concat([pairs["source"], pairs["target"]]).value_counts()
+        df["degree"] = df["id"].map(deg).fillna(0).astype(int)
+        return df
+
+    def neighbors(self, paper_id: str, k: int = 10) -> pd.DataFrame:
+        """A paper's strongest links with the evidence for each."""
+        if paper_id not in self.corpus:
+            raise KeyError(f"No paper {paper_id!r} in this graph.")
+        p = self.pairs_frame()
+        mine = p[(p["source"] == paper_id) | (p["target"] == paper_id)].copy()
+        mine["neighbor"] = np.where(mine["source"] == paper_id, mine["target"], mine["source"])
+        mine["title"] = mine["neighbor"].map(lambda x: self.corpus[x].title)
+        mine = mine.sort_values(["weight", "neighbor"], ascending=[False, True]).head(k)
+        return mine[["neighbor", "title", "weight", "kinds", "concepts", "evidence"]].reset_index(drop=True)
+
+    def _node_attrs(self) -> dict[str, dict[str, Any]]:
+        attrs = {}
+        for p in self.corpus:
+            attrs[p.id] = {
+                "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
+                "published": p.published.isoformat() if p.published else (p.published_text or ""),
+                "upvotes": p.upvotes if p.upvotes is not None else -1, "n_digests": len(p.digests),
+                "digests": " ".join(p.digests), "arxiv_id": p.arxiv_id or "", "url": p.url or p.arxiv_url or "",
+                "links": " ".join(p.links), "concepts": "; ".join(self.concepts.concepts_of(p.id, 6)),
+            }
+        return attrs
+
+    def to_networkx(self, layer: str | None = None, *, directed: bool = False) -> nx.Graph:
+        """The graph as networkx: node attributes are paper fields, edge attributes per-layer weights.
+
+        ``layer=None`` gives the combined graph (``weight`` = mix, ``w_<kind>`` per layer);
+        a layer name gives that layer alone with its own weights. ``directed=True`` gives a
+        DiGraph of the directed layers (citation, mention), or of ``layer``.
+        """
+        g: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+        g.graph.update({"layers": ",".join(f"{k}={w}" for k, w in self.layer_weights.items()), "seed": self.seed})
+        for pid, a in self._node_attrs().items():
+            g.add_node(pid, **a)
+        if directed or layer is not None:
+            e = self._edges
+            if layer is not None:
+                if layer not in LAYERS:
+                    raise InvalidParameterError(f"The 'layer' parameter of to_networkx must be one of "
+                                                f"{', '.join(LAYERS)}. Got {layer!r} instead.")
+                e = e[e["kind"] == layer]
+            elif directed:
+                e = e[e["directed"]]
+            for s, t, w, kind, ev, con in zip(e["source"], e["target"], e["weight"], e["kind"], e["evidence"],
+                                              e["concepts"]):
+                if g.has_edge(s, t):
+                    g[s][t]["weight"] += float(w)
+                else:
+                    g.add_edge(s, t, weight=float(w), kind=kind, evidence=ev, concepts="; ".join(con or ()))
+            return g
+        p = self.pairs_frame()
+        wcols = [f"w_{k}" for k in self.layer_weights]
+        for row in p.itertuples(index=False):
+            d = row._asdict()
+            g.add_edge(d["source"], d["target"], weight=float(d["weight"]),
+                       **{c: float(d[c]) for c in wcols}, kinds=d["kinds"], direction=d["direction"],
+                       concepts=d["concepts"], evidence=d["evidence"])
+        return g
+
+    def to_igraph(self, layer: str | None = None):
+        """The combined graph (or one layer) as an undirected igraph Graph.
+
+        Vertex attribute ``name`` is the paper id (vertices follow corpus order), plus
+        ``title``; edge attributes ``weight`` and ``w_<kind>``.
+        """
+        import igraph as ig
+
+        ids = self.corpus.ids
+        index = {pid: i for i, pid in enumerate(ids)}
+        if layer is None:
+            p = self.pairs_frame()
+            attrs = {"weight": p["weight"].tolist(), **{f"w_{k}": p[f"w_{k}"].tolist() for k in self.layer_weights}}
+        else:
+            if layer not in LAYERS:
+                raise InvalidParameterError(f"The 'layer' parameter of to_igraph must be one of {', '.join(LAYERS)}. "
+                                            f"Got {layer!r} instead.")
+            e = self.edges_frame(layer)
+            p = e.assign(a=e["source"].map(index), b=e["target"].map(index))
+            p = p.assign(lo=np.minimum(p["a"], p["b"]), hi=np.maximum(p["a"], p["b"]))
+            p = p.groupby(["lo", "hi"], as_index=False)["weight"].sum()
+            p = p.assign(source=[ids[i] for i in p["lo"]], target=[ids[i] for i in p["hi"]])
+            attrs = {"weight": p["weight"].tolist()}
+        edges = list(zip(p["source"].map(index).tolist(), p["target"].map(index).tolist()))
+        g = ig.Graph(n=len(ids), edges=edges, directed=False, edge_attrs=attrs)
+        g.vs["name"] = ids
+        g.vs["title"] = [self.corpus[i].title for i in ids]
+        return g
