@@ -359,16 +359,23 @@ class ConceptSet:
     paper_ids: list[str]
     title_df: np.ndarray | None = None
     _coherence: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _lookup: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.names)
 
     def index(self, concept: str) -> int:
         """Position of a concept given its name, key or an alias."""
-        k = concept_key(concept)
-        for i, (name, key, al) in enumerate(zip(self.names, self.keys, self.aliases)):
-            if concept in (name, key) or k == key or concept in al:
-                return i
+        if getattr(self, "_lookup", None) is None:
+            lookup: dict[str, int] = {}
+            for i, (name, key, al) in enumerate(zip(self.names, self.keys, self.aliases)):
+                for form in (key, name, *al):
+                    lookup.setdefault(form, i)
+                    lookup.setdefault(concept_key(form), i)
+            self._lookup = lookup
+        for form in (concept, concept_key(concept)):
+            if form in self._lookup:
+                return self._lookup[form]
         raise KeyError(f"No concept {concept!r}; see extract_concepts(corpus).to_frame()['concept'].")
 
     def papers_of(self, concept: str) -> list[str]:

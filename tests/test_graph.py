@@ -1,0 +1,253 @@
+"""The relationship graph: layers, weights, evidence, exports to networkx/igraph, bad input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+import litgraph as lg
+from litgraph.edges import topk_pairs
+from litgraph.ingest._base import Source, make_digest
+from litgraph.model import Corpus, Record
+
+sys.path.insert(0, str(Path(__file__).parent))
+from topics import sample_groups  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def graph(sample_corpus):
+    return lg.build_graph(sample_corpus, seed=0)
+
+
+def corpus_of(*digests: list[tuple[str, str]] | list[dict]) -> Corpus:
+    """A corpus of digests given as lists of (title, abstract) or of Record keyword dicts."""
+    parts = []
+    for n, papers in enumerate(digests):
+        recs = []
+        for pos, p in enumerate(papers, start=1):
+            kw = p if isinstance(p, dict) else {"title": p[0], "abstract": p[1]}
+            recs.append(Record(position=pos, **kw))
+        parts.append((make_digest(Source(name=f"d{n}", text=f"digest {n}"), "test"), recs))
+    return Corpus.from_records(parts)
+
+
+def test_default_graph_has_every_supported_layer(graph):
+    kinds = set(graph.edges_frame()["kind"])
+    assert {"concepts", "similarity", "digest"} <= kinds
+    assert graph.n_papers == 339
+    g = graph.to_networkx()
+    assert g.number_of_nodes() == 339  # isolated papers stay
+    assert g.number_of_edges() == graph.n_edges
+
+
+def test_every_edge_explains_itself(graph):
+    e = graph.edges_frame()
+    assert (e["evidence"].str.len() > 0).all()
+    assert (e["weight"] > 0).all() and np.isfinite(e["weight"]).all()
+    c = e[e["kind"] == "concepts"]
+    assert c["concepts"].map(len).min() >= 1
+    assert c["evidence"].str.startswith("shared concepts: ").all()
+    s = e[e["kind"] == "similarity"]
+    assert s["score"].between(0.1, 1.0).all()
+    d = e[e["kind"] == "digest"]
+    assert d["digests"].map(len).min() >= 1
+
+
+def test_combined_weight_is_the_layer_mix(graph):
+    p = graph.pairs_frame()
+    mix = sum(p[f"w_{k}"] * w for k, w in graph.layer_weights.items())
+    assert np.allclose(p["weight"], mix)
+    assert (p["weight"] > 0).all()
+
+
+def test_deterministic(sample_corpus, graph):
+    again = lg.build_graph(sample_corpus, seed=0)
+    pd.testing.assert_frame_equal(graph.edges_frame(), again.edges_frame())
+    pd.testing.assert_frame_equal(graph.pairs_frame(), again.pairs_frame())
+
+
+def test_networkx_and_igraph_agree(graph):
+    g = graph.to_networkx()
+    ig_g = graph.to_igraph()
+    assert ig_g.vcount() == g.number_of_nodes() and ig_g.ecount() == g.number_of_edges()
+    names = ig_g.vs["name"]
+    for e in list(ig_g.es)[:200]:
+        a, b = names[e.source], names[e.target]
+        assert g[a][b]["weight"] == pytest.approx(e["weight"])
+    node = g.nodes[graph.corpus.ids[0]]
+    assert node["title"] == graph.corpus[graph.corpus.ids[0]].title and "concepts" in node
+
+
+def test_single_layer_views(graph):
+    sim = graph.to_networkx("similarity")
+    assert sim.number_of_edges() == len(graph.edges_frame("similarity"))
+    assert graph.to_igraph("concepts").ecount() == len(graph.edges_frame("concepts"))
+
+
+def test_layers_are_sparse_top_k(sample_corpus):
+    g = lg.build_graph(sample_corpus, layers={"similarity": 1.0},
+                       builders=[lg.SimilarityEdges(top_k=3, threshold=0.0)])
+    e = g.edges_frame()
+    # each paper chose at most 3; a pair chosen by both ends is one edge
+    assert len(e) <= 3 * g.n_papers
+    assert not (e["source"] == e["target"]).any()
+
+
+def test_topk_pairs_never_returns_self_or_more_than_k():
+    rng = np.random.default_rng(0)
+    x = sp.random(50, 30, density=0.3, random_state=1, format="csr")
+    x = sp.csr_matrix(x.multiply(1 / np.sqrt(x.multiply(x).sum(axis=1)).A1.clip(1e-9)[:, None]))
+    i, j, v = topk_pairs(x, 4, 0.0)
+    assert (i < j).all() and len(i) <= 4 * 50 and (v <= 1.0).all()
+    counts = np.bincount(np.concatenate([i, j]), minlength=50)
+    assert counts.max() <= 50
+    dense = (x @ x.T).toarray()
+    np.fill_diagonal(dense, -1)
+    best = dense.argmax(axis=1)
+    pairs = set(zip(i.tolist(), j.tolist()))
+    assert all((min(a, b), max(a, b)) in pairs for a, b in enumerate(best) if dense[a, b] > 0)
+    assert rng is not None
+
+
+def test_digest_layer_fractional_counting():
+    a, b, c, d = (("Paper " + x, f"Abstract about topic {x}. More text here.") for x in "ABCD")
+    corpus = corpus_of([a, b, c], [a, b, d])
+    g = lg.build_graph(corpus, layers={"digest": 1.0})
+    e = g.edges_frame().set_index(["source", "target"])
+    ids = {corpus[p].title: p for p in corpus.ids}
+    ab = e.loc[(ids["Paper A"], ids["Paper B"])]
+    assert ab["weight"] == pytest.approx(1.0) and ab["score"] == 2  # two digests of 3: 1/2 + 1/2
+    ac = e.loc[(ids["Paper A"], ids["Paper C"])]
+    assert ac["weight"] == pytest.approx(0.5)
+    assert (ids["Paper C"], ids["Paper D"]) not in e.index
+
+
+def test_large_digests_keep_only_supported_or_repeated_pairs():
+    papers = [(f"Topic {i} study", f"Abstract number {i}. About things {i}.") for i in range(6)]
+    corpus = corpus_of(papers, papers[:2])
+    g = lg.build_graph(corpus, layers={"digest": 1.0}, builders=[lg.CooccurrenceEdges(max_digest_size=3)])
+    e = g.edges_frame()
+    assert len(e) == 1 and e["score"].iloc[0] == 2  # only the pair that shares both digests
+
+
+def test_citations_cocitation_and_coupling(data_dir):
+    corpus = lg.read_digests([data_dir / "papers.csv", data_dir / "papers.jsonl", data_dir / "records.json"])
+    g = lg.build_graph(corpus)
+    cit = g.edges_frame("citation")
+    pairs = {(corpus[s].title.split(":")[0], corpus[t].title.split(":")[0]) for s, t in zip(cit["source"], cit["target"])}
+    assert ("Hydra", "Mamba") in pairs  # by arXiv id
+    assert ("Concept Bottleneck Models", "Mamba") in pairs  # by title
+    assert ("Energy-Based Concept Bottleneck Models", "Concept Bottleneck Models") in pairs
+    assert ("Order Matters", "Pointer Networks") in pairs
+    assert cit["directed"].all()
+    co = g.edges_frame("cocitation")  # Mamba is cited by Hydra and CBM; nothing else is co-cited with it
+    assert co.empty
+    coupling = g.edges_frame("coupling")
+    hydra = next(p.id for p in corpus if p.title.startswith("Hydra"))
+    cbm = next(p.id for p in corpus if p.title == "Concept Bottleneck Models")
+    assert {hydra, cbm} == set(coupling[["source", "target"]].iloc[0]) and len(coupling) == 1
+    dg = g.to_networkx(directed=True)
+    assert dg.has_edge(hydra, "2312.00752") and not dg.has_edge("2312.00752", hydra)
+    p = g.pairs_frame()
+    row = p[((p["source"] == hydra) & (p["target"] == "2312.00752")) | ((p["target"] == hydra) &
+                                                                        (p["source"] == "2312.00752"))]
+    assert row["direction"].iloc[0] in {"source->target", "target->source"}
+
+
+def test_mentions_of_short_names():
+    corpus = corpus_of([
+        ("VQGraph: Rethinking Graph Representation", "We distil GNNs into MLPs with a codebook."),
+        ("Another Graph Paper", "We compare with VQGraph and other distillation methods."),
+        ("Hydra: Heads for Decoding", "Draft heads make decoding faster."),
+        ("Multi-Headed Models", "Like a hydra, our model has many heads. Compare Hydra too."),
+    ])
+    g = lg.build_graph(corpus, layers={"mention": 1.0})
+    m = g.edges_frame("mention")
+    assert len(m) == 1  # "hydra" occurs in lower case, so Hydra is no distinctive name here
+    assert corpus[m["target"].iloc[0]].title.startswith("VQGraph") and "VQGraph" in m["evidence"].iloc[0]
+
+
+def test_layer_quality_on_sample(graph, sample_corpus):
+    table = lg.evaluate_links(graph, sample_groups(sample_corpus)).set_index("layer")
+    assert table.loc["combined", "precision"] >= 0.75 and table.loc["combined", "recall"] >= 0.75
+    assert table.loc["similarity", "precision"] >= 0.8
+    assert table.loc["concepts", "precision"] >= 0.75
+
+
+def test_neighbors_explain(graph, sample_corpus):
+    pid = next(p.id for p in sample_corpus if p.title.startswith("Probabilistic Concept Bottleneck"))
+    nb = graph.neighbors(pid, 5)
+    assert len(nb) == 5 and nb["weight"].is_monotonic_decreasing
+    assert nb["title"].str.contains("Concept Bottleneck").any()
+
+
+class CountingEmbedder:
+    name = "counting-test-embedder"
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += len(texts)
+        out = np.zeros((len(texts), 16), dtype=np.float32)
+        for r, t in enumerate(texts):
+            for w in t.lower().split():
+                out[r, hash(w) % 16] += 1.0
+        return out
+
+
+def test_embedder_backend_and_cache(tmp_path, sample_paths):
+    emb = CountingEmbedder()
+    day1 = lg.read_digests(sample_paths[:1])
+    b = lg.SimilarityEdges(embedder=emb, cache=tmp_path, top_k=5)
+    g1 = lg.build_graph(day1, layers={"similarity": 1.0}, builders=[b])
+    assert emb.calls == 72 and len(g1.edges_frame()) > 0
+    both = lg.read_digests(sample_paths[:2])
+    lg.build_graph(both, layers={"similarity": 1.0}, builders=[b])
+    assert emb.calls == 72 + (len(both) - 72)  # only the new papers are embedded
+
+
+def test_empty_and_tiny_corpora():
+    with pytest.raises(lg.EmptyGraphError, match="no papers"):
+        lg.build_graph(Corpus())
+    one = corpus_of([("Only Paper", "Its abstract. Is short.")])
+    g = lg.build_graph(one)
+    assert g.n_papers == 1 and g.n_edges == 0 and g.to_networkx().number_of_nodes() == 1
+    empty_abstracts = corpus_of([{"title": "A", "abstract": ""}, {"title": "B", "abstract": ""}])
+    g = lg.build_graph(empty_abstracts)
+    assert g.n_papers == 2 and g.to_igraph().vcount() == 2
+
+
+@pytest.mark.parametrize("layers,match", [
+    ({"concepts": -1.0}, "must be a number >= 0"),
+    ({"friendship": 1.0}, "unknown layer 'friendship'"),
+    ({}, "names no layer"),
+    ("concepts", "must be a mapping"),
+    ({"concepts": float("nan")}, "must be a number >= 0"),
+])
+def test_bad_layers(sample_corpus, layers, match):
+    with pytest.raises(lg.InvalidParameterError, match=match):
+        lg.build_graph(sample_corpus, layers=layers)
+
+
+@pytest.mark.parametrize("builder,name", [
+    (lg.SimilarityEdges(top_k=0), "top_k"), (lg.SimilarityEdges(threshold=1.5), "threshold"),
+    (lg.SharedConceptEdges(threshold=-0.1), "threshold"), (lg.SharedConceptEdges(top_k=0), "top_k"),
+    (lg.CooccurrenceEdges(max_digest_size=1), "max_digest_size"),
+])
+def test_bad_builder_parameters(sample_corpus, builder, name):
+    with pytest.raises(lg.InvalidParameterError, match=f"'{name}' parameter of {type(builder).__name__}"):
+        lg.build_graph(sample_corpus, builders=[builder])
+
+
+def test_graph_with_no_edges_still_has_frames():
+    corpus = corpus_of([("Alpha", "Zebra quokka."), ("Beta", "Walrus narwhal.")])
+    g = lg.build_graph(corpus, layers={"citation": 1.0})
+    assert g.n_edges == 0 and g.pairs_frame().empty and g.edges_frame().empty
+    assert isinstance(g.to_networkx(), nx.Graph)
