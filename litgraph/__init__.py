@@ -20,6 +20,15 @@ from .exceptions import (
     StoreError,
 )
 from .ingest import FORMATS, load_sample, parse_digest, read_digest, read_digests, sample_paths
+from .analysis import (
+    Analysis,
+    analyze,
+    centralities,
+    detect_communities,
+    kleinberg_bursts,
+    label_communities,
+    participation_coefficient,
+)
 from .concepts import ConceptExtractor, ConceptSet, concept_key, extract_concepts, find_acronyms
 from .edges import (
     CitationEdges,
@@ -51,6 +60,9 @@ __all__ = [
     "build_graph", "PaperGraph", "DEFAULT_LAYER_WEIGHTS", "SharedConceptEdges", "SimilarityEdges",
     "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
     "EmbeddingCache", "SentenceTransformerEmbedder", "evaluate_links",
+    # analysis
+    "analyze", "Analysis", "detect_communities", "label_communities", "centralities",
+    "participation_coefficient", "kleinberg_bursts",
     # store
     "Store", "AddResult",
     # errors

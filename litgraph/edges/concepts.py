@@ -17,8 +17,8 @@ class SharedConceptEdges(BaseEstimator):
     :class:`~litgraph.ConceptExtractor`); the edge weight is the cosine of two such
     vectors, so sharing "concept bottleneck model" (rare) counts for more than sharing
     "neural network" (common). Each paper keeps its ``top_k`` strongest links above
-    ``threshold``; concepts found in more than ``max_df`` of the papers link nothing on
-    their own (they still weigh in the cosine of papers linked by others). The evidence
+    ``threshold``; concepts found in more than ``max_df`` of the papers (or in more than
+    ``max_papers`` papers) link nothing on their own (they still weigh in the cosine of papers linked by others). The evidence
     lists the shared concepts, most specific first.
 
     Parameters
@@ -28,6 +28,8 @@ class SharedConceptEdges(BaseEstimator):
         Smallest cosine kept, in [0, 1].
     max_df : float, default 0.2
         Concepts carried by a larger share of papers do not create links.
+    max_papers : int, default 2000
+        Nor do concepts carried by more papers than this (it bounds the cost on large corpora).
     min_shared : int, default 1
         Fewest shared (linking) concepts for an edge.
     """
@@ -35,7 +37,9 @@ class SharedConceptEdges(BaseEstimator):
     kind = "concepts"
     directed = False
 
-    def __init__(self, *, top_k: int = 10, threshold: float = 0.15, max_df: float = 0.2, min_shared: int = 1) -> None:
+    def __init__(self, *, top_k: int = 10, threshold: float = 0.15, max_df: float = 0.2, max_papers: int = 2000,
+                 min_shared: int = 1) -> None:
+        self.max_papers = max_papers
         self.top_k = top_k
         self.threshold = threshold
         self.max_df = max_df
@@ -47,6 +51,7 @@ class SharedConceptEdges(BaseEstimator):
         check_float(self.threshold, "threshold", owner, low=0.0, high=1.0)
         check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
         check_int(self.min_shared, "min_shared", owner, min_value=1)
+        check_int(self.max_papers, "max_papers", owner, min_value=2)
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
         self.check()
@@ -55,7 +60,7 @@ class SharedConceptEdges(BaseEstimator):
             return empty_edges()
         n = len(ctx.index)
         x = cs.weighted()
-        linking = np.flatnonzero(cs.df <= max(self.max_df * n, 2))
+        linking = np.flatnonzero(cs.df <= max(min(self.max_df * n, self.max_papers), 2))
         xl = x[:, linking]
         rows, cols, _ = topk_pairs(xl, self.top_k, 1e-9, ctx.n_jobs)
         if len(rows) == 0:

@@ -125,14 +125,17 @@ class SimilarityEdges(BaseEstimator):
     over title and abstract, cosine similarity, and for each paper its ``top_k``
     neighbours with similarity at least ``threshold``. The product is sparse and
     selects the top k per row as it goes: memory is O(N * top_k), never N x N.
-    Terms found in more than ``max_df`` of the papers are ignored (they make the
-    product dense and say little about relatedness).
+    Terms found in more than ``max_df`` of the papers, or in more than ``max_papers``
+    papers, are ignored: the cost of the exact product grows with the square of the
+    number of papers per term, and a term shared by thousands of papers says little
+    about which papers are nearest.
 
     Parameters
     ----------
     top_k : int, default 10
     threshold : float, default 0.1
     max_df : float, default 0.2
+    max_papers : int, default 2000
     embedder : Embedder, optional
         A semantic backend used instead of TF-IDF (see :class:`Embedder`).
     cache : str or Path, optional
@@ -142,8 +145,9 @@ class SimilarityEdges(BaseEstimator):
     kind = "similarity"
     directed = False
 
-    def __init__(self, *, top_k: int = 10, threshold: float = 0.1, max_df: float = 0.2,
+    def __init__(self, *, top_k: int = 10, threshold: float = 0.1, max_df: float = 0.2, max_papers: int = 2000,
                  embedder: Embedder | None = None, cache: str | Path | None = None) -> None:
+        self.max_papers = max_papers
         self.top_k = top_k
         self.threshold = threshold
         self.max_df = max_df
@@ -155,6 +159,7 @@ class SimilarityEdges(BaseEstimator):
         check_int(self.top_k, "top_k", owner, min_value=1)
         check_float(self.threshold, "threshold", owner, low=0.0, high=1.0)
         check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
+        check_int(self.max_papers, "max_papers", owner, min_value=2)
         if self.embedder is not None and not isinstance(self.embedder, Embedder):
             raise InvalidParameterError(f"The 'embedder' parameter of {owner} must have a 'name' and an "
                                         f"encode(texts) method. Got {self.embedder!r} instead.")
@@ -173,8 +178,9 @@ class SimilarityEdges(BaseEstimator):
                                     f"expected ({len(texts)}, dimensions).")
             return sp.csr_matrix(normalize(dense))
         n = len(texts)
+        cap = min(self.max_df * n, float(self.max_papers))
         vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2 if n >= 3 else 1,
-                              max_df=self.max_df if n * self.max_df >= 2 else 1.0, stop_words=sorted(STOP_WORDS),
+                              max_df=int(cap) if cap >= 2 else 1.0, stop_words=sorted(STOP_WORDS),
                               token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b", dtype=np.float32)
         try:
             return sp.csr_matrix(vec.fit_transform(texts))

@@ -1,0 +1,14 @@
+"""Analysis of a paper graph: communities, centralities, key papers, bridges, trends.
+
+Functions of a graph that return plain data; :func:`analyze` bundles them into an
+:class:`Analysis` whose methods return DataFrames. Only ``_igraph.py`` imports igraph.
+"""
+
+from ._result import KEY_PAPER_WEIGHTS, Analysis, analyze
+from .centrality import CENTRALITIES, centralities, participation_coefficient
+from .communities import OTHER, detect_communities, label_communities, modularity
+from .trends import concept_timeline, kleinberg_bursts, new_papers, rising_concepts
+
+__all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS", "centralities", "participation_coefficient", "CENTRALITIES",
+           "detect_communities", "label_communities", "modularity", "OTHER", "concept_timeline",
+           "kleinberg_bursts", "new_papers", "rising_concepts"]

@@ -1,0 +1,43 @@
+"""The one place that talks to igraph: conversion and seeded calls."""
+
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from typing import Iterator
+
+import numpy as np
+
+
+def to_igraph(graph, weight: str = "weight"):
+    """An undirected igraph Graph of ``graph`` (a PaperGraph) weighted by ``weight``.
+
+    ``weight`` is ``"weight"`` (the layer mix) or a layer name (``"similarity"``, ...).
+    Vertices follow corpus order; edges of zero weight are left out.
+    """
+    import igraph as ig
+
+    ids = graph.corpus.ids
+    index = {pid: i for i, pid in enumerate(ids)}
+    pairs = graph.pairs_frame()
+    col = "weight" if weight == "weight" else f"w_{weight}"
+    w = pairs[col].to_numpy(dtype=np.float64) if len(pairs) else np.zeros(0)
+    keep = w > 0
+    src = pairs["source"].map(index).to_numpy()[keep] if len(pairs) else np.zeros(0, dtype=int)
+    dst = pairs["target"].map(index).to_numpy()[keep] if len(pairs) else np.zeros(0, dtype=int)
+    g = ig.Graph(n=len(ids), edges=list(zip(src.tolist(), dst.tolist())), directed=False)
+    g.es["weight"] = w[keep].tolist()
+    g.vs["name"] = ids
+    return g
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Run igraph's randomised algorithms with their own seeded generator, then restore the default."""
+    import igraph as ig
+
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)

@@ -1,0 +1,326 @@
+"""The analysis of a paper graph: communities, centralities, key papers, bridges, trends."""
+
+from __future__ import annotations
+
+import numbers
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_int
+from ..exceptions import InvalidParameterError
+from ._igraph import to_igraph
+from .centrality import centralities
+from .communities import OTHER, detect_communities, label_communities, modularity
+from .trends import concept_timeline, new_papers, rising_concepts
+
+__all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
+
+#: How the key-paper score mixes percentile ranks (see :meth:`Analysis.key_papers`).
+KEY_PAPER_WEIGHTS = {"pagerank": 0.45, "betweenness": 0.20, "strength": 0.15, "digest signal": 0.20}
+
+
+def _pct(x: np.ndarray) -> np.ndarray:
+    """Percentile rank in [0, 1] (ties share their average rank); all zero when x is constant."""
+    s = pd.Series(x, dtype="float64")
+    if len(s) < 2 or s.nunique() < 2:
+        return np.zeros(len(s))
+    return ((s.rank(method="average") - 1) / (len(s) - 1)).to_numpy()
+
+
+def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int | None = None,
+            weight: str = "weight", min_community_size: int = 3, stability_runs: int = 0,
+            exact_betweenness_max: int = 5000, betweenness_samples: int = 256) -> Analysis:
+    """Find communities, centralities, key papers and bridges of a paper graph.
+
+    Parameters
+    ----------
+    graph : PaperGraph
+    method : {"leiden", "louvain"}
+        Leiden (Traag et al., 2019) or Louvain (Blondel et al., 2008), modularity objective.
+    resolution : float, default 1.0
+        Higher values give more, smaller communities. Must be > 0.
+    seed : int, optional
+        Defaults to the graph's seed. The same graph and seed give the same result.
+    weight : str, default "weight"
+        ``"weight"`` (the layer mix) or one layer's name.
+    min_community_size : int, default 3
+        Communities smaller than this are grouped as "other" (community -1).
+    stability_runs : int, default 0
+        If > 0, rerun community detection with this many other seeds and report how
+        often each paper stays with its community (``stability``, a Jaccard overlap).
+    exact_betweenness_max, betweenness_samples
+        Betweenness is exact up to this many papers, else sampled (see :func:`centralities`).
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample()), seed=0)
+    >>> res.n_communities > 3 and res.modularity > 0.3
+    True
+    """
+    if seed is None:
+        seed = graph.seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise InvalidParameterError(f"The 'seed' parameter of analyze must be an int. Got {seed!r} instead.")
+    check_int(stability_runs, "stability_runs", "analyze", min_value=0)
+    membership = detect_communities(graph, method=method, resolution=resolution, seed=int(seed), weight=weight,
+                                    min_size=min_community_size)
+    cent, info = centralities(graph, membership, weight=weight, seed=int(seed),
+                              exact_betweenness_max=exact_betweenness_max, betweenness_samples=betweenness_samples)
+    stability = None
+    if stability_runs:
+        stability = _stability(graph, membership, method, resolution, int(seed), weight, min_community_size,
+                               stability_runs)
+    params = {"method": method, "resolution": resolution, "seed": int(seed), "weight": weight,
+              "min_community_size": min_community_size, "stability_runs": stability_runs, **info}
+    return Analysis(graph, membership, cent, params, stability)
+
+
+def _stability(graph, reference, method, resolution, seed, weight, min_size, runs) -> np.ndarray:
+    n = len(reference)
+    total = np.zeros(n)
+    ref_sets = {c: set(np.flatnonzero(reference == c)) for c in np.unique(reference)}
+    for r in range(1, runs + 1):
+        other = detect_communities(graph, method=method, resolution=resolution, seed=seed + r, weight=weight,
+                                   min_size=min_size)
+        sets = {c: set(np.flatnonzero(other == c)) for c in np.unique(other)}
+        for i in range(n):
+            a = ref_sets[reference[i]] if reference[i] != OTHER else {i}
+            b = sets[other[i]] if other[i] != OTHER else {i}
+            total[i] += len(a & b) / len(a | b)
+    return total / runs
+
+
+class Analysis:
+    """Communities, centralities, key papers, bridges and trends of a :class:`~litgraph.PaperGraph`.
+
+    Made by :func:`analyze`. Every method returns a pandas DataFrame.
+    """
+
+    def __init__(self, graph, membership: np.ndarray, centrality: pd.DataFrame, params: dict,
+                 stability: np.ndarray | None) -> None:
+        self.graph = graph
+        self.membership = membership
+        self.centrality = centrality
+        self.params = params
+        self.stability = stability
+        self._labels = label_communities(graph, membership)
+        self.modularity = modularity(graph, membership, weight=params["weight"],
+                                     resolution=params["resolution"])
+        self._score = self._key_score()
+
+    def __repr__(self) -> str:
+        return (f"<Analysis: {self.n_communities} communities (modularity {self.modularity:.3f}), "
+                f"{len(self.membership)} papers>")
+
+    @property
+    def n_communities(self) -> int:
+        return int(len(set(self.membership.tolist()) - {OTHER}))
+
+    def label(self, community: int) -> str:
+        """The readable label of a community ("other" for -1)."""
+        if community == OTHER:
+            return "other"
+        words = self._labels.get(int(community)) or []
+        return " · ".join(words) if words else f"community {community}"
+
+    # -- key papers -----------------------------------------------------------------------
+    def _key_score(self) -> np.ndarray:
+        c = self.centrality
+        corpus = self.graph.corpus
+        upvotes = np.array([p.upvotes if p.upvotes is not None else np.nan for p in corpus], dtype=np.float64)
+        n_dig = np.array([len(p.digests) for p in corpus], dtype=np.float64)
+        parts = [("pagerank", _pct(c["pagerank"].to_numpy())), ("betweenness", _pct(c["betweenness"].to_numpy())),
+                 ("strength", _pct(c["strength"].to_numpy()))]
+        signals = []
+        if np.isfinite(upvotes).any():
+            signals.append(_pct(np.nan_to_num(upvotes, nan=-1.0)))
+        if (n_dig > 1).any():
+            signals.append(_pct(n_dig))
+        if signals:
+            parts.append(("digest signal", np.mean(signals, axis=0)))
+        total = sum(KEY_PAPER_WEIGHTS[k] for k, _ in parts)
+        if c["strength"].sum() == 0:
+            return np.zeros(len(corpus))
+        return sum(KEY_PAPER_WEIGHTS[k] * v for k, v in parts) / total
+
+    def _why(self, i: int) -> str:
+        corpus, c = self.graph.corpus, self.centrality
+        p = corpus[corpus.ids[i]]
+        row = c.iloc[i]
+        n = len(corpus)
+        pr_rank = int((c["pagerank"] > row["pagerank"]).sum()) + 1
+        bits = [f"PageRank {row['pagerank']:.4f} (#{pr_rank} of {n})", f"{int(row['degree'])} links"]
+        nb = self.graph.neighbors(p.id, 1)
+        if len(nb):
+            bits.append(f"strongest to \"{nb['title'].iloc[0][:60]}\" ({nb['kinds'].iloc[0]})")
+        com = int(self.membership[i])
+        bits.append(f"community {com} '{self.label(com)}'")
+        if row["participation"] >= 0.3:
+            others = self._linked_communities(i)
+            if len(others) > 1:
+                bits.append("links " + " and ".join(f"'{self.label(o)}'" for o, _ in others[:2])
+                            + f" (participation {row['participation']:.2f})")
+        if len(p.digests) > 1:
+            bits.append(f"in {len(p.digests)} digests")
+        if p.upvotes is not None:
+            bits.append(f"{p.upvotes} upvotes")
+        top = self.graph.concepts.concepts_of(p.id, 3)
+        if top:
+            bits.append("about " + ", ".join(top))
+        return "; ".join(bits)
+
+    def _linked_communities(self, i: int) -> list[tuple[int, float]]:
+        pid = self.graph.corpus.ids[i]
+        p = self.graph.pairs_frame()
+        mine = p[(p["source"] == pid) | (p["target"] == pid)]
+        index = {x: k for k, x in enumerate(self.graph.corpus.ids)}
+        other = np.where(mine["source"] == pid, mine["target"], mine["source"])
+        col = "weight" if self.params["weight"] == "weight" else f"w_{self.params['weight']}"
+        w: dict[int, float] = {}
+        for o, wt in zip(other, mine[col]):
+            com = int(self.membership[index[o]])
+            w[com] = w.get(com, 0.0) + float(wt)
+        return sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _check_k(self, k: int, name: str) -> int:
+        return int(check_int(k, "k", name, min_value=1))
+
+    def key_papers(self, k: int = 10, *, per_community: bool = False) -> pd.DataFrame:
+        """The papers that matter most, each with its reason in words and numbers.
+
+        The score mixes percentile ranks (0 to 1) of PageRank (0.45), betweenness (0.20)
+        and strength (0.15) with the digest signal (0.20): the mean percentile of the
+        paper's upvotes and of the number of digests it appeared in, where the input has
+        them (the weights are rescaled when it has neither). ``k`` larger than the number
+        of papers returns them all. With ``per_community=True``: the top ``k`` of every
+        community ("other" excluded).
+        """
+        k = self._check_k(k, "key_papers")
+        order = np.lexsort((np.arange(len(self._score)), -self._score))
+        if per_community:
+            chosen = []
+            for com in sorted(set(self.membership.tolist()) - {OTHER}):
+                chosen += [i for i in order if self.membership[i] == com][:k]
+        else:
+            chosen = list(order[:k])
+        return self._paper_rows(chosen, with_why=True)
+
+    def _paper_rows(self, idx: list[int], *, with_why: bool = False) -> pd.DataFrame:
+        corpus, c = self.graph.corpus, self.centrality
+        rank = np.empty(len(self._score), dtype=int)
+        rank[np.lexsort((np.arange(len(self._score)), -self._score))] = np.arange(1, len(self._score) + 1)
+        rows = []
+        for i in idx:
+            p = corpus[corpus.ids[i]]
+            row = {"rank": int(rank[i]), "id": p.id, "title": p.title, "community": int(self.membership[i]),
+                   "label": self.label(int(self.membership[i])), "score": float(self._score[i]),
+                   **{k: c.iloc[i][k] for k in c.columns},
+                   "upvotes": p.upvotes, "n_digests": len(p.digests)}
+            if self.stability is not None:
+                row["stability"] = float(self.stability[i])
+            if with_why:
+                row["why"] = self._why(i)
+            rows.append(row)
+        df = pd.DataFrame(rows)
+        if len(df):
+            df["degree"] = df["degree"].astype(int)
+            df["upvotes"] = df["upvotes"].astype("Int64")
+        return df.reset_index(drop=True)
+
+    def papers_frame(self) -> pd.DataFrame:
+        """Every paper with its community, label, every centrality and its key-paper score and rank."""
+        df = self._paper_rows(list(range(len(self._score))))
+        return df.sort_values("rank").reset_index(drop=True) if len(df) else df
+
+    def bridges(self, k: int = 10) -> pd.DataFrame:
+        """Papers that connect communities.
+
+        Ranked by ``participation * betweenness percentile``: a bridge spreads its links
+        over several communities and lies on many shortest paths. ``links`` lists the
+        communities it connects with their share of its link weight.
+        """
+        k = self._check_k(k, "bridges")
+        c = self.centrality
+        score = c["participation"].to_numpy() * _pct(c["betweenness"].to_numpy())
+        order = [i for i in np.lexsort((np.arange(len(score)), -score)) if score[i] > 0][:k]
+        df = self._paper_rows(order)
+        if df.empty:
+            return pd.DataFrame(columns=["id", "title", "community", "label", "bridge_score", "participation",
+                                         "betweenness", "links"])
+        links = []
+        for i in order:
+            lc = self._linked_communities(i)
+            tot = sum(w for _, w in lc) or 1.0
+            links.append("; ".join(f"{self.label(cm)} ({w / tot:.0%})" for cm, w in lc[:4]))
+        df["bridge_score"] = [float(score[i]) for i in order]
+        df["links"] = links
+        return df[["id", "title", "community", "label", "bridge_score", "participation", "betweenness", "links"]]
+
+    # -- communities ----------------------------------------------------------------------
+    def communities_frame(self) -> pd.DataFrame:
+        """One row per community: id, label, size, top papers, cohesion, modularity share (and stability).
+
+        ``cohesion`` is the share of the members' link weight that stays inside the
+        community; ``modularity_share`` is the community's term of the modularity sum
+        (Newman, 2006), so the shares add up to the graph's modularity when no paper is
+        "other". Papers in communities below the minimum size form the last row, "other".
+        """
+        g = to_igraph(self.graph, self.params["weight"])
+        m = self.membership
+        edges = np.array(g.get_edgelist()) if g.ecount() else np.zeros((0, 2), dtype=int)
+        w = np.asarray(g.es["weight"]) if g.ecount() else np.zeros(0)
+        strength = np.zeros(len(m))
+        np.add.at(strength, edges[:, 0], w)
+        np.add.at(strength, edges[:, 1], w)
+        two_m = strength.sum()
+        gamma = self.params["resolution"]
+        rows = []
+        order = np.lexsort((np.arange(len(self._score)), -self._score))
+        for com in sorted(set(m.tolist()) - {OTHER}) + ([OTHER] if (m == OTHER).any() else []):
+            members = m == com
+            inside = members[edges[:, 0]] & members[edges[:, 1]] if len(edges) else np.zeros(0, bool)
+            w_in = w[inside].sum()
+            s_c = strength[members].sum()
+            top = [self.graph.corpus[self.graph.corpus.ids[i]].title for i in order if members[i]][:3]
+            row = {"community": com, "label": self.label(com), "size": int(members.sum()),
+                   "top_papers": " | ".join(top),
+                   "cohesion": float(2 * w_in / s_c) if s_c > 0 else 0.0,
+                   "modularity_share": float(2 * w_in / two_m - gamma * (s_c / two_m) ** 2) if two_m > 0 and
+                   com != OTHER else 0.0,
+                   "concepts": ", ".join(self._labels.get(com, []))}
+            if self.stability is not None:
+                row["stability"] = float(self.stability[members].mean())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def community_of(self, paper_id: str) -> int:
+        try:
+            return int(self.membership[self.graph.corpus.ids.index(paper_id)])
+        except ValueError:
+            raise KeyError(f"No paper {paper_id!r} in this analysis.") from None
+
+    # -- trends ---------------------------------------------------------------------------
+    def trends(self, *, by: str = "date", min_papers: int = 2) -> pd.DataFrame:
+        """Concepts rising across digest dates, with Kleinberg bursts (see :func:`rising_concepts`).
+
+        With fewer than two dated digests the frame is empty and ``frame.attrs["note"]``
+        says why; dates are never invented. ``by="digest"`` orders by digest instead.
+        """
+        if by not in ("date", "digest"):
+            raise InvalidParameterError(f"The 'by' parameter of trends must be 'date' or 'digest'. Got {by!r}.")
+        df, note = rising_concepts(self.graph, by=by, min_papers=min_papers)
+        df.attrs["note"] = note or ""
+        return df
+
+    def timeline(self, *, by: str = "date") -> pd.DataFrame:
+        """Papers per concept and period (see :func:`concept_timeline`); ``attrs["note"]`` as in :meth:`trends`."""
+        df, note = concept_timeline(self.graph, by=by)
+        df.attrs["note"] = note or ""
+        return df
+
+    def new_papers(self, since: date | str) -> pd.DataFrame:
+        """Papers first featured in a digest dated on or after ``since``."""
+        return new_papers(self.graph.corpus, since)

@@ -1,0 +1,222 @@
+"""Communities, centralities, key papers, bridges and trends."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import litgraph as lg
+from litgraph.ingest._base import Source, make_digest
+from litgraph.model import Corpus, Record
+
+sys.path.insert(0, str(Path(__file__).parent))
+from topics import sample_groups  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def graph(sample_corpus):
+    return lg.build_graph(sample_corpus, seed=0)
+
+
+@pytest.fixture(scope="module")
+def res(graph):
+    return lg.analyze(graph, seed=0)
+
+
+def _corpus(papers):
+    recs = [Record(title=t, abstract=a, position=i + 1) for i, (t, a) in enumerate(papers)]
+    return Corpus.from_records([(make_digest(Source(name="d", text="d"), "test"), recs)])
+
+
+@pytest.mark.parametrize("topic", ["state space models", "concept bottleneck models", "probabilistic circuits",
+                                   "inductive reasoning in LLMs", "in-context learning", "gaussian mixture models",
+                                   "dense hebbian networks", "mathematical reasoning"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_papers_that_belong_together_share_a_community(graph, sample_corpus, topic, seed):
+    res = lg.analyze(graph, seed=seed)
+    ids = sample_groups(sample_corpus)[topic]
+    counts = Counter(res.community_of(i) for i in ids)
+    assert len(counts) == 1 and -1 not in counts, counts
+
+
+@pytest.mark.parametrize("topic,words", [("probabilistic circuits", "probabilistic circuit"),
+                                         ("state space models", "state space model"),
+                                         ("inductive reasoning in LLMs", "reasoning"),
+                                         ("in-context learning", "in-context learning")])
+def test_labels_name_their_topic(res, sample_corpus, topic, words):
+    com = res.community_of(sample_groups(sample_corpus)[topic][0])
+    assert words in res.label(com)
+
+
+def test_communities_frame(res):
+    f = res.communities_frame()
+    assert list(f.columns[:6]) == ["community", "label", "size", "top_papers", "cohesion", "modularity_share"]
+    assert f["size"].sum() == 339
+    assert f["label"].str.len().min() > 0 and not f.isna().any().any()
+    assert 5 <= res.n_communities <= 30 and res.modularity > 0.4
+    shares = f.loc[f["community"] >= 0, "modularity_share"].sum()
+    if not (res.membership == -1).any():
+        assert shares == pytest.approx(res.modularity, abs=1e-6)
+
+
+def test_deterministic_for_a_seed(graph, res):
+    again = lg.analyze(graph, seed=0)
+    assert (again.membership == res.membership).all()
+    assert again.key_papers(10).equals(res.key_papers(10))
+
+
+def test_louvain_and_one_layer(graph):
+    lv = lg.analyze(graph, method="louvain", seed=0)
+    assert lv.n_communities >= 3 and lv.modularity > 0.3
+    sim = lg.analyze(graph, weight="similarity", seed=0)
+    assert sim.params["weight"] == "similarity" and sim.n_communities >= 3
+
+
+def test_small_communities_become_other(graph):
+    r = lg.analyze(graph, seed=0, min_community_size=30)
+    f = r.communities_frame()
+    assert f["community"].iloc[-1] == -1 and f["label"].iloc[-1] == "other"
+    assert (f.loc[f["community"] >= 0, "size"] >= 30).all()
+
+
+def test_igraph_centralities_agree_with_networkx(graph, res):
+    g = graph.to_networkx()
+    for _, _, d in g.edges(data=True):
+        d["length"] = 1.0 / d["weight"]
+    c = res.centrality
+    pr = nx.pagerank(g, weight="weight", alpha=0.85, tol=1e-12, max_iter=1000)
+    assert np.allclose([pr[i] for i in c.index], c["pagerank"], atol=1e-6)
+    bt = nx.betweenness_centrality(g, weight="length", normalized=True)
+    assert np.allclose([bt[i] for i in c.index], c["betweenness"], atol=1e-9)
+    hc = nx.harmonic_centrality(g, distance="length")
+    assert np.allclose([hc[i] / (len(g) - 1) for i in c.index], c["closeness"], atol=1e-9)
+    assert np.allclose([d for _, d in g.degree(c.index)], c["degree"])
+
+
+def test_sampled_betweenness_is_reported(graph):
+    r = lg.analyze(graph, seed=0, exact_betweenness_max=100, betweenness_samples=50)
+    assert r.params["betweenness"] == "sampled" and r.params["betweenness_samples"] == 50
+    exact = lg.analyze(graph, seed=0).centrality["betweenness"]
+    top_exact = set(exact.nlargest(20).index)
+    top_sampled = set(r.centrality["betweenness"].nlargest(20).index)
+    assert len(top_exact & top_sampled) >= 8
+
+
+def test_participation_coefficient_on_a_known_graph():
+    # two triangles joined through paper C: C links both groups equally
+    corpus = _corpus([(t, "x y z.") for t in "ABCDEF"])
+    g = lg.build_graph(corpus, layers={"citation": 1.0})
+    membership = np.array([0, 0, 0, 1, 1, 1])
+    import pandas as pd
+
+    edges = [("A", "B"), ("A", "C"), ("B", "C"), ("C", "D"), ("D", "E"), ("E", "F"), ("D", "F")]
+    ids = {corpus[p].title: p for p in corpus.ids}
+    g._pairs = pd.DataFrame({"source": [ids[a] for a, _ in edges], "target": [ids[b] for _, b in edges],
+                             "weight": 1.0, "w_citation": 1.0})
+    p = lg.participation_coefficient(g, membership)
+    assert p[2] == pytest.approx(1 - ((2 / 3) ** 2 + (1 / 3) ** 2))
+    assert p[0] == pytest.approx(0.0)
+
+
+def test_key_papers_have_reasons(res):
+    k = res.key_papers(10)
+    assert len(k) == 10 and k["rank"].tolist() == list(range(1, 11))
+    assert k["score"].is_monotonic_decreasing
+    assert k["why"].str.contains("PageRank").all() and k["why"].str.contains("community").all()
+    per = res.key_papers(2, per_community=True)
+    assert per.groupby("community").size().max() <= 2
+    assert set(per["community"]) == set(range(res.n_communities))
+
+
+def test_bridges_connect_communities(res):
+    b = res.bridges(5)
+    assert len(b) == 5 and (b["participation"] > 0).all()
+    assert b["links"].str.count(";").min() >= 1
+
+
+def test_papers_frame_has_every_paper_and_no_nan(res):
+    f = res.papers_frame()
+    assert len(f) == 339 and f["id"].is_unique
+    num = f[["score", "degree", "strength", "pagerank", "betweenness", "closeness", "participation"]]
+    assert not num.isna().any().any()
+
+
+def test_k_larger_than_graph_and_bad_k(res):
+    assert len(res.key_papers(10_000)) == 339
+    with pytest.raises(lg.InvalidParameterError, match="'k' parameter of key_papers"):
+        res.key_papers(0)
+    with pytest.raises(lg.InvalidParameterError, match="'k' parameter of bridges"):
+        res.bridges(-1)
+
+
+@pytest.mark.parametrize("kw,name", [({"resolution": 0}, "resolution"), ({"resolution": -1.0}, "resolution"),
+                                     ({"method": "spectral"}, "method"), ({"weight": "friendship"}, "weight"),
+                                     ({"seed": "x"}, "seed"), ({"min_community_size": 0}, "min_size")])
+def test_bad_parameters(graph, kw, name):
+    with pytest.raises(lg.InvalidParameterError, match=name):
+        lg.analyze(graph, **kw)
+
+
+def test_edgeless_graph_gives_an_honest_result():
+    corpus = _corpus([("Alpha", "Zebra quokka."), ("Beta", "Walrus narwhal."), ("Gamma", "Okapi tapir.")])
+    g = lg.build_graph(corpus, layers={"citation": 1.0})
+    r = lg.analyze(g, min_community_size=1)
+    assert r.n_communities == 3 and r.modularity == 0.0
+    assert (r.centrality.to_numpy() == 0).all()
+    assert not r.papers_frame().isna().drop(columns=["upvotes"]).any().any()
+    assert r.bridges(3).empty
+    assert len(r.key_papers(5)) == 3
+
+
+def test_single_paper_and_disconnected_graphs():
+    one = lg.build_graph(_corpus([("Only", "Alone here. Quite alone.")]))
+    r = lg.analyze(one)
+    assert r.papers_frame()["pagerank"].iloc[0] == 0.0 and r.communities_frame()["label"].iloc[0] == "other"
+    two = _corpus([("Graph neural networks for molecules", "Graph neural networks predict molecule properties."),
+                   ("Graph neural networks for proteins", "Graph neural networks predict protein structure."),
+                   ("Diffusion models for images", "Diffusion models generate images from noise."),
+                   ("Diffusion models for audio", "Diffusion models generate audio from noise.")])
+    r = lg.analyze(lg.build_graph(two, layers={"similarity": 1.0},
+                                  builders=[lg.SimilarityEdges(threshold=0.05)]), min_community_size=2)
+    assert r.n_communities == 2 and np.isfinite(r.centrality.to_numpy()).all()
+
+
+def test_stability(graph):
+    r = lg.analyze(graph, seed=0, stability_runs=3)
+    s = r.papers_frame()["stability"]
+    assert s.between(0, 1).all() and s.mean() > 0.5
+    assert "stability" in r.communities_frame()
+
+
+def test_trends_without_dates_say_so(res):
+    t = res.trends()
+    assert t.empty and "at least two dates" in t.attrs["note"]
+    assert not res.trends(by="digest").empty
+
+
+def test_trends_with_capture_dates(sample_paths):
+    corpus = lg.read_digests(sample_paths, captured="2025-11-24")
+    r = lg.analyze(lg.build_graph(corpus))
+    t = r.trends()
+    assert not t.empty and t["z"].is_monotonic_decreasing and t.attrs["note"] == ""
+    assert {"concept", "latest_share", "earlier_share", "change", "bursting_now"} <= set(t.columns)
+    tl = r.timeline()
+    assert tl["period"].nunique() == 3
+    new = r.new_papers("2025-11-01")
+    assert len(new) == len({p for d in corpus.digests if d.date and d.date >= __import__("datetime").date(2025, 11, 1)
+                            for p in d.paper_ids} - {p for d in corpus.digests
+                                                     if d.date and d.date < __import__("datetime").date(2025, 11, 1)
+                                                     for p in d.paper_ids})
+
+
+def test_kleinberg_bursts_finds_a_burst():
+    d = np.full(10, 100)
+    r = np.array([2, 3, 2, 2, 30, 35, 28, 3, 2, 2])
+    states = lg.kleinberg_bursts(r, d)
+    assert states.tolist() == [0, 0, 0, 0, 1, 1, 1, 0, 0, 0]
+    assert lg.kleinberg_bursts(np.zeros(4), d[:4]).tolist() == [0, 0, 0, 0]
