@@ -4,6 +4,9 @@ The corpora are synthesised from the sample abstracts (benchmarks/synth.py). Eac
 runs in a fresh process; the peak resident memory of each step is read from the kernel
 (VmHWM, reset before the step through /proc/self/clear_refs).
 
+Also: communities (Leiden, Louvain), centralities, the whole analysis, and the accuracy
+of sampled betweenness against exact on a 2,000-paper graph.
+
 Run: python benchmarks/bench_graph.py [SIZES...]     e.g. python benchmarks/bench_graph.py 1000 10000
 """
 
@@ -66,12 +69,56 @@ def run_one(n: int) -> dict:
     g.pairs_frame()
     rows.append((f"build_graph, all layers + combine ({g.n_edges} pairs)", time.perf_counter() - t + rows[1][1],
                  _peak_mb()))
+    from litgraph.analysis import centralities, detect_communities, modularity
+
+    for method in ("leiden", "louvain"):
+        _reset_peak()
+        t = time.perf_counter()
+        m = detect_communities(g, method=method, seed=0)
+        secs = time.perf_counter() - t
+        q = modularity(g, m)
+        rows.append((f"communities {method} ({len(set(m.tolist()) - {-1})} found, Q={q:.3f})", secs, _peak_mb()))
+    _reset_peak()
+    t = time.perf_counter()
+    cent, info = centralities(g, m, seed=0)
+    how = "exact" if info["betweenness"] == "exact" else f"{info['betweenness_samples']} sampled sources"
+    rows.append((f"centralities (betweenness {how})", time.perf_counter() - t, _peak_mb()))
+    _reset_peak()
+    t = time.perf_counter()
+    lg.analyze(g, seed=0)
+    rows.append(("analyze (communities, centralities, labels)", time.perf_counter() - t, _peak_mb()))
     return {"n": n, "rows": rows}
+
+
+def betweenness_accuracy(n: int = 2000, samples: int = 256) -> str:
+    """Sampled against exact betweenness on a graph where exact is affordable."""
+    sys.path.insert(0, str(HERE))
+    import numpy as np
+    import pandas as pd
+
+    import litgraph as lg
+    from litgraph.analysis import centralities
+    from synth import synth_corpus
+
+    g = lg.build_graph(synth_corpus(n))
+    exact, _ = centralities(g, exact_betweenness_max=n)
+    lines = []
+    for s in (samples, samples * 2):
+        approx, _ = centralities(g, exact_betweenness_max=0, betweenness_samples=s, seed=0)
+        top = len(set(exact["betweenness"].nlargest(50).index) & set(approx["betweenness"].nlargest(50).index))
+        rho = pd.Series(exact["betweenness"]).corr(pd.Series(approx["betweenness"]), method="spearman")
+        err = np.abs(exact["betweenness"] - approx["betweenness"]).sum() / exact["betweenness"].sum()
+        lines.append(f"{n} papers, {s} sampled sources: top-50 overlap {top}/50, Spearman {rho:.3f}, "
+                     f"relative L1 error {err:.3f}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str]) -> None:
     if argv and argv[0] == "--one":
         print(json.dumps(run_one(int(argv[1]))))
+        return
+    if argv and argv[0] == "--betweenness":
+        print(betweenness_accuracy())
         return
     sizes = [int(a) for a in argv] or [1000, 10000, 100000]
     print(f"{'papers':>8}  {'step':<58} {'seconds':>8} {'peak MB':>8}")
@@ -82,7 +129,10 @@ def main(argv: list[str]) -> None:
             raise SystemExit(1)
         res = json.loads(out.stdout.strip().splitlines()[-1])
         for step, secs, mb in res["rows"]:
-            print(f"{n:>8}  {step:<58} {secs:>8.2f} {mb:>8.0f}")
+            print(f"{n:>8}  {step:<58} {secs:>8.2f} {mb:>8.0f}", flush=True)
+    print()
+    print("Sampled betweenness against exact:")
+    print(subprocess.run([sys.executable, __file__, "--betweenness"], capture_output=True, text=True).stdout)
 
 
 if __name__ == "__main__":

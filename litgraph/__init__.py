@@ -43,6 +43,17 @@ from .edges import (
     SimilarityEdges,
 )
 from .evaluation import evaluate_links
+from .export import (
+    InteractiveGraph,
+    export_graph,
+    graph_html,
+    write_csv,
+    write_gexf,
+    write_graphml,
+    write_html,
+    write_image,
+    write_json,
+)
 from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph, build_graph
 from .model import Appearance, Corpus, Digest, Paper
 from .store import AddResult, Store
@@ -63,6 +74,9 @@ __all__ = [
     # analysis
     "analyze", "Analysis", "detect_communities", "label_communities", "centralities",
     "participation_coefficient", "kleinberg_bursts",
+    # exports
+    "write_html", "graph_html", "InteractiveGraph", "write_graphml", "write_gexf", "write_json", "write_csv",
+    "write_image", "export_graph",
     # store
     "Store", "AddResult",
     # errors

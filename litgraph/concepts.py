@@ -246,6 +246,14 @@ def _runs(text: str) -> Iterable[tuple[list[str], bool]]:
         yield run, run_starts_sentence
 
 
+_NOTABLE = re.compile(r"[-'’]|[A-Za-z][A-Z]|\d")
+
+
+def _notable_surface(surface: str) -> bool:
+    """Whether a written form says more than its key: hyphens, inner capitals, digits."""
+    return _NOTABLE.search(surface) is not None
+
+
 @lru_cache(maxsize=1 << 18)
 def _unigram_kind(tok: str) -> str:
     """'acronym', 'name', 'capital' (a capitalised plain word), 'lower' or ''."""
@@ -289,7 +297,8 @@ def _candidates(text: str, max_words: int, surfaces: dict[str, Counter], capital
                 surface = " ".join(gram)
                 key = concept_key(surface)
                 keys[key] += 1
-                surfaces[key][surface] += 1
+                if _notable_surface(surface):
+                    surfaces[key][surface] += 1  # only forms that differ from the key in more than case
     return _PaperCandidates(keys, acr, defined)
 
 
@@ -604,6 +613,9 @@ class ConceptExtractor(BaseEstimator):
             resolved.append(out)
 
         df: Counter = Counter()
+        occurrences: Counter = Counter()
+        for pc in per_paper:
+            occurrences.update(pc.keys)
         for out in resolved:
             df.update(out.keys())
         frequent = {k for k, c in df.items() if (c >= self.min_df or k in forced) and k not in stops}
@@ -645,6 +657,11 @@ class ConceptExtractor(BaseEstimator):
                 words = f.split()
                 words[-1] = _singular(words[-1])
                 forms_norm[" ".join(w if _is_acronym(w) or _NAME_LIKE.match(w) else w.lower() for w in words)] += c
+            if " " in k and not k.startswith("="):
+                # occurrences written plainly (lower case, no hyphen) are not recorded one by one
+                plain = occurrences[k] - sum(forms_norm.values())
+                if plain > 0 and k not in forms_norm:
+                    forms_norm[k] = plain
             if forms_norm:
                 name = sorted(forms_norm.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             elif k in capitals or k.capitalize() in capitals:
@@ -688,7 +705,21 @@ def _support_without_near_duplicates(matrix: sp.csr_matrix, idf: np.ndarray, thr
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     x = sp.csr_matrix(sp.diags(1.0 / norms) @ x)
-    sim = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=3, threshold=threshold).tocoo()
+    # near-duplicates share their rare concepts: find candidates through those alone (cheap),
+    # then check the full cosine
+    df = np.asarray(b.sum(axis=0)).ravel()
+    rare = np.flatnonzero(df <= max(20, int(0.002 * n)))
+    xr = sp.csr_matrix(x[:, rare])
+    cand = sp_matmul_topn(xr, sp.csr_matrix(xr.T), top_n=3, threshold=0.05).tocoo()
+    off = cand.row != cand.col
+    ci, cj = cand.row[off], cand.col[off]
+    full = np.asarray(x[ci].multiply(x[cj]).sum(axis=1)).ravel() if len(ci) else np.zeros(0)
+    ok = full >= threshold
+
+    class _Pairs:
+        row, col = ci[ok], cj[ok]
+
+    sim = _Pairs
     parent = np.arange(n)
 
     def find(i: int) -> int:

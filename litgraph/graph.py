@@ -193,6 +193,17 @@ class PaperGraph:
     def layers(self) -> list[str]:
         return list(self.layer_weights)
 
+    def subgraph(self, paper_ids: Iterable[str]) -> PaperGraph:
+        """The graph restricted to some papers (and the edges among them)."""
+        keep = set(paper_ids)
+        unknown = keep - set(self.corpus.ids)
+        if unknown:
+            raise KeyError(f"No paper {sorted(unknown)[0]!r} in this graph.")
+        e = self._edges
+        e = e[e["source"].isin(keep) & e["target"].isin(keep)].reset_index(drop=True)
+        return PaperGraph(self.corpus.subset(keep), e, dict(self.layer_weights), self.concepts, dict(self.params),
+                          {})
+
     def edges_frame(self, kind: str | None = None) -> pd.DataFrame:
         """Every layer's edges: source, target, kind, weight, directed, score, concepts, digests, evidence."""
         if kind is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from .._validation import check_float, check_int
@@ -61,25 +62,28 @@ class SharedConceptEdges(BaseEstimator):
         n = len(ctx.index)
         x = cs.weighted()
         linking = np.flatnonzero(cs.df <= max(min(self.max_df * n, self.max_papers), 2))
-        xl = x[:, linking]
+        names_all = np.asarray(cs.names, dtype=object)
+        # linking concepts ordered most specific first, so a row's sorted indices list them in that order
+        linking = linking[np.lexsort((names_all[linking].astype(str), -cs.idf[linking]))]
+        xl = sp.csr_matrix(x[:, linking])
         rows, cols, _ = topk_pairs(xl, self.top_k, 1e-9, ctx.n_jobs)
         if len(rows) == 0:
             return empty_edges()
         # cosine over all concepts (common ones add a little), evidence from the linking ones
         full = np.asarray(x[rows].multiply(x[cols]).sum(axis=1)).ravel()
-        b = (cs.matrix[:, linking] > 0).tocsr()
-        shared_m = b[rows].multiply(b[cols]).tocsr()
+        b = sp.csr_matrix(cs.matrix[:, linking] > 0, dtype=np.float64)
+        shared_m = sp.csr_matrix(b[rows].multiply(b[cols]))
         n_shared = np.diff(shared_m.indptr)
         keep = (full >= self.threshold) & (n_shared >= self.min_shared)
         rows, cols, full = rows[keep], cols[keep], full[keep]
         shared_m = shared_m[np.flatnonzero(keep)]
-        idf = cs.idf[linking]
-        names = np.asarray(cs.names, dtype=object)[linking]
+        shared_m.sort_indices()
+        names = names_all[linking].tolist()
+        ind, ptr = shared_m.indices.tolist(), shared_m.indptr.tolist()
         concepts, evidence = [], []
-        for r in range(shared_m.shape[0]):
-            idx = shared_m.indices[shared_m.indptr[r]:shared_m.indptr[r + 1]]
-            idx = idx[np.lexsort((names[idx].astype(str), -idf[idx]))]
-            top = tuple(names[idx[:8]])
+        for r in range(len(ptr) - 1):
+            idx = ind[ptr[r]:ptr[r + 1]]
+            top = tuple(names[j] for j in idx[:8])
             concepts.append(top)
             evidence.append("shared concepts: " + ", ".join(top) + (f" (+{len(idx) - 8} more)" if len(idx) > 8 else ""))
         return edge_frame(ctx, rows, cols, full, self.kind, score=full, concepts=concepts, evidence=evidence)

@@ -1,0 +1,10 @@
+"""Exports: the interactive HTML page (pyvis), GraphML, GEXF, JSON, CSV and static pictures.
+
+Only this subpackage imports pyvis.
+"""
+
+from .formats import FORMATS, export_graph, write_csv, write_gexf, write_graphml, write_image, write_json
+from .html import SIZE_BY, InteractiveGraph, graph_html, write_html
+
+__all__ = ["write_html", "graph_html", "InteractiveGraph", "SIZE_BY", "write_graphml", "write_gexf", "write_json",
+           "write_csv", "write_image", "export_graph", "FORMATS"]

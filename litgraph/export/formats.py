@@ -1,0 +1,170 @@
+"""File exports: GraphML, GEXF, node-link JSON, nodes/edges CSV, and a static PNG/SVG picture.
+
+Every writer checks its output path first, writes to a temporary file and renames it,
+so a failure never leaves a half-written file. Attributes are flattened to what each
+format allows: lists become ``"; "``-joined text and missing values are left out
+(GraphML, GEXF) or empty (CSV).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from ..exceptions import InvalidParameterError
+from ._common import LAYER_STYLE, check_out_path, community_color, layout, node_table, write_atomic
+
+__all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "FORMATS"]
+
+
+def _split(obj):
+    """(graph, analysis or None) from a PaperGraph or an Analysis."""
+    from ..analysis import Analysis
+    from ..graph import PaperGraph
+
+    if isinstance(obj, Analysis):
+        return obj.graph, obj
+    if isinstance(obj, PaperGraph):
+        return obj, None
+    if hasattr(obj, "analysis_"):
+        return obj.analysis_.graph, obj.analysis_
+    raise InvalidParameterError(f"Exports take a PaperGraph (lg.build_graph) or an Analysis (lg.analyze). "
+                                f"Got {type(obj).__name__}.")
+
+
+def _flat_graph(obj) -> nx.Graph:
+    """The combined graph with flat, typed attributes (str, int, float) only."""
+    graph, analysis = _split(obj)
+    g = graph.to_networkx()
+    if analysis is not None:
+        for row in node_table(analysis):
+            g.nodes[row["id"]].update({k: v for k, v in row.items() if k != "id"})
+    for _, d in g.nodes(data=True):
+        for k in list(d):
+            if d[k] is None:
+                del d[k]
+    g.graph = {k: str(v) for k, v in g.graph.items()}
+    return g
+
+
+def write_graphml(obj, path) -> Path:
+    """GraphML (opens in Gephi, Cytoscape, yEd); node and edge attributes typed."""
+    p = check_out_path(path, (".graphml",), "write_graphml")
+    g = _flat_graph(obj)
+    return write_atomic(p, lambda tmp: nx.write_graphml(g, tmp, encoding="utf-8", named_key_ids=True))
+
+
+def write_gexf(obj, path) -> Path:
+    """GEXF 1.2 (Gephi's own format)."""
+    p = check_out_path(path, (".gexf",), "write_gexf")
+    g = _flat_graph(obj)
+    return write_atomic(p, lambda tmp: nx.write_gexf(g, tmp, encoding="utf-8"))
+
+
+def write_json(obj, path) -> Path:
+    """Node-link JSON (``nodes``, ``edges``, ``graph``), as read by ``networkx.node_link_graph(data, edges="edges")``."""
+    p = check_out_path(path, (".json",), "write_json")
+    data = nx.node_link_data(_flat_graph(obj), edges="edges")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return write_atomic(p, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def write_csv(obj, path) -> tuple[Path, Path]:
+    """``<stem>.nodes.csv``-style pair: give a path ending in ``.csv``; nodes and edges are written beside it.
+
+    ``path`` names the nodes file (e.g. ``nodes.csv``); the edges go to ``edges.csv`` in the
+    same folder when the stem is ``nodes``, else to ``<stem>.edges.csv``. Edges are the
+    per-layer edges with their evidence.
+    """
+    p = check_out_path(path, (".csv",), "write_csv")
+    graph, analysis = _split(obj)
+    nodes = pd.DataFrame(node_table(analysis)) if analysis is not None else graph.nodes_frame()
+    edges = graph.edges_frame()
+    edges["concepts"] = edges["concepts"].map(lambda t: "; ".join(t or ()))
+    edges["digests"] = edges["digests"].map(lambda t: "; ".join(t or ()))
+    edge_path = p.with_name("edges.csv") if p.stem == "nodes" else p.with_name(f"{p.stem}.edges.csv")
+    write_atomic(p, lambda tmp: nodes.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+    write_atomic(edge_path, lambda tmp: edges.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+    return p, edge_path
+
+
+def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float] = (10, 8), dpi: int = 150,
+                labels: int = 15) -> Path:
+    """A static picture (PNG or SVG, by the ending) of the same layout as the HTML, with matplotlib.
+
+    Papers coloured by community and sized by PageRank (when an analysis is given), links
+    drawn per layer; the ``labels`` highest-ranked papers are named.
+    """
+    p = check_out_path(path, (".png", ".svg"), "write_image")
+    graph, analysis = _split(obj)
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    seed = (analysis.params["seed"] if analysis is not None else graph.seed) if seed is None else seed
+    pos = layout(graph, int(seed))
+    index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
+    fig, ax = plt.subplots(figsize=size)
+    e = graph.edges_frame()
+    for kind, part in e.groupby("kind", sort=True):
+        s = part["source"].map(index).to_numpy()
+        t = part["target"].map(index).to_numpy()
+        w = part["weight"].to_numpy()
+        segs = np.stack([pos[s], pos[t]], axis=1)
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(segs, colors=LAYER_STYLE[kind]["color"], alpha=0.25,
+                                         linewidths=0.3 + 1.5 * w / (w.max() or 1), label=LAYER_STYLE[kind]["label"],
+                                         linestyles="dashed" if LAYER_STYLE[kind]["dashes"] else "solid", zorder=1))
+    if analysis is not None:
+        colors = [community_color(int(c)) for c in analysis.membership]
+        pr = analysis.centrality["pagerank"].to_numpy()
+        sizes = 10 + 200 * np.sqrt(pr / (pr.max() or 1))
+        ranks = analysis.papers_frame().set_index("id")["rank"]
+        named = set(ranks[ranks <= labels].index)
+    else:
+        colors, sizes, named = "#4e79a7", 20, set()
+    ax.scatter(pos[:, 0], pos[:, 1], s=sizes, c=colors, edgecolors="white", linewidths=0.4, zorder=2)
+    for pid in sorted(named, key=lambda x: index[x]):
+        i = index[pid]
+        t = graph.corpus[pid].title
+        ax.annotate(t if len(t) <= 40 else t[:38] + "…", pos[i], fontsize=6, zorder=3, xytext=(3, 3),
+                    textcoords="offset points")
+    ax.set_axis_off()
+    ax.autoscale()
+    if len(e):
+        ax.legend(loc="lower left", fontsize=7, frameon=False)
+    fig.tight_layout()
+    fmt = p.suffix.lower().lstrip(".")
+
+    def save(tmp: Path) -> None:
+        meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
+
+    try:
+        return write_atomic(p, save)
+    finally:
+        plt.close(fig)
+
+
+#: Writer of each file ending.
+FORMATS = {".html": None, ".graphml": write_graphml, ".gexf": write_gexf, ".json": write_json, ".csv": write_csv,
+           ".png": write_image, ".svg": write_image}
+
+
+def export_graph(obj, path, **kwargs):
+    """Write ``obj`` in the format its path's ending names (.html, .graphml, .gexf, .json, .csv, .png, .svg)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".html":
+        from .html import write_html
+
+        return write_html(obj, path, **kwargs)
+    if suffix not in FORMATS:
+        raise InvalidParameterError(f"The 'path' parameter of export_graph must end in one of "
+                                    f"{', '.join(FORMATS)}. Got {str(path)!r} instead.")
+    return FORMATS[suffix](obj, path, **kwargs)
