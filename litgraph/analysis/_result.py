@@ -31,7 +31,7 @@ def _pct(x: np.ndarray) -> np.ndarray:
 
 def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int | None = None,
             weight: str = "weight", min_community_size: int = 3, stability_runs: int = 0,
-            exact_betweenness_max: int = 5000, betweenness_samples: int = 256) -> Analysis:
+            exact_betweenness_max: int = 2000, betweenness_samples: int = 256) -> Analysis:
     """Find communities, centralities, key papers and bridges of a paper graph.
 
     Parameters

@@ -41,7 +41,7 @@ def participation_coefficient(graph, membership: np.ndarray, *, weight: str = "w
 
 
 def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "weight", seed: int = 0,
-                 exact_betweenness_max: int = 5000, betweenness_samples: int = 256) -> tuple[pd.DataFrame, dict]:
+                 exact_betweenness_max: int = 2000, betweenness_samples: int = 256) -> tuple[pd.DataFrame, dict]:
     """Centralities of every paper, and how they were computed.
 
     * ``degree``: number of linked papers; ``strength``: total link weight.
@@ -51,7 +51,8 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
       ``(n - 1)(n - 2) / 2``. Exact up to ``exact_betweenness_max`` papers; above, estimated
       from ``betweenness_samples`` random source papers (Brandes & Pich, 2007), scaled up.
     * ``closeness``: harmonic closeness (Marchiori & Latora, 2000) with the same lengths,
-      which stays meaningful on disconnected graphs.
+      which stays meaningful on disconnected graphs; above ``exact_betweenness_max`` papers
+      it is estimated from the same sampled sources.
     * ``participation``: see :func:`participation_coefficient` (needs ``membership``).
 
     Returns the frame (index: paper id) and a dict describing the betweenness method.
@@ -74,16 +75,24 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
     pagerank = np.asarray(g.pagerank(weights=w.tolist(), damping=0.85), dtype=np.float64)
     if n <= exact_betweenness_max:
         btw = np.asarray(g.betweenness(directed=False, weights=length), dtype=np.float64)
+        closeness = np.asarray(g.harmonic_centrality(weights=length, normalized=True), dtype=np.float64)
     else:
         rng = np.random.default_rng(seed)
         k = min(betweenness_samples, n)
         sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
         btw = np.asarray(g.betweenness(directed=False, weights=length, sources=sources), dtype=np.float64)
         btw *= n / k
+        # harmonic closeness from the same sources: distances are symmetric in an undirected graph
+        closeness = np.zeros(n)
+        for start in range(0, k, 32):
+            d = np.asarray(g.distances(source=sources[start:start + 32], weights=length), dtype=np.float64)
+            with np.errstate(divide="ignore"):
+                inv = np.where(np.isfinite(d) & (d > 0), 1.0 / d, 0.0)
+            closeness += inv.sum(axis=0)
+        closeness *= (n - 1) / max(k - 1, 1) / (n - 1) if n > 1 else 0.0
         info = {"betweenness": "sampled", "betweenness_samples": k}
     pairs = (n - 1) * (n - 2) / 2
     btw = btw / pairs if pairs > 0 else np.zeros(n)
-    closeness = np.asarray(g.harmonic_centrality(weights=length, normalized=True), dtype=np.float64)
     part = participation_coefficient(graph, membership, weight=weight) if membership is not None else np.zeros(n)
     df = pd.DataFrame({"degree": degree, "strength": strength, "pagerank": pagerank, "betweenness": btw,
                        "closeness": np.nan_to_num(closeness), "participation": part},

@@ -39,7 +39,7 @@ def check_out_path(path: str | os.PathLike, suffixes: tuple[str, ...], owner: st
     if p.suffix.lower() not in suffixes:
         raise InvalidParameterError(f"The 'path' parameter of {owner} must end in {' or '.join(suffixes)}. "
                                     f"Got {str(path)!r} instead.")
-    if not p.parent.exists():
+    if not p.parent.is_dir():
         raise LitgraphError(f"{p}: the folder {p.parent} does not exist; create it first "
                             f"(e.g. mkdir -p {p.parent}).")
     if p.is_dir():

@@ -107,8 +107,27 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
     import numpy as np
 
     seed = (analysis.params["seed"] if analysis is not None else graph.seed) if seed is None else seed
-    pos = layout(graph, int(seed))
+    pos = layout(graph, int(seed), membership=analysis.membership if analysis is not None else None)
     index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
+    with matplotlib.rc_context({"svg.hashsalt": "litgraph", "svg.fonttype": "none"}):
+        fig = _draw(graph, analysis, pos, index, size, labels)
+        fmt = p.suffix.lower().lstrip(".")
+
+        def save(tmp: Path) -> None:
+            meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
+
+        try:
+            return write_atomic(p, save)
+        finally:
+            plt.close(fig)
+
+
+def _draw(graph, analysis, pos, index, size, labels):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
     fig, ax = plt.subplots(figsize=size)
     e = graph.edges_frame()
     for kind, part in e.groupby("kind", sort=True):
@@ -116,7 +135,6 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
         t = part["target"].map(index).to_numpy()
         w = part["weight"].to_numpy()
         segs = np.stack([pos[s], pos[t]], axis=1)
-        from matplotlib.collections import LineCollection
 
         ax.add_collection(LineCollection(segs, colors=LAYER_STYLE[kind]["color"], alpha=0.25,
                                          linewidths=0.3 + 1.5 * w / (w.max() or 1), label=LAYER_STYLE[kind]["label"],
@@ -140,16 +158,7 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
     if len(e):
         ax.legend(loc="lower left", fontsize=7, frameon=False)
     fig.tight_layout()
-    fmt = p.suffix.lower().lstrip(".")
-
-    def save(tmp: Path) -> None:
-        meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
-
-    try:
-        return write_atomic(p, save)
-    finally:
-        plt.close(fig)
+    return fig
 
 
 #: Writer of each file ending.
