@@ -56,12 +56,13 @@ from .export import (
 )
 from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph, build_graph
 from .model import Appearance, Corpus, Digest, Paper
+from .pipeline import LitGraph
 from .store import AddResult, Store
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "__version__",
+    "__version__", "LitGraph",
     # model
     "Paper", "Appearance", "Digest", "Corpus", "title_key",
     # ingest

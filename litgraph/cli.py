@@ -57,6 +57,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_read_options(p)
     _add_common(p)
 
+    p = sub.add_parser("build", help="build, analyse and export the graph in one go", description=(
+        "Read digests, build and analyse the paper graph, and write it in the format the --out ending names "
+        "(.html, .graphml, .gexf, .json, .csv, .png, .svg). With --db the digests are added to the store and "
+        "the graph covers everything stored."))
+    _add_digest_args(p)
+    p.add_argument("--out", required=True, help="output file; its ending chooses the format")
+    p.add_argument("--db", help="also add the digests to this store and build from all it holds")
+    _add_model_options(p)
+    p.add_argument("--size-by", default="pagerank", help="HTML: what sets node size (default: %(default)s)")
+    p.add_argument("--max-nodes", type=int, default=2000, help="HTML: most papers drawn (default: %(default)s)")
+    _add_read_options(p)
+    _add_common(p)
+
+    p = sub.add_parser("report", help="write the dated report (for cron)", description=(
+        "Add new digests to the store, analyse everything stored, and write OUT/<date>/ with index.html, "
+        "report.md, report.json and the graph exports; OUT/latest points at it. With no new digest since the "
+        "previous report nothing is written."))
+    p.add_argument("digests", nargs="*", metavar="DIGEST", help="new digest files, folders or globs")
+    p.add_argument("--sample", action="store_true", help="also read the bundled sample digests")
+    p.add_argument("--db", default="litgraph.db", help="SQLite store (default: %(default)s)")
+    p.add_argument("--out", default="outputs", help="folder of dated reports (default: %(default)s)")
+    p.add_argument("--since", metavar="DATE", help="only digests dated on or after DATE enter the analysis")
+    p.add_argument("--date", metavar="DATE", help="the report's date and folder name (default: today, UTC)")
+    p.add_argument("--force", action="store_true", help="write a report even if no digest is new")
+    _add_model_options(p)
+    _add_read_options(p)
+    _add_common(p)
+
     p = sub.add_parser("papers", help="list the papers in the store", description=(
         "List stored papers with when they were first seen."))
     p.add_argument("--db", default="litgraph.db", help="SQLite store (default: %(default)s)")
@@ -64,6 +92,78 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     _add_common(p)
     return parser
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("graph and analysis (LitGraph parameters; also settable in --config)")
+    g.add_argument("--config", metavar="TOML", help="TOML file whose keys are LitGraph parameters")
+    g.add_argument("--layers", metavar="SPEC", help="layer weights, e.g. concepts=1,similarity=1,digest=0.2")
+    g.add_argument("--seed", type=int, help="random seed (default 0)")
+    g.add_argument("--method", choices=["leiden", "louvain"], help="community detection (default leiden)")
+    g.add_argument("--resolution", type=float, help="community resolution, > 0 (default 1.0)")
+    g.add_argument("--min-community-size", type=int, dest="min_community_size",
+                   help="smaller communities are grouped as 'other' (default 3)")
+    g.add_argument("--weight", help="analyse the layer mix ('weight', default) or one layer")
+
+
+def _model_params(args: argparse.Namespace) -> dict:
+    """LitGraph parameters from --config, overridden by the command-line flags."""
+    import inspect
+
+    from .pipeline import LitGraph
+
+    known = [k for k in inspect.signature(LitGraph.__init__).parameters if k != "self"]
+    params: dict = {}
+    if args.config:
+        import tomllib
+
+        try:
+            with open(args.config, "rb") as fh:
+                params = tomllib.load(fh)
+        except FileNotFoundError:
+            raise LitgraphError(f"{args.config}: no such config file.") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise LitgraphError(f"{args.config}: not valid TOML ({exc}).") from None
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            raise LitgraphError(f"{args.config}: unknown key {unknown[0]!r}; the keys are LitGraph parameters: "
+                                f"{', '.join(known)}.")
+    if args.layers:
+        layers = {}
+        for part in args.layers.split(","):
+            name, _, value = part.partition("=")
+            try:
+                layers[name.strip()] = float(value) if value else 1.0
+            except ValueError:
+                raise LitgraphError(f"--layers: {part!r} is not NAME=WEIGHT (e.g. concepts=1,similarity=0.5).") from None
+        params["layers"] = layers
+    for key in ("seed", "method", "resolution", "min_community_size", "weight"):
+        value = getattr(args, key, None)
+        if value is not None:
+            params[key] = value
+    return params
+
+
+class _Progress:
+    """Step messages: a progress bar on a terminal, log lines otherwise (quiet under cron)."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=sys.stderr, bar_format="{desc:<34} {bar} {n_fmt}/{total_fmt}",
+                            leave=False)
+
+    def __call__(self, name: str) -> None:
+        logging.getLogger("litgraph").info("%s", name)
+        if self.bar is not None:
+            self.bar.set_description_str(name)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
@@ -105,7 +205,63 @@ def _cmd_papers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"ingest": _cmd_ingest, "papers": _cmd_papers}
+def _cmd_build(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .export import FORMATS
+    from .ingest import read_digests
+    from .pipeline import LitGraph
+    from .store import Store
+
+    out = Path(args.out)
+    if out.suffix.lower() not in FORMATS:
+        raise LitgraphError(f"--out {args.out}: the ending must be one of {', '.join(FORMATS)}.")
+    params = _model_params(args)
+    progress = _Progress(4, args.quiet)
+    try:
+        progress("reading digests")
+        corpus = read_digests(_digest_paths(args, "build"), captured=args.captured, strict=not args.lenient)
+        if args.db:
+            with Store(args.db) as store:
+                store.add(corpus)
+                corpus = store.corpus()
+        progress("building and analysing the graph")
+        try:
+            model = LitGraph(**params).fit(corpus)
+        except TypeError as exc:
+            raise LitgraphError(f"bad parameter: {exc}") from None
+        progress("writing")
+        kwargs = {"size_by": args.size_by, "max_nodes": args.max_nodes} if out.suffix.lower() == ".html" else {}
+        written = model.export(out, **kwargs)
+        progress("done")
+    finally:
+        progress.close()
+    if not args.quiet:
+        names = ", ".join(str(p) for p in (written if isinstance(written, tuple) else (written,)))
+        res = model.analysis_
+        print(f"{len(corpus)} papers, {model.graph_.n_edges} linked pairs, {res.n_communities} communities "
+              f"(modularity {res.modularity:.2f}); wrote {names}.")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .ingest import sample_paths
+    from .report import run_report
+
+    digests = list(args.digests) + ([str(p) for p in sample_paths()] if args.sample else [])
+    progress = _Progress(4, args.quiet)
+    try:
+        result = run_report(digests, db=args.db, out=args.out, since=args.since, day=args.date,
+                            params=_model_params(args), captured=args.captured, strict=not args.lenient,
+                            force=args.force, progress=progress)
+    finally:
+        progress.close()
+    if not args.quiet:
+        print(result.message)
+    return EXIT_OK
+
+
+_COMMANDS = {"ingest": _cmd_ingest, "papers": _cmd_papers, "build": _cmd_build, "report": _cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,6 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except LitgraphError as exc:
         print(f"litgraph: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # a failed write or read the code did not name more precisely
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"litgraph: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("litgraph: interrupted", file=sys.stderr)

@@ -1,0 +1,134 @@
+"""The LitGraph façade: one object that reads like the whole pipeline.
+
+``LitGraph(seed=0).fit(corpus)`` extracts concepts, builds the graph and analyses it;
+its parameters are plain values (so a TOML config file can hold them) and
+``get_params()`` records them with every report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from .analysis import Analysis, analyze
+from .concepts import ConceptExtractor
+from .exceptions import InvalidParameterError, NotFittedError
+from .graph import PaperGraph, build_graph
+from .model import Corpus
+
+__all__ = ["LitGraph"]
+
+
+class LitGraph(BaseEstimator):
+    """Build and analyse the paper graph of a corpus in one call.
+
+    Parameters
+    ----------
+    layers : mapping of str to float, optional
+        Layer weights (see :func:`~litgraph.build_graph`); default: every layer.
+    seed : int, default 0
+    method : {"leiden", "louvain"}, default "leiden"
+    resolution : float, default 1.0
+    min_community_size : int, default 3
+    weight : str, default "weight"
+        Analyse the layer mix (``"weight"``) or one layer.
+    stability_runs : int, default 0
+    concepts : mapping, optional
+        Parameters of :class:`~litgraph.ConceptExtractor` (``min_df``, ``vocabulary``,
+        ``stop_concepts``, ...).
+    similarity : mapping, optional
+        Parameters of :class:`~litgraph.SimilarityEdges` (``top_k``, ``threshold``, ...).
+    n_jobs : int, default -1
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> model = lg.LitGraph(seed=0).fit(lg.load_sample())
+    >>> model.key_papers(k=3)["rank"].tolist()
+    [1, 2, 3]
+    """
+
+    def __init__(self, *, layers: Mapping[str, float] | None = None, seed: int = 0, method: str = "leiden",
+                 resolution: float = 1.0, min_community_size: int = 3, weight: str = "weight",
+                 stability_runs: int = 0, concepts: Mapping[str, Any] | None = None,
+                 similarity: Mapping[str, Any] | None = None, n_jobs: int = -1) -> None:
+        self.layers = layers
+        self.seed = seed
+        self.method = method
+        self.resolution = resolution
+        self.min_community_size = min_community_size
+        self.weight = weight
+        self.stability_runs = stability_runs
+        self.concepts = concepts
+        self.similarity = similarity
+        self.n_jobs = n_jobs
+
+    def fit(self, corpus: Corpus) -> LitGraph:
+        """Extract concepts, build the graph and analyse it; returns ``self``."""
+        from .edges import SimilarityEdges
+
+        for name in ("concepts", "similarity"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Mapping):
+                raise InvalidParameterError(f"The {name!r} parameter of LitGraph must be a mapping of parameter "
+                                            f"names to values. Got {value!r} instead.")
+        try:
+            extractor = ConceptExtractor(**{"n_jobs": self.n_jobs, **dict(self.concepts or {})})
+            builders = [SimilarityEdges(**dict(self.similarity))] if self.similarity else None
+        except TypeError as exc:
+            raise InvalidParameterError(f"LitGraph: {exc}.") from None
+        self.graph_: PaperGraph = build_graph(corpus, self.layers, seed=self.seed, concepts=extractor,
+                                              builders=builders, n_jobs=2 if self.n_jobs != 1 else 1)
+        self.analysis_: Analysis = analyze(self.graph_, method=self.method, resolution=self.resolution,
+                                           seed=self.seed, weight=self.weight,
+                                           min_community_size=self.min_community_size,
+                                           stability_runs=self.stability_runs)
+        return self
+
+    def _check(self) -> Analysis:
+        if not hasattr(self, "analysis_"):
+            raise NotFittedError("This LitGraph is not fitted yet; call fit(corpus) first.")
+        return self.analysis_
+
+    # the analysis, one call away
+    def communities_frame(self) -> pd.DataFrame:
+        return self._check().communities_frame()
+
+    def key_papers(self, k: int = 10, *, per_community: bool = False) -> pd.DataFrame:
+        return self._check().key_papers(k, per_community=per_community)
+
+    top_papers = key_papers
+
+    def bridges(self, k: int = 10) -> pd.DataFrame:
+        return self._check().bridges(k)
+
+    def trends(self, **kwargs) -> pd.DataFrame:
+        return self._check().trends(**kwargs)
+
+    def papers_frame(self) -> pd.DataFrame:
+        return self._check().papers_frame()
+
+    def edges_frame(self, kind: str | None = None) -> pd.DataFrame:
+        self._check()
+        return self.graph_.edges_frame(kind)
+
+    def to_html(self, path, **kwargs):
+        """Write the interactive graph (see :func:`~litgraph.write_html`)."""
+        from .export import write_html
+
+        return write_html(self._check(), path, **kwargs)
+
+    def show(self, **kwargs):
+        """The interactive graph for a notebook cell (see :class:`~litgraph.InteractiveGraph`)."""
+        from .export import InteractiveGraph
+
+        return InteractiveGraph(self._check(), **kwargs)
+
+    def export(self, path, **kwargs):
+        """Write the graph in the format its path names (see :func:`~litgraph.export_graph`)."""
+        from .export import export_graph
+
+        return export_graph(self._check(), path, **kwargs)
