@@ -171,8 +171,11 @@ def find_acronyms(text: str) -> dict[str, str]:
     >>> find_acronyms("We study state space models (SSMs) and large language models (LLMs).")
     {'SSM': 'state space models', 'LLM': 'large language models'}
     """
+    return _acronyms_in(_TOKEN.findall(text))
+
+
+def _acronyms_in(toks: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    toks = _TOKEN.findall(text)
     for i, tok in enumerate(toks):
         if tok != "(" or i + 2 >= len(toks) or toks[i + 2] != ")":
             continue
@@ -222,12 +225,12 @@ def _gram_ok(first: str, last: str) -> bool:
     return True
 
 
-def _runs(text: str) -> Iterable[tuple[list[str], bool]]:
+def _runs(toks: list[str]) -> Iterable[tuple[list[str], bool]]:
     """Runs of candidate words; the flag says whether the run starts a sentence."""
     run: list[str] = []
     sentence_start = True
     run_starts_sentence = True
-    for tok in _TOKEN.findall(text):
+    for tok in toks:
         cls = _token_class(tok)
         if cls:
             if run:
@@ -249,6 +252,7 @@ def _runs(text: str) -> Iterable[tuple[list[str], bool]]:
 _NOTABLE = re.compile(r"[-'’]|[A-Za-z][A-Z]|\d")
 
 
+@lru_cache(maxsize=1 << 18)
 def _notable_surface(surface: str) -> bool:
     """Whether a written form says more than its key: hyphens, inner capitals, digits."""
     return _NOTABLE.search(surface) is not None
@@ -271,13 +275,14 @@ def _candidates(text: str, max_words: int, surfaces: dict[str, Counter], capital
                 lowers: set[str]) -> _PaperCandidates:
     keys: Counter = Counter()
     acr: Counter = Counter()
-    defined = {a: concept_key(e) for a, e in find_acronyms(text).items()} if "(" in text else {}
-    for run, starts_sentence in _runs(text):
+    toks = _TOKEN.findall(text)
+    defined = {a: concept_key(e) for a, e in _acronyms_in(toks).items()} if "(" in toks else {}
+    for run, starts_sentence in _runs(toks):
         n = len(run)
         for i, tok in enumerate(run):
             kind = _unigram_kind(tok)
             if kind == "lower":
-                lowers.add(tok)
+                continue
             elif kind == "acronym":
                 acr[_singular(tok)] += 1
             elif kind == "name":
@@ -299,6 +304,7 @@ def _candidates(text: str, max_words: int, surfaces: dict[str, Counter], capital
                 keys[key] += 1
                 if _notable_surface(surface):
                     surfaces[key][surface] += 1  # only forms that differ from the key in more than case
+        lowers.update(run)  # every word seen; only lower-case ones are looked up later
     return _PaperCandidates(keys, acr, defined)
 
 

@@ -135,7 +135,7 @@ class SimilarityEdges(BaseEstimator):
     top_k : int, default 10
     threshold : float, default 0.1
     max_df : float, default 0.2
-    max_papers : int, default 2000
+    max_papers : int, default 1000
     embedder : Embedder, optional
         A semantic backend used instead of TF-IDF (see :class:`Embedder`).
     cache : str or Path, optional
@@ -145,7 +145,7 @@ class SimilarityEdges(BaseEstimator):
     kind = "similarity"
     directed = False
 
-    def __init__(self, *, top_k: int = 10, threshold: float = 0.1, max_df: float = 0.2, max_papers: int = 2000,
+    def __init__(self, *, top_k: int = 10, threshold: float = 0.1, max_df: float = 0.2, max_papers: int = 1000,
                  embedder: Embedder | None = None, cache: str | Path | None = None) -> None:
         self.max_papers = max_papers
         self.top_k = top_k
