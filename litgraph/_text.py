@@ -28,6 +28,8 @@ def title_key(title: str) -> str:
     ``"In-Context Learning"``, ``"In Context  learning"`` and ``"Incontext learning"``
     share one key.
 
+    Examples
+    --------
     >>> title_key("Self-Explainable  Neural Networks!")
     'selfexplainableneuralnetworks'
     """

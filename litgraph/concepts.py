@@ -168,6 +168,8 @@ def _sh_long_form(short: str, words: list[str]) -> list[str] | None:
 def find_acronyms(text: str) -> dict[str, str]:
     """Acronym definitions in a text, as ``{acronym: expansion}`` (both as written, acronym singular).
 
+    Examples
+    --------
     >>> find_acronyms("We study state space models (SSMs) and large language models (LLMs).")
     {'SSM': 'state space models', 'LLM': 'large language models'}
     """
@@ -363,6 +365,13 @@ class ConceptSet:
     matrix : scipy.sparse.csr_matrix
         Papers x concepts, occurrence counts; rows follow ``paper_ids``.
     paper_ids : list of str
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> cs = lg.extract_concepts(lg.load_sample())
+    >>> cs.names[cs.index("SSMs")], "SSM" in cs.aliases[cs.index("SSMs")]
+    ('state space model', True)
     """
 
     names: list[str]

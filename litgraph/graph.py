@@ -159,6 +159,16 @@ class PaperGraph:
         Everything needed to rebuild it (layer weights, builder parameters, seed).
     timings : dict
         Seconds spent per step.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> g.n_papers, sorted(g.layers)[:2]
+    (339, ['citation', 'cocitation'])
+    >>> row = g.edges_frame("concepts").iloc[0]
+    >>> row["evidence"].startswith("shared concepts: ")
+    True
     """
 
     def __init__(self, corpus: Corpus, edges: pd.DataFrame, layer_weights: dict[str, float], concepts: ConceptSet,

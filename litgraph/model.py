@@ -27,6 +27,13 @@ class Appearance:
     Metadata that can differ between captures (the title as printed, the upvote
     count, the date as shown, the author count) is kept here rather than
     overwritten, so upvotes form a time series across digests.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> paper = next(p for p in lg.load_sample() if p.upvotes)
+    >>> [(a.upvotes, a.published_text) for a in paper.appearances][:1]
+    [(2, 'Mar 29')]
     """
 
     digest: str
@@ -45,6 +52,13 @@ class Paper:
 
     ``id`` is the arXiv id when any input gave one, else ``"t"`` followed by a hash
     of the normalised title (see :func:`litgraph.title_key`), so it is stable across runs.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> p = next(iter(lg.load_sample()))
+    >>> p.title[:7], p.id.startswith("t"), p.n_authors
+    ('VQGraph', True, 10)
     """
 
     id: str
@@ -88,6 +102,13 @@ class Digest:
 
     ``id`` is derived from the content, so reading the same file twice, or from
     another path, gives the same digest.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> d = lg.load_sample().digests[0]
+    >>> d.format, d.date_text, len(d.paper_ids)
+    ('hf-page-blocks', 'Nov 4', 72)
     """
 
     id: str

@@ -59,7 +59,15 @@ CREATE TABLE IF NOT EXISTS runs (
 
 @dataclass(frozen=True)
 class AddResult:
-    """What one :meth:`Store.add` changed."""
+    """What one :meth:`Store.add` changed.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> result = lg.Store(":memory:").add(lg.load_sample())
+    >>> len(result.new_digests), len(result.new_papers), result.changed
+    (3, 339, True)
+    """
 
     new_digests: tuple[str, ...] = ()
     known_digests: tuple[str, ...] = ()

@@ -97,6 +97,14 @@ class Analysis:
     """Communities, centralities, key papers, bridges and trends of a :class:`~litgraph.PaperGraph`.
 
     Made by :func:`analyze`. Every method returns a pandas DataFrame.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> res = lg.analyze(g, seed=0)
+    >>> res.bridges(k=2)[["title", "participation"]].shape
+    (2, 2)
     """
 
     def __init__(self, graph, membership: np.ndarray, centrality: pd.DataFrame, params: dict,

@@ -32,6 +32,14 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     (Blondel et al., 2008), both from igraph and both seeded. Communities are numbered
     by size, largest first (ties by their first paper), so the numbering is stable.
     Papers without any link form singletons, which end up in :data:`OTHER`.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> membership = lg.detect_communities(g, seed=0)
+    >>> len(membership), int(membership.max()) + 1
+    (339, 12)
     """
     check_option(method, "method", "detect_communities", ["leiden", "louvain"])
     check_float(resolution, "resolution", "detect_communities", low=0.0, low_open=True)
@@ -86,6 +94,14 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     papers carrying ``t``, ``f(t)`` the number of papers carrying ``t`` in the corpus and
     ``A`` the average community size. Concepts carried by a single paper of the
     community are skipped, so a label describes the group, not one member.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> labels = lg.label_communities(g, lg.detect_communities(g, seed=0))
+    >>> any("state space model" in words for words in labels.values())
+    True
     """
     cs = graph.concepts
     out: dict[int, list[str]] = {}

@@ -68,6 +68,12 @@ def kleinberg_bursts(r: np.ndarray, d: np.ndarray, *, s: float = 2.0, gamma: flo
     ``r[t]`` relevant papers among ``d[t]``. The base state emits at the overall rate
     ``p0 = sum(r) / sum(d)``, the burst state at ``min(s * p0, 0.9999)``; entering the burst
     state costs ``gamma * ln(n)``. The cheapest state sequence (Viterbi) is returned.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> lg.kleinberg_bursts([1, 2, 1, 20, 25, 2], [50, 50, 50, 50, 50, 50]).tolist()
+    [0, 0, 0, 1, 1, 0]
     """
     r = np.asarray(r, dtype=np.float64)
     d = np.asarray(d, dtype=np.float64)

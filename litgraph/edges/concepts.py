@@ -33,6 +33,13 @@ class SharedConceptEdges(BaseEstimator):
         Nor do concepts carried by more papers than this (it bounds the cost on large corpora).
     min_shared : int, default 1
         Fewest shared (linking) concepts for an edge.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), layers={"concepts": 1.0}, builders=[lg.SharedConceptEdges(top_k=5)])
+    >>> bool((g.edges_frame()["kind"] == "concepts").all())
+    True
     """
 
     kind = "concepts"

@@ -39,6 +39,13 @@ class CooccurrenceEdges(BaseEstimator):
     Parameters
     ----------
     max_digest_size : int, default 50
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), layers={"digest": 1.0})
+    >>> int(g.edges_frame()["digests"].map(len).min())  # without other layers: pairs sharing two digests
+    2
     """
 
     kind = "digest"

@@ -28,6 +28,17 @@ class Embedder(Protocol):
     """A semantic backend: ``encode(texts)`` returns one vector per text (2-D array).
 
     ``name`` identifies the model, so cached vectors of another model are never reused.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import litgraph as lg
+    >>> class Letters:
+    ...     name = "letter-counts"
+    ...     def encode(self, texts):
+    ...         return np.array([[t.lower().count(c) for c in "abcdefghij"] for t in texts], dtype=float)
+    >>> isinstance(Letters(), lg.Embedder)
+    True
     """
 
     name: str
@@ -39,6 +50,19 @@ class EmbeddingCache:
     """Vectors already computed, kept in one ``.npz`` file per model, keyed by a hash of the text.
 
     A daily run embeds only the papers it has not seen before.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, litgraph as lg
+    >>> class Length:
+    ...     name = "length"
+    ...     def encode(self, texts):
+    ...         return np.array([[len(t), 1.0] for t in texts])
+    >>> cache = lg.EmbeddingCache(tempfile.mkdtemp())
+    >>> _, computed = cache.encode(Length(), ["a", "bb"])
+    >>> _, again = cache.encode(Length(), ["a", "bb", "ccc"])
+    >>> computed, again
+    (2, 1)
     """
 
     def __init__(self, folder: str | Path) -> None:
@@ -87,6 +111,14 @@ class SentenceTransformerEmbedder:
     model : str or Path
         A folder holding the model, e.g. one shipped inside an installed package.
         Requires the ``semantic`` extra (``pip install litgraph[semantic]``).
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> lg.SentenceTransformerEmbedder("no/such/model")
+    Traceback (most recent call last):
+    ...
+    litgraph.exceptions.InvalidParameterError: The 'model' parameter of SentenceTransformerEmbedder must be a folder holding a model. Got 'no/such/model', which does not exist.
     """
 
     def __init__(self, model: str | Path, *, batch_size: int = 64) -> None:
@@ -140,6 +172,14 @@ class SimilarityEdges(BaseEstimator):
         A semantic backend used instead of TF-IDF (see :class:`Embedder`).
     cache : str or Path, optional
         Folder where the embedder's vectors are cached between runs.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> g = lg.build_graph(lg.load_sample(), layers={"similarity": 1.0},
+    ...                    builders=[lg.SimilarityEdges(top_k=3, threshold=0.2)])
+    >>> bool(g.edges_frame()["score"].min() >= 0.2)
+    True
     """
 
     kind = "similarity"

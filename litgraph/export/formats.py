@@ -51,21 +51,50 @@ def _flat_graph(obj) -> nx.Graph:
 
 
 def write_graphml(obj, path) -> Path:
-    """GraphML (opens in Gephi, Cytoscape, yEd); node and edge attributes typed."""
+    """GraphML (opens in Gephi, Cytoscape, yEd); node and edge attributes typed.
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> import networkx as nx
+    >>> nx.read_graphml(lg.write_graphml(res, out / "g.graphml")).number_of_nodes()
+    339
+    """
     p = check_out_path(path, (".graphml",), "write_graphml")
     g = _flat_graph(obj)
     return write_atomic(p, lambda tmp: nx.write_graphml(g, tmp, encoding="utf-8", named_key_ids=True))
 
 
 def write_gexf(obj, path) -> Path:
-    """GEXF 1.2 (Gephi's own format)."""
+    """GEXF 1.2 (Gephi's own format).
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> lg.write_gexf(res, out / "g.gexf").suffix
+    '.gexf'
+    """
     p = check_out_path(path, (".gexf",), "write_gexf")
     g = _flat_graph(obj)
     return write_atomic(p, lambda tmp: nx.write_gexf(g, tmp, encoding="utf-8"))
 
 
 def write_json(obj, path) -> Path:
-    """Node-link JSON (``nodes``, ``edges``, ``graph``), as read by ``networkx.node_link_graph(data, edges="edges")``."""
+    """Node-link JSON (``nodes``, ``edges``, ``graph``), as read by ``networkx.node_link_graph(data, edges="edges")``.
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> import json
+    >>> sorted(json.loads(lg.write_json(res, out / "g.json").read_text()))[:2]
+    ['directed', 'edges']
+    """
     p = check_out_path(path, (".json",), "write_json")
     data = nx.node_link_data(_flat_graph(obj), edges="edges")
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
@@ -78,6 +107,14 @@ def write_csv(obj, path) -> tuple[Path, Path]:
     ``path`` names the nodes file (e.g. ``nodes.csv``); the edges go to ``edges.csv`` in the
     same folder when the stem is ``nodes``, else to ``<stem>.edges.csv``. Edges are the
     per-layer edges with their evidence.
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in lg.write_csv(res, out / "nodes.csv")]
+    ['nodes.csv', 'edges.csv']
     """
     p = check_out_path(path, (".csv",), "write_csv")
     graph, analysis = _split(obj)
@@ -97,6 +134,14 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
 
     Papers coloured by community and sized by PageRank (when an analysis is given), links
     drawn per layer; the ``labels`` highest-ranked papers are named.
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> lg.write_image(res, out / "g.svg").stat().st_size > 0
+    True
     """
     p = check_out_path(path, (".png", ".svg"), "write_image")
     graph, analysis = _split(obj)
@@ -167,7 +212,16 @@ FORMATS = {".html": None, ".graphml": write_graphml, ".gexf": write_gexf, ".json
 
 
 def export_graph(obj, path, **kwargs):
-    """Write ``obj`` in the format its path's ending names (.html, .graphml, .gexf, .json, .csv, .png, .svg)."""
+    """Write ``obj`` in the format its path's ending names (.html, .graphml, .gexf, .json, .csv, .png, .svg).
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> lg.export_graph(res, out / "g.png").suffix
+    '.png'
+    """
     suffix = Path(path).suffix.lower()
     if suffix == ".html":
         from .html import write_html

@@ -140,7 +140,15 @@ def _page_data(analysis, *, size_by: str, max_nodes: int, physics_max: int, seed
 def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, physics_max: int = 300,
                seed: int | None = None, title: str = "litgraph", height: str = "100vh", label_top: int = 40,
                hidden_layers: tuple[str, ...] = ("digest",)) -> str:
-    """The interactive page as a string (see :func:`write_html`)."""
+    """The interactive page as a string (see :func:`write_html`).
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> page = lg.graph_html(lg.analyze(lg.build_graph(lg.load_sample())))
+    >>> page.startswith("<!DOCTYPE html>") and "<script src" not in page
+    True
+    """
     analysis = _require_analysis(analysis, "graph_html")
     if size_by not in SIZE_BY:
         raise InvalidParameterError(f"The 'size_by' parameter of write_html must be one of "
@@ -202,6 +210,14 @@ def write_html(analysis, path, **kwargs) -> Path:
         How many papers (the largest) carry their title on the canvas; every paper has a tooltip.
     hidden_layers : tuple of str, default ("digest",)
         Layers whose checkbox starts unticked (their links are in the page, hidden until shown).
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> lg.write_html(res, out / "graph.html").name
+    'graph.html'
     """
     p = check_out_path(path, (".html", ".htm"), "write_html")
     page = graph_html(analysis, **kwargs)
@@ -211,7 +227,15 @@ def write_html(analysis, path, **kwargs) -> Path:
 
 
 class InteractiveGraph:
-    """The interactive page for notebooks: shows inline in Jupyter and VS Code, saves with :meth:`save`."""
+    """The interactive page for notebooks: shows inline in Jupyter and VS Code, saves with :meth:`save`.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> view = lg.InteractiveGraph(lg.analyze(lg.build_graph(lg.load_sample())))
+    >>> view._repr_html_().startswith("<iframe srcdoc=")
+    True
+    """
 
     def __init__(self, analysis, **kwargs) -> None:
         self.analysis = _require_analysis(analysis, "InteractiveGraph")

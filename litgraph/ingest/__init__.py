@@ -87,7 +87,15 @@ def sniff_format(text: str) -> str | None:
 
 def parse_digest(text: str | bytes, *, source: str = "<string>", captured: date | None = None,
                  strict: bool = True, format: str | None = None) -> Corpus:
-    """Read one digest given as text (or bytes); see :func:`read_digest`."""
+    """Read one digest given as text (or bytes); see :func:`read_digest`.
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> c = lg.parse_digest("T1\\n\\nAbstract one. It reads.\\n\\nT2\\n\\nAbstract two. It reads.\\n")
+    >>> c.digests[0].format, len(c)
+    ('hf-page-plain', 2)
+    """
     data = text.encode("utf-8") if isinstance(text, str) else text
     src = Source(name=source, text=_decode(data, source), captured=_check_date(captured, "captured"))
     return Corpus.from_records(_parse_source(src, strict=strict, format=format))
@@ -259,7 +267,14 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
 
 
 def sample_paths() -> list[Path]:
-    """Paths of the bundled sample digests (three Hugging Face Daily Papers captures)."""
+    """Paths of the bundled sample digests (three Hugging Face Daily Papers captures).
+
+    Examples
+    --------
+    >>> import litgraph as lg
+    >>> [p.name[:3] for p in lg.sample_paths()]
+    ['001', '002', '003']
+    """
     root = resources.files("litgraph") / "data" / "digests"
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
 

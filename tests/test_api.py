@@ -1,0 +1,51 @@
+"""The public API's contract: documented names, one shape for every edge layer, light imports."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import litgraph as lg
+from litgraph.edges import EDGE_COLUMNS, LAYERS, BuildContext
+
+
+@pytest.mark.parametrize("name", [n for n in lg.__all__ if n != "__version__"])
+def test_public_names_are_documented_with_examples(name):
+    obj = getattr(lg, name)
+    if inspect.isclass(obj) and issubclass(obj, BaseException):
+        assert obj.__doc__
+        return
+    if inspect.isclass(obj) or inspect.isfunction(obj):
+        doc = inspect.getdoc(obj) or ""
+        assert "Examples" in doc, f"{name} has no Examples section"
+
+
+@pytest.mark.parametrize("kind", list(LAYERS))
+def test_every_edge_layer_follows_the_contract(kind, sample_corpus):
+    layer = LAYERS[kind]()
+    assert layer.kind == kind and isinstance(layer.directed, bool)
+    cs = lg.extract_concepts(sample_corpus)
+    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)}, concepts=cs)
+    frame = layer.build(ctx)
+    assert isinstance(frame, pd.DataFrame) and list(frame.columns) == EDGE_COLUMNS
+    assert (frame["kind"] == kind).all() and (frame["directed"] == layer.directed).all()
+    if hasattr(layer, "get_params"):
+        assert isinstance(layer.get_params(), dict)
+
+
+def test_import_is_light():
+    code = "import sys, litgraph; print(sorted(m for m in ('pyvis', 'igraph', 'playwright') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_exception_tree():
+    for exc in (lg.ParseError, lg.InputNotFoundError, lg.InvalidParameterError, lg.EmptyGraphError,
+                lg.NotFittedError, lg.StoreError):
+        assert issubclass(exc, lg.LitgraphError)
+    assert issubclass(lg.InvalidParameterError, ValueError) and issubclass(lg.InvalidParameterError, TypeError)
+    assert issubclass(lg.InputNotFoundError, FileNotFoundError)
