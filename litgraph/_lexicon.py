@@ -26,7 +26,7 @@ across within without toward towards upon whether whereas while thus hence there
 furthermore additionally specifically particularly notably importantly finally respectively also often
 usually typically generally largely widely highly well even still yet already e.g i.e. et al etc vs
 trained can could may might must shall should would will does did done doing has have having had is are was were be
-been being get gets got remains support supports supported supporting contain contains containing involve involves involving hallucinate hallucinates generates generate enhance enhances implement implements insert inserts predict predicts produce produces exhibit exhibits maintain maintains mitigate mitigates reduce reduces increase increases achieve learn learns become becomes became tend tends seem seems
+been being get gets got remains help helps helped helping support supports supported supporting contain contains containing involve involves involving hallucinate hallucinates generates generate enhance enhances implement implements insert inserts predict predicts produce produces exhibit exhibits maintain maintains mitigate mitigates reduce reduces increase increases achieve learn learns become becomes became tend tends seem seems
 """.split()
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_REPORTING) - {"of"}

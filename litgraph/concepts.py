@@ -277,7 +277,7 @@ def _candidates(text: str, max_words: int, surfaces: dict[str, Counter], capital
                 lowers: set[str]) -> _PaperCandidates:
     keys: Counter = Counter()
     acr: Counter = Counter()
-    toks = _TOKEN.findall(text)
+    toks = [t[:-2] if t.endswith(("'s", "’s")) and len(t) > 3 else t for t in _TOKEN.findall(text)]
     defined = {a: concept_key(e) for a, e in _acronyms_in(toks).items()} if "(" in toks else {}
     for run, starts_sentence in _runs(toks):
         n = len(run)

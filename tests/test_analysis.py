@@ -99,12 +99,12 @@ def test_igraph_centralities_agree_with_networkx(graph, res):
 
 
 def test_sampled_betweenness_is_reported(graph):
-    r = lg.analyze(graph, seed=0, exact_betweenness_max=100, betweenness_samples=50)
-    assert r.params["betweenness"] == "sampled" and r.params["betweenness_samples"] == 50
+    r = lg.analyze(graph, seed=0, exact_betweenness_max=100, betweenness_samples=100)
+    assert r.params["betweenness"] == "sampled" and r.params["betweenness_samples"] == 100
     exact = lg.analyze(graph, seed=0).centrality["betweenness"]
     top_exact = set(exact.nlargest(20).index)
     top_sampled = set(r.centrality["betweenness"].nlargest(20).index)
-    assert len(top_exact & top_sampled) >= 8
+    assert len(top_exact & top_sampled) >= 10
 
 
 def test_participation_coefficient_on_a_known_graph():
@@ -186,10 +186,12 @@ def test_single_paper_and_disconnected_graphs():
     assert r.n_communities == 2 and np.isfinite(r.centrality.to_numpy()).all()
 
 
-def test_stability(graph):
+def test_stability(graph, sample_corpus):
     r = lg.analyze(graph, seed=0, stability_runs=3)
-    s = r.papers_frame()["stability"]
-    assert s.between(0, 1).all() and s.mean() > 0.5
+    s = r.papers_frame().set_index("id")["stability"]
+    assert s.between(0, 1).all() and s.mean() > 0.3
+    tight = sample_groups(sample_corpus)["inductive reasoning in LLMs"]
+    assert s[tight].mean() > s.mean()  # a tight topic stays together more than the average paper
     assert "stability" in r.communities_frame()
 
 

@@ -118,6 +118,13 @@ def test_build_command_writes_every_format(tmp_path, sample_paths):
     assert r.returncode == 0 and "339 papers" in r.stdout
 
 
+def test_build_with_store_covers_everything_stored(tmp_path, sample_paths):
+    db = tmp_path / "lg.db"
+    assert run("ingest", sample_paths[0], "--db", db).returncode == 0
+    r = run("build", sample_paths[1], "--db", db, "--out", tmp_path / "g.json")
+    assert r.returncode == 0 and r.stdout.startswith(f"{72 + 66 - 6} papers"), r.stdout + r.stderr
+
+
 def test_config_file(tmp_path, sample_paths):
     cfg = tmp_path / "lg.toml"
     cfg.write_text('seed = 3\nresolution = 1.5\nmethod = "louvain"\n[layers]\nconcepts = 1.0\nsimilarity = 0.5\n')

@@ -49,7 +49,8 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
         Communities smaller than this are grouped as "other" (community -1).
     stability_runs : int, default 0
         If > 0, rerun community detection with this many other seeds and report how
-        often each paper stays with its community (``stability``, a Jaccard overlap).
+        often each paper stays with its community (``stability``: the average share of its
+        community-mates it still shares a community with).
     exact_betweenness_max, betweenness_samples
         Betweenness is exact up to this many papers, else sampled (see :func:`centralities`).
 
@@ -89,7 +90,7 @@ def _stability(graph, reference, method, resolution, seed, weight, min_size, run
         for i in range(n):
             a = ref_sets[reference[i]] if reference[i] != OTHER else {i}
             b = sets[other[i]] if other[i] != OTHER else {i}
-            total[i] += len(a & b) / len(a | b)
+            total[i] += len(a & b) / len(a)
     return total / runs
 
 

@@ -39,7 +39,7 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     >>> g = lg.build_graph(lg.load_sample(), seed=0)
     >>> membership = lg.detect_communities(g, seed=0)
     >>> len(membership), int(membership.max()) + 1
-    (339, 12)
+    (339, 11)
     """
     check_option(method, "method", "detect_communities", ["leiden", "louvain"])
     check_float(resolution, "resolution", "detect_communities", low=0.0, low_open=True)
@@ -92,8 +92,10 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     c-TF-IDF (Grootendorst, 2022): for community ``c`` and concept ``t``,
     ``tf(c, t) * log(1 + A / f(t))`` where ``tf(c, t)`` is the share of the community's
     papers carrying ``t``, ``f(t)`` the number of papers carrying ``t`` in the corpus and
-    ``A`` the average community size. Concepts carried by a single paper of the
-    community are skipped, so a label describes the group, not one member.
+    ``A`` the average community size, times ``1 + t / f(t)`` where ``t`` is the number of
+    titles naming the concept (authors name their topic in titles, not "ground truth").
+    Concepts carried by a single paper of the community are skipped, so a label
+    describes the group, not one member.
 
     Examples
     --------
@@ -115,11 +117,14 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     avg = sizes.mean()
     f = np.asarray(b.sum(axis=0)).ravel()
     names = np.asarray(cs.names, dtype=object)
+    title_df = cs.title_df if cs.title_df is not None else np.zeros(len(cs))
+    title_boost = 1.0 + title_df / np.maximum(f, 1.0)
     for c, size in zip(comms, sizes):
         rows = np.flatnonzero(membership == c)
         counts = np.asarray(b[rows].sum(axis=0)).ravel()
         with np.errstate(divide="ignore", invalid="ignore"):
             score = (counts / size) * np.log1p(avg / np.where(f > 0, f, 1))
+        score = score * title_boost
         score[counts < 2] = 0.0
         order = np.lexsort((names.astype(str), -score))
         chosen: list[str] = []
