@@ -1,0 +1,29 @@
+"""The README's quickstart works when pasted, and its first lines hold the two commands CI proves."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_quickstart_runs_when_pasted(tmp_path):
+    section = README.split("## Quickstart (Python)", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        exec(compile(code, "README quickstart", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    assert (tmp_path / "graph.html").stat().st_size > 100_000
+
+
+def test_first_lines_give_the_two_commands():
+    first = README.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert first[0].startswith("pip install . && litgraph ")
+    assert first[1] == "bash scripts/test.sh"
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    assert "bash scripts/test.sh" in ci
