@@ -362,27 +362,18 @@ class PaperGraph:
         """The combined graph (or one layer) as an undirected igraph Graph.
 
         Vertex attribute ``name`` is the paper id (vertices follow corpus order), plus
-        ``title``; edge attributes ``weight`` and ``w_<kind>``.
+        ``title``; edge attributes ``weight`` and, for the combined graph, ``w_<kind>``.
+        Directed layers (citation, mention) count both directions in one undirected edge.
         """
-        import igraph as ig
+        from .analysis._igraph import to_igraph
 
-        ids = self.corpus.ids
-        index = {pid: i for i, pid in enumerate(ids)}
-        if layer is None:
-            p = self.pairs_frame()
-            attrs = {"weight": p["weight"].tolist(), **{f"w_{k}": p[f"w_{k}"].tolist() for k in self.layer_weights}}
+        if layer is not None and layer not in LAYERS:
+            raise InvalidParameterError(f"The 'layer' parameter of to_igraph must be one of {', '.join(LAYERS)}. "
+                                        f"Got {layer!r} instead.")
+        if layer is not None and layer not in self.layer_weights:  # a layer this graph was built without
+            g = to_igraph(self, "weight")
+            g.delete_edges()
         else:
-            if layer not in LAYERS:
-                raise InvalidParameterError(f"The 'layer' parameter of to_igraph must be one of {', '.join(LAYERS)}. "
-                                            f"Got {layer!r} instead.")
-            e = self.edges_frame(layer)
-            p = e.assign(a=e["source"].map(index), b=e["target"].map(index))
-            p = p.assign(lo=np.minimum(p["a"], p["b"]), hi=np.maximum(p["a"], p["b"]))
-            p = p.groupby(["lo", "hi"], as_index=False)["weight"].sum()
-            p = p.assign(source=[ids[i] for i in p["lo"]], target=[ids[i] for i in p["hi"]])
-            attrs = {"weight": p["weight"].tolist()}
-        edges = list(zip(p["source"].map(index).tolist(), p["target"].map(index).tolist()))
-        g = ig.Graph(n=len(ids), edges=edges, directed=False, edge_attrs=attrs)
-        g.vs["name"] = ids
-        g.vs["title"] = [self.corpus[i].title for i in ids]
+            g = to_igraph(self, layer or "weight")
+        g.vs["title"] = [p.title for p in self.corpus]
         return g

@@ -27,6 +27,9 @@ def to_igraph(graph, weight: str = "weight"):
     dst = pairs["target"].map(index).to_numpy()[keep] if len(pairs) else np.zeros(0, dtype=int)
     g = ig.Graph(n=len(ids), edges=list(zip(src.tolist(), dst.tolist())), directed=False)
     g.es["weight"] = w[keep].tolist()
+    if weight == "weight" and len(pairs):
+        for k in graph.layer_weights:
+            g.es[f"w_{k}"] = pairs[f"w_{k}"].to_numpy()[keep].tolist()
     g.vs["name"] = ids
     return g
 
