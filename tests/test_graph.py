@@ -265,3 +265,19 @@ def test_real_sentence_embeddings_when_installed(tmp_path, sample_paths):
     cbm = [p.id for p in corpus if "Concept Bottleneck" in p.title]
     linked = set(map(tuple, g.edges_frame()[["source", "target"]].to_numpy().tolist()))
     assert (cbm[0], cbm[1]) in linked or (cbm[1], cbm[0]) in linked
+
+
+def test_hashed_tfidf_for_large_corpora_matches_and_ignores_the_split(sample_corpus, monkeypatch):
+    from litgraph.edges import BuildContext
+    from litgraph.edges import similarity as sim
+
+    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)}, n_jobs=1)
+    exact = sim.SimilarityEdges().vectors(ctx)
+    monkeypatch.setattr(sim, "_HASHING_MIN", 10)
+    one = sim.SimilarityEdges().vectors(ctx)
+    ctx.n_jobs = 2
+    two = sim.SimilarityEdges().vectors(ctx)
+    assert (one != two).nnz == 0
+    a = set(zip(*[v.tolist() for v in topk_pairs(exact, 10, 0.1)[:2]]))
+    b = set(zip(*[v.tolist() for v in topk_pairs(one, 10, 0.1)[:2]]))
+    assert len(a & b) / len(a) > 0.95

@@ -145,6 +145,42 @@ class SentenceTransformerEmbedder:
         return np.asarray(self._model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True))
 
 
+_HASHING_MIN = 20_000
+_TOKEN_PATTERN = r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b"
+
+
+def _hash_counts(texts: list[str]) -> sp.csr_matrix:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vec = HashingVectorizer(ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), token_pattern=_TOKEN_PATTERN,
+                            n_features=1 << 22, alternate_sign=False, norm=None, dtype=np.float32)
+    return sp.csr_matrix(vec.transform(texts))
+
+
+def _hashed_tfidf(texts: list[str], *, max_df: int, n_jobs: int) -> sp.csr_matrix:
+    """The same weighting as the TF-IDF vectorizer (sublinear tf, smooth idf, L2 rows, min_df 2), counted
+    through feature hashing (2^22 buckets) so that large corpora can be split over processes; the result
+    does not depend on the split."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    if n_jobs > 1:
+        size = -(-len(texts) // n_jobs)
+        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork")) as pool:
+            x = sp.vstack(list(pool.map(_hash_counts, chunks))).tocsr()
+    else:
+        x = _hash_counts(texts)
+    n = x.shape[0]
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    keep = np.flatnonzero((df >= 2) & (df <= max(max_df, 2)))
+    x = sp.csr_matrix(x[:, keep])
+    x.data = 1.0 + np.log(x.data)
+    idf = np.log((1.0 + n) / (1.0 + df[keep])) + 1.0
+    x = sp.csr_matrix(x @ sp.diags(idf.astype(np.float32)))
+    return sp.csr_matrix(normalize(x))
+
+
 def paper_text(title: str, abstract: str) -> str:
     """The text compared: the title counts twice, as it names the topic."""
     return f"{title}. {title}. {abstract}"
@@ -160,7 +196,8 @@ class SimilarityEdges(BaseEstimator):
     Terms found in more than ``max_df`` of the papers, or in more than ``max_papers``
     papers, are ignored: the cost of the exact product grows with the square of the
     number of papers per term, and a term shared by thousands of papers says little
-    about which papers are nearest.
+    about which papers are nearest. From 20,000 papers on, terms are counted by feature
+    hashing (2^22 buckets) in parallel processes; the weighting is the same.
 
     Parameters
     ----------
@@ -219,9 +256,11 @@ class SimilarityEdges(BaseEstimator):
             return sp.csr_matrix(normalize(dense))
         n = len(texts)
         cap = min(self.max_df * n, float(self.max_papers))
+        if n >= _HASHING_MIN:
+            return _hashed_tfidf(texts, max_df=int(cap), n_jobs=ctx.n_jobs)
         vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2 if n >= 3 else 1,
                               max_df=int(cap) if cap >= 2 else 1.0, stop_words=sorted(STOP_WORDS),
-                              token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b", dtype=np.float32)
+                              token_pattern=_TOKEN_PATTERN, dtype=np.float32)
         try:
             return sp.csr_matrix(vec.fit_transform(texts))
         except ValueError:  # no term survives (tiny or degenerate corpus): no similarity to report
