@@ -384,6 +384,7 @@ class ConceptSet:
     title_df: np.ndarray | None = None
     _coherence: np.ndarray | None = field(default=None, repr=False, compare=False)
     _lookup: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _rows: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -409,9 +410,11 @@ class ConceptSet:
 
     def concepts_of(self, paper_id: str, top_k: int | None = None) -> list[str]:
         """A paper's concepts, most specific (highest idf) first."""
+        if getattr(self, "_rows", None) is None:
+            self._rows = {pid: i for i, pid in enumerate(self.paper_ids)}
         try:
-            i = self.paper_ids.index(paper_id)
-        except ValueError:
+            i = self._rows[paper_id]
+        except KeyError:
             raise KeyError(f"No paper {paper_id!r} in this concept set.") from None
         row = self.matrix.getrow(i)
         order = sorted(row.indices, key=lambda j: (-self.idf[j], self.names[j]))

@@ -180,6 +180,7 @@ class PaperGraph:
         self.params = params
         self.timings = timings
         self._pairs: pd.DataFrame | None = None
+        self._incidence: tuple | None = None
 
     def __repr__(self) -> str:
         kinds = self._edges["kind"].value_counts()
@@ -299,12 +300,26 @@ class PaperGraph:
         df["degree"] = df["id"].map(deg).fillna(0).astype(int)
         return df
 
+    def incident_pairs(self, paper_id: str) -> np.ndarray:
+        """Row positions in :meth:`pairs_frame` of the pairs that involve a paper (indexed once, then O(degree))."""
+        if getattr(self, "_incidence", None) is None:
+            p = self.pairs_frame()
+            index = {pid: i for i, pid in enumerate(self.corpus.ids)}
+            ends = np.concatenate([p["source"].map(index).to_numpy(), p["target"].map(index).to_numpy()]).astype(
+                np.int64)
+            rows = np.concatenate([np.arange(len(p)), np.arange(len(p))])
+            order = np.argsort(ends, kind="stable")
+            indptr = np.searchsorted(ends[order], np.arange(len(index) + 1))
+            self._incidence = (index, indptr, rows[order])
+        index, indptr, rows = self._incidence
+        if paper_id not in index:
+            raise KeyError(f"No paper {paper_id!r} in this graph.")
+        i = index[paper_id]
+        return rows[indptr[i]:indptr[i + 1]]
+
     def neighbors(self, paper_id: str, k: int = 10) -> pd.DataFrame:
         """A paper's strongest links with the evidence for each."""
-        if paper_id not in self.corpus:
-            raise KeyError(f"No paper {paper_id!r} in this graph.")
-        p = self.pairs_frame()
-        mine = p[(p["source"] == paper_id) | (p["target"] == paper_id)].copy()
+        mine = self.pairs_frame().iloc[self.incident_pairs(paper_id)].copy()
         mine["neighbor"] = np.where(mine["source"] == paper_id, mine["target"], mine["source"])
         mine["title"] = mine["neighbor"].map(lambda x: self.corpus[x].title)
         mine = mine.sort_values(["weight", "neighbor"], ascending=[False, True]).head(k)

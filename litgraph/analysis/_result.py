@@ -115,6 +115,7 @@ class Analysis:
         self.centrality = centrality
         self.params = params
         self.stability = stability
+        self._index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
         self._labels = label_communities(graph, membership)
         self.modularity = modularity(graph, membership, weight=params["weight"],
                                      resolution=params["resolution"])
@@ -183,9 +184,8 @@ class Analysis:
 
     def _linked_communities(self, i: int) -> list[tuple[int, float]]:
         pid = self.graph.corpus.ids[i]
-        p = self.graph.pairs_frame()
-        mine = p[(p["source"] == pid) | (p["target"] == pid)]
-        index = {x: k for k, x in enumerate(self.graph.corpus.ids)}
+        mine = self.graph.pairs_frame().iloc[self.graph.incident_pairs(pid)]
+        index = self._index
         other = np.where(mine["source"] == pid, mine["target"], mine["source"])
         col = "weight" if self.params["weight"] == "weight" else f"w_{self.params['weight']}"
         w: dict[int, float] = {}
@@ -307,8 +307,8 @@ class Analysis:
 
     def community_of(self, paper_id: str) -> int:
         try:
-            return int(self.membership[self.graph.corpus.ids.index(paper_id)])
-        except ValueError:
+            return int(self.membership[self._index[paper_id]])
+        except KeyError:
             raise KeyError(f"No paper {paper_id!r} in this analysis.") from None
 
     # -- trends ---------------------------------------------------------------------------

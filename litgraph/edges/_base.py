@@ -25,6 +25,7 @@ class BuildContext:
     concepts: ConceptSet | None = None
     supported_pairs: set[tuple[int, int]] = field(default_factory=set)
     n_jobs: int = 1
+    cache: dict = field(default_factory=dict)  # results layers share (e.g. resolved references)
 
 
 class EdgeLayer(Protocol):

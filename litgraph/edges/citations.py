@@ -19,7 +19,14 @@ def resolve_references(ctx: BuildContext) -> tuple[list[tuple[int, int, str]], s
 
     A reference matches a paper by arXiv id, by paper id, or by normalised title. The
     matrix covers every distinct reference, inside the corpus or not (for coupling).
+    Computed once per build and shared by the citation, co-citation and coupling layers.
     """
+    if "references" not in ctx.cache:
+        ctx.cache["references"] = _resolve(ctx)
+    return ctx.cache["references"]
+
+
+def _resolve(ctx: BuildContext) -> tuple[list[tuple[int, int, str]], sp.csr_matrix]:
     by_key: dict[str, int] = {}
     for p in ctx.corpus:
         i = ctx.index[p.id]

@@ -118,11 +118,11 @@ def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | No
 def node_table(analysis) -> list[dict]:
     """Flat, export-ready attributes of every paper: fields, community, centralities, concepts."""
     graph = analysis.graph
-    frame = analysis.papers_frame().set_index("id")
+    frame = analysis.papers_frame().set_index("id").to_dict("index")
     cs = graph.concepts
     out = []
     for p in graph.corpus:
-        row = frame.loc[p.id]
+        row = frame[p.id]
         out.append({
             "id": p.id, "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
             "published": p.published.isoformat() if p.published else (p.published_text or ""),
