@@ -416,8 +416,9 @@ class ConceptSet:
             i = self._rows[paper_id]
         except KeyError:
             raise KeyError(f"No paper {paper_id!r} in this concept set.") from None
-        row = self.matrix.getrow(i)
-        order = sorted(row.indices, key=lambda j: (-self.idf[j], self.names[j]))
+        m = self.matrix
+        cols = m.indices[m.indptr[i]:m.indptr[i + 1]].tolist()
+        order = sorted(cols, key=lambda j: (-self.idf[j], self.names[j]))
         return [self.names[j] for j in order[:top_k]]
 
     def coherence(self) -> np.ndarray:

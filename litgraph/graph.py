@@ -366,11 +366,10 @@ class PaperGraph:
             return g
         p = self.pairs_frame()
         wcols = [f"w_{k}" for k in self.layer_weights]
-        for row in p.itertuples(index=False):
-            d = row._asdict()
-            g.add_edge(d["source"], d["target"], weight=float(d["weight"]),
-                       **{c: float(d[c]) for c in wcols}, kinds=d["kinds"], direction=d["direction"],
-                       concepts=d["concepts"], evidence=d["evidence"])
+        cols = ["weight", *wcols, "kinds", "direction", "concepts", "evidence"]
+        values = [p[c].astype(float).tolist() if c == "weight" or c in wcols else p[c].tolist() for c in cols]
+        g.add_edges_from((s, t, dict(zip(cols, vals)))
+                         for s, t, *vals in zip(p["source"].tolist(), p["target"].tolist(), *values))
         return g
 
     def to_igraph(self, layer: str | None = None):

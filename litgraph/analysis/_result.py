@@ -219,25 +219,27 @@ class Analysis:
 
     def _paper_rows(self, idx: list[int], *, with_why: bool = False) -> pd.DataFrame:
         corpus, c = self.graph.corpus, self.centrality
-        rank = np.empty(len(self._score), dtype=int)
-        rank[np.lexsort((np.arange(len(self._score)), -self._score))] = np.arange(1, len(self._score) + 1)
-        rows = []
-        for i in idx:
-            p = corpus[corpus.ids[i]]
-            row = {"rank": int(rank[i]), "id": p.id, "title": p.title, "community": int(self.membership[i]),
-                   "label": self.label(int(self.membership[i])), "score": float(self._score[i]),
-                   **{k: c.iloc[i][k] for k in c.columns},
-                   "upvotes": p.upvotes, "n_digests": len(p.digests)}
-            if self.stability is not None:
-                row["stability"] = float(self.stability[i])
-            if with_why:
-                row["why"] = self._why(i)
-            rows.append(row)
-        df = pd.DataFrame(rows)
-        if len(df):
-            df["degree"] = df["degree"].astype(int)
-            df["upvotes"] = df["upvotes"].astype("Int64")
-        return df.reset_index(drop=True)
+        n = len(self._score)
+        rank = np.empty(n, dtype=int)
+        rank[np.lexsort((np.arange(n), -self._score))] = np.arange(1, n + 1)
+        idx = np.asarray(idx, dtype=np.int64)
+        ids = np.asarray(corpus.ids, dtype=object)[idx] if len(idx) else np.zeros(0, dtype=object)
+        papers = [corpus[pid] for pid in ids]
+        coms = self.membership[idx]
+        labels = {int(m): self.label(int(m)) for m in np.unique(coms)}
+        df = pd.DataFrame({"rank": rank[idx], "id": ids, "title": [p.title for p in papers],
+                           "community": coms.astype(int), "label": [labels[int(m)] for m in coms],
+                           "score": self._score[idx].astype(float)})
+        for col in c.columns:
+            df[col] = c[col].to_numpy()[idx]
+        df["degree"] = df["degree"].astype(int)
+        df["upvotes"] = pd.array([p.upvotes for p in papers], dtype="Int64")
+        df["n_digests"] = [len(p.digests) for p in papers]
+        if self.stability is not None:
+            df["stability"] = self.stability[idx].astype(float)
+        if with_why:
+            df["why"] = [self._why(int(i)) for i in idx]
+        return df
 
     def papers_frame(self) -> pd.DataFrame:
         """Every paper with its community, label, every centrality and its key-paper score and rank."""
