@@ -70,3 +70,36 @@ def test_ingest_needs_digests_or_sample(tmp_path):
     assert r.returncode == 1 and "no digests given" in r.stderr
     r = run("ingest", "--sample", "--db", tmp_path / "x.db")
     assert r.returncode == 0 and "339 new paper(s)" in r.stdout
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, sample_paths):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    out = tmp_path / "g.json"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child runs the CLI on a pseudo-terminal of 24 x 100 characters
+        try:
+            fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+            os.execv(sys.executable, [sys.executable, "-m", "litgraph", "build", str(sample_paths[1]), "--out",
+                                      str(out)])
+        finally:
+            os._exit(1)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0 and out.exists()
+    assert "building and analysing the graph" in screen and "/4" in screen  # the bar's step counter
+    piped = run("build", sample_paths[1], "--out", tmp_path / "h.json")
+    assert piped.returncode == 0 and "building" not in piped.stderr and piped.stderr == ""
