@@ -169,3 +169,36 @@ def test_page_like_text_parses_or_raises_parse_error(lines):
                 lg.parse_digest(text, strict=strict)
             except lg.ParseError:
                 pass
+
+
+_CELL = st.one_of(st.text(max_size=12), st.sampled_from(["inf", "nan", "1e400", "-3", "2024-13-45", "Feb 30",
+                                                          "12.5", "2312.00752v2", ";;", "|", " and "]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.fixed_dictionaries({
+    "title": st.text(min_size=0, max_size=20), "abstract": st.text(max_size=30), "upvotes": _CELL, "date": _CELL,
+    "id": _CELL, "authors": _CELL, "references": _CELL, "digest": _CELL}), min_size=1, max_size=5))
+def test_csv_with_arbitrary_cells_parses_or_raises_parse_error(rows):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lg.SkippedRecordsWarning)
+        for strict in (True, False):
+            try:
+                c = lg.parse_digest(buf.getvalue(), format="csv", strict=strict)
+            except lg.ParseError:
+                continue
+            assert all(p.upvotes is None or p.upvotes >= 0 for p in c)
+
+
+def test_bad_upvotes_name_the_line(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("title,abstract,upvotes\nA,An abstract.,inf\n")
+    with pytest.raises(lg.ParseError, match=r"p\.csv:2: field .upvotes.: expected a whole number"):
+        lg.read_digest(f)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,6 +109,24 @@ def split_list(value: Any) -> tuple[str, ...]:
     return tuple(i.strip() for i in items if i and i.strip())
 
 
+def whole_number(value: Any) -> int | None:
+    """An upvote count: a whole number >= 0 (``12``, ``"12"``, ``"12.0"``), or None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not re.fullmatch(r"\d+(\.0*)?", text):
+            raise ValueError(f"expected a whole number such as 12, got {value!r}")
+        number = int(text.split(".")[0])
+    if number < 0:
+        raise ValueError(f"expected a whole number >= 0, got {value!r}")
+    return number
+
+
 def parse_any_date(text: str, captured: date | None) -> tuple[date | None, str | None]:
     """A date from ISO (``2024-05-01``) or shown (``May 1, 2024``) text; None when unknown."""
     text = to_text(text)
@@ -159,13 +178,17 @@ def record_from_mapping(row: Mapping[str, Any], *, position: int, line: int | No
         if arxiv is None and url and "arxiv.org" in url:
             arxiv = normalize_arxiv_id(url)
         published, published_text = parse_any_date(get("date") or get("published") or "", captured)
-        votes_raw = get("upvotes")
-        upvotes = int(float(votes_raw)) if votes_raw not in (None, "") else None
         refs = split_list(get("references"))
         authors = split_list(get("authors"))
     except (TypeError, ValueError) as exc:
         problems(f"a field has an unusable value ({exc}).", line=line, path=where,
-                 hint="Check the 'id', 'date', 'authors', 'references' and 'upvotes' values.")
+                 hint="Check the 'id', 'date', 'authors' and 'references' values.")
+        return None
+    try:
+        upvotes = whole_number(get("upvotes"))
+    except ValueError as exc:
+        problems(f"field 'upvotes': {exc}.", line=line, path=where,
+                 hint="Give the upvote count as a whole number, or leave it empty.")
         return None
     return Record(
         title=title, abstract=abstract, position=position, line=line, authors=authors,

@@ -79,8 +79,8 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
         authors = split_list([a for a in authors_raw if isinstance(a, (dict, str))])
         pub_text = paper.get("publishedAt") if isinstance(paper.get("publishedAt"), str) else None
         votes = paper.get("upvotes", item.get("upvotes"))
-        if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int)):
-            problems(f"'upvotes' must be a whole number, got {votes!r}.", path=f"{where}.paper.upvotes")
+        if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int) or votes < 0):
+            problems(f"'upvotes' must be a whole number >= 0, got {votes!r}.", path=f"{where}.paper.upvotes")
             continue
         if isinstance(item.get("publishedAt"), str):
             d = parse_iso_date(item["publishedAt"])
