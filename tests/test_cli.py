@@ -103,3 +103,11 @@ def test_progress_bar_on_a_terminal_only(tmp_path, sample_paths):
     assert "building and analysing the graph" in screen and "/4" in screen  # the bar's step counter
     piped = run("build", sample_paths[1], "--out", tmp_path / "h.json")
     assert piped.returncode == 0 and "building" not in piped.stderr and piped.stderr == ""
+
+
+def test_broken_bibtex_gives_one_line_not_library_noise(tmp_path):
+    f = tmp_path / "p.bib"
+    f.write_text("@article{a,\n title={A},\n abstract={B.}\n}\n@article{b,\n title = {x\n")
+    r = run("ingest", f, "--db", tmp_path / "x.db")
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert "p.bib:5: BibTeX block could not be parsed (Unexpectedly reached end of file)" in r.stderr

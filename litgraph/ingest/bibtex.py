@@ -50,11 +50,18 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
 
     from ..exceptions import ParseError
 
+    import logging
+
+    quiet = logging.getLogger("bibtexparser")  # failed blocks are reported below, with file and line
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         lib = bibtexparser.parse_string(src.text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
     except Exception as exc:  # bibtexparser raises a variety of errors on hostile input
         raise ParseError(src.name, f"BibTeX could not be read ({type(exc).__name__}: {exc}).", line=1,
                          hint="Check the file's braces and quotes.") from None
+    finally:
+        quiet.setLevel(level)
     blocks = sorted(
         [(b.start_line or 0, "entry", b) for b in lib.entries]
         + [(b.start_line or 0, "failed", b) for b in lib.failed_blocks]
@@ -63,8 +70,9 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
     for start, kind, block in blocks:
         line = start + 1
         if kind == "failed":
-            msg = str(getattr(block, "error", "") or "").split("\n")[0] or "syntax error"
-            problems(f"BibTeX block could not be parsed: {msg}", line=line,
+            err = getattr(block, "error", None)
+            msg = (getattr(err, "abort_reason", None) or str(err or "") or "syntax error").split("\n")[0].strip()
+            problems(f"BibTeX block could not be parsed ({msg.rstrip('.')}).", line=line,
                      hint="Check the braces and commas of this entry.")
             continue
         key = block.key
