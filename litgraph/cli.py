@@ -227,9 +227,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 corpus = store.corpus()
         progress("building and analysing the graph")
         try:
-            model = LitGraph(**params).fit(corpus)
-        except TypeError as exc:
+            model = LitGraph(**params)
+        except TypeError as exc:  # a key LitGraph does not take
             raise LitgraphError(f"bad parameter: {exc}") from None
+        model.fit(corpus)
         progress("writing")
         kwargs = {"size_by": args.size_by, "max_nodes": args.max_nodes} if out.suffix.lower() == ".html" else {}
         written = model.export(out, **kwargs)

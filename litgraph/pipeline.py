@@ -70,6 +70,14 @@ class LitGraph(BaseEstimator):
         """Extract concepts, build the graph and analyse it; returns ``self``."""
         from .edges import SimilarityEdges
 
+        from ._validation import check_float, check_int, check_option
+
+        # check the analysis parameters before the (longer) graph building
+        check_option(self.method, "method", "LitGraph", ["leiden", "louvain"])
+        check_float(self.resolution, "resolution", "LitGraph", low=0.0, low_open=True)
+        check_int(self.min_community_size, "min_community_size", "LitGraph", min_value=1)
+        check_int(self.stability_runs, "stability_runs", "LitGraph", min_value=0)
+        check_int(self.seed, "seed", "LitGraph")
         for name in ("concepts", "similarity"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Mapping):

@@ -156,7 +156,7 @@ def test_k_larger_than_graph_and_bad_k(res):
 
 @pytest.mark.parametrize("kw,name", [({"resolution": 0}, "resolution"), ({"resolution": -1.0}, "resolution"),
                                      ({"method": "spectral"}, "method"), ({"weight": "friendship"}, "weight"),
-                                     ({"seed": "x"}, "seed"), ({"min_community_size": 0}, "min_size")])
+                                     ({"seed": "x"}, "seed"), ({"min_community_size": 0}, "min_community_size")])
 def test_bad_parameters(graph, kw, name):
     with pytest.raises(lg.InvalidParameterError, match=name):
         lg.analyze(graph, **kw)

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .._validation import check_int
+from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
 from ._igraph import to_igraph
 from .centrality import centralities
@@ -66,6 +66,14 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise InvalidParameterError(f"The 'seed' parameter of analyze must be an int. Got {seed!r} instead.")
     check_int(stability_runs, "stability_runs", "analyze", min_value=0)
+    check_option(method, "method", "analyze", ["leiden", "louvain"])
+    check_float(resolution, "resolution", "analyze", low=0.0, low_open=True)
+    check_int(min_community_size, "min_community_size", "analyze", min_value=1)
+    allowed = ["weight", *graph.layer_weights]
+    if weight not in allowed:
+        raise InvalidParameterError(f"The 'weight' parameter of analyze must be one of "
+                                    f"{', '.join(map(repr, allowed))} (the layers this graph was built with). "
+                                    f"Got {weight!r} instead.")
     membership = detect_communities(graph, method=method, resolution=resolution, seed=int(seed), weight=weight,
                                     min_size=min_community_size)
     cent, info = centralities(graph, membership, weight=weight, seed=int(seed),
