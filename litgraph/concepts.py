@@ -29,7 +29,6 @@ or a list of phrases to always keep) and their own ``stop_concepts``.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from collections import Counter, defaultdict
@@ -627,7 +626,7 @@ class ConceptExtractor(BaseEstimator):
                 out[target] += c
                 if target != acr_key[a]:
                     alias_forms[target][a] += 1
-            for a, e in pc.defined.items():
+            for e in pc.defined.values():
                 out[synonyms.get(e, e)] += 1  # the definition itself counts as an occurrence
             resolved.append(out)
 

@@ -14,4 +14,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 python -m pip install -q --disable-pip-version-check -e ".[test]"
+python -m ruff check litgraph tests benchmarks
 python -m pytest "$@"

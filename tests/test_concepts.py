@@ -117,7 +117,7 @@ def test_bad_parameters(sample_corpus, params, name):
 
 def test_not_fitted():
     with pytest.raises(lg.NotFittedError):
-        lg.ConceptExtractor().matrix_
+        _ = lg.ConceptExtractor().matrix_
 
 
 def test_concepts_of_a_paper(concepts, sample_corpus):

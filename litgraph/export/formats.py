@@ -149,7 +149,6 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    import numpy as np
 
     seed = (analysis.params["seed"] if analysis is not None else graph.seed) if seed is None else seed
     pos = layout(graph, int(seed), membership=analysis.membership if analysis is not None else None)

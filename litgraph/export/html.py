@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import check_int
 from ..exceptions import InvalidParameterError, NotFittedError
-from ._common import LAYER_STYLE, atomic_path, check_out_path, community_color, layout, node_table
+from ._common import LAYER_STYLE, check_out_path, community_color, layout, node_table
 
 __all__ = ["graph_html", "write_html", "InteractiveGraph", "SIZE_BY"]
 
