@@ -7,7 +7,8 @@ and build, analyse and export the paper graph.
 
 from __future__ import annotations
 
-from ._text import title_key
+from typing import TYPE_CHECKING
+
 from .exceptions import (
     EmptyGraphError,
     InputNotFoundError,
@@ -18,46 +19,63 @@ from .exceptions import (
     ParseError,
     SkippedRecordsWarning,
     StoreError,
+    UnrecognizedFormatError,
 )
-from .ingest import FORMATS, load_sample, parse_digest, read_digest, read_digests, sample_paths
-from .analysis import (
-    Analysis,
-    analyze,
-    centralities,
-    detect_communities,
-    kleinberg_bursts,
-    label_communities,
-    participation_coefficient,
-)
-from .concepts import ConceptExtractor, ConceptSet, concept_key, extract_concepts, find_acronyms
-from .edges import (
-    CitationEdges,
-    CocitationEdges,
-    CooccurrenceEdges,
-    CouplingEdges,
-    Embedder,
-    EmbeddingCache,
-    MentionEdges,
-    SentenceTransformerEmbedder,
-    SharedConceptEdges,
-    SimilarityEdges,
-)
-from .evaluation import evaluate_links
-from .export import (
-    InteractiveGraph,
-    export_graph,
-    graph_html,
-    write_csv,
-    write_gexf,
-    write_graphml,
-    write_html,
-    write_image,
-    write_json,
-)
-from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph, build_graph
-from .model import Appearance, Corpus, Digest, Paper
-from .pipeline import LitGraph
-from .store import AddResult, Store
+
+# Everything else is imported on first use (PEP 562), so that `import litgraph` and `litgraph --version` do not
+# pay for pandas, scikit-learn, igraph or matplotlib.
+_LAZY = {
+    "title_key": "._text",
+    "FORMATS": ".ingest", "load_sample": ".ingest", "parse_digest": ".ingest", "read_digest": ".ingest",
+    "read_digests": ".ingest", "sample_paths": ".ingest",
+    "Analysis": ".analysis", "analyze": ".analysis", "centralities": ".analysis", "detect_communities": ".analysis",
+    "kleinberg_bursts": ".analysis", "label_communities": ".analysis", "participation_coefficient": ".analysis",
+    "ConceptExtractor": ".concepts", "ConceptSet": ".concepts", "concept_key": ".concepts",
+    "extract_concepts": ".concepts", "find_acronyms": ".concepts",
+    "CitationEdges": ".edges", "CocitationEdges": ".edges", "CooccurrenceEdges": ".edges", "CouplingEdges": ".edges",
+    "Embedder": ".edges", "EmbeddingCache": ".edges", "MentionEdges": ".edges",
+    "SentenceTransformerEmbedder": ".edges", "SharedConceptEdges": ".edges", "SimilarityEdges": ".edges",
+    "evaluate_links": ".evaluation",
+    "InteractiveGraph": ".export", "export_graph": ".export", "graph_html": ".export", "write_csv": ".export",
+    "write_gexf": ".export", "write_graphml": ".export", "write_html": ".export", "write_image": ".export",
+    "write_json": ".export",
+    "DEFAULT_LAYER_WEIGHTS": ".graph", "PaperGraph": ".graph", "build_graph": ".graph",
+    "Appearance": ".model", "Corpus": ".model", "Digest": ".model", "Paper": ".model",
+    "LitGraph": ".pipeline",
+    "AddResult": ".store", "Store": ".store",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'litgraph' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the names as they are imported on use
+    from ._text import title_key
+    from .analysis import (Analysis, analyze, centralities, detect_communities, kleinberg_bursts,
+                           label_communities, participation_coefficient)
+    from .concepts import ConceptExtractor, ConceptSet, concept_key, extract_concepts, find_acronyms
+    from .edges import (CitationEdges, CocitationEdges, CooccurrenceEdges, CouplingEdges, Embedder, EmbeddingCache,
+                        MentionEdges, SentenceTransformerEmbedder, SharedConceptEdges, SimilarityEdges)
+    from .evaluation import evaluate_links
+    from .export import (InteractiveGraph, export_graph, graph_html, write_csv, write_gexf, write_graphml,
+                         write_html, write_image, write_json)
+    from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph, build_graph
+    from .ingest import FORMATS, load_sample, parse_digest, read_digest, read_digests, sample_paths
+    from .model import Appearance, Corpus, Digest, Paper
+    from .pipeline import LitGraph
+    from .store import AddResult, Store
 
 __version__ = "0.1.0"
 
@@ -81,6 +99,7 @@ __all__ = [
     # store
     "Store", "AddResult",
     # errors
-    "LitgraphError", "InputNotFoundError", "ParseError", "InvalidParameterError", "EmptyGraphError",
+    "LitgraphError", "InputNotFoundError", "ParseError", "UnrecognizedFormatError", "InvalidParameterError",
+    "EmptyGraphError",
     "NotFittedError", "StoreError", "LitgraphWarning", "SkippedRecordsWarning",
 ]

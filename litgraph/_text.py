@@ -9,16 +9,61 @@ from datetime import date
 
 _WS = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
-# A hyphen at the end of a line joins a word broken across lines ("repre-\nsentation").
-_BROKEN_WORD = re.compile(r"(?<=[a-z])-\s*\n\s*(?=[a-z])")
+# A hyphen at the end of a line joins a word broken across lines ("repre-\nsentation"). The part
+# before the line break cannot hold a line break itself, so the pattern stays linear on long blank runs.
+_BROKEN_WORD = re.compile(r"(?<=[a-z])-[^\S\n]*\n\s*(?=[a-z])")
+# C0 and C1 control characters (tab and line breaks excepted) and the two XML non-characters: nothing a title
+# or abstract means, and each breaks a terminal or an XML file. A lone surrogate (valid in a JSON escape, not
+# in UTF-8) becomes U+FFFD, the replacement character, as a UTF-8 decoder shows a broken byte.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
 def fold_whitespace(text: str) -> str:
-    """Collapse runs of whitespace (including hard line breaks) into single spaces."""
-    return _WS.sub(" ", _BROKEN_WORD.sub("", text)).strip()
+    r"""Collapse runs of whitespace (including hard line breaks) into single spaces.
+
+    Control characters (escape sequences, NUL, ...) are dropped.
+
+    >>> fold_whitespace("Repre-\n sentation \x1b[31mlearning\n")
+    'Representation [31mlearning'
+    """
+    return _WS.sub(" ", _BROKEN_WORD.sub("", strip_control(text))).strip()
+
+
+def strip_control(text: str) -> str:
+    r"""``text`` without control characters or XML non-characters; lone surrogates become U+FFFD.
+
+    Tabs and line breaks stay. Used on everything litgraph reads and on every text it
+    writes to a terminal or an XML file.
+
+    >>> strip_control("a\x00b\x1b[2Jc\td")
+    'ab[2Jc\td'
+    >>> strip_control("bad \ud800 char")
+    'bad \ufffd char'
+    """
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link, else None: the only links litgraph writes into pages.
+
+    >>> safe_url("https://arxiv.org/abs/2312.00752")
+    'https://arxiv.org/abs/2312.00752'
+    >>> safe_url("javascript:alert(1)") is None, safe_url(" JaVaScRiPt:x") is None, safe_url("data:text/html,x") is None
+    (True, True, True)
+    """
+    if not url or not isinstance(url, str):
+        return None
+    url = strip_control(url).strip()
+    if _SAFE_URL.match(url) and not _WS.search(url):
+        return url
+    return None
+
+
+_SAFE_URL = re.compile(r"https?://[^/\\\s]", re.IGNORECASE)
 
 
 def title_key(title: str) -> str:
@@ -43,8 +88,10 @@ def title_hash_id(title: str) -> str:
     return "t" + hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:12]
 
 
-_ARXIV_NEW = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w])")
-_ARXIV_OLD = re.compile(r"(?<![\w.])([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?![\w])")
+# Archive names are bounded ("hep-th", "cond-mat", "q-bio"): with an unbounded run the scan of a long
+# run of hyphens or letters is quadratic.
+_ARXIV_NEW = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d{1,4})?(?!\w)")
+_ARXIV_OLD = re.compile(r"(?<![\w.\-])([a-z][a-z\-]{0,15}(?:\.[A-Z]{2})?/\d{7})(?:v\d{1,4})?(?!\w)")
 
 
 def normalize_arxiv_id(value: str) -> str | None:
@@ -91,7 +138,7 @@ def extract_links(text: str) -> tuple[str, ...]:
 
 _DATE = re.compile(
     r"^(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
-    r"(?:,\s*(?P<year>\d{4}))?(?:\s+(?P<votes>\d+))?$",
+    r"(?:,\s*(?P<year>\d{4}))?(?:\s+(?P<votes>\d{1,12}))?$",
     re.IGNORECASE,
 )
 
@@ -155,10 +202,33 @@ def complete_date(month: int, day: int, year: int | None, captured: date | None)
 
 def parse_iso_date(text: str) -> date | None:
     """The date at the start of an ISO 8601 string (``2024-05-01T12:00:00Z``), or None."""
-    m = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})", text or "")
+    m = _ISO_DATE.match(text or "")
     if not m:
         return None
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def date_in_name(name: str) -> date | None:
+    """The ``YYYY-MM-DD`` date in a file name (``2025-01-10.json``, ``hf-2025-01-10.txt``), or None.
+
+    >>> date_in_name("digests/2025-01-10.json")
+    datetime.date(2025, 1, 10)
+    >>> date_in_name("notes-2025-13-40.txt") is None
+    True
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    found = [m for m in _NAME_DATE.finditer(base)]
+    if len(found) != 1:
+        return None
+    y, mo, d = (int(x) for x in found[0].groups())
+    try:
+        return date(y, mo, d)
     except ValueError:
         return None

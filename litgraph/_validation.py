@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,6 +61,36 @@ def check_option(value: Any, name: str, owner: str, options: Iterable[str]) -> s
     if not isinstance(value, str) or value not in opts:
         raise _fail(name, owner, "one of " + ", ".join(repr(o) for o in opts), value)
     return value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def check_date(value: Any, name: str, owner: str, *, allow_none: bool = False):
+    """Return ``value`` as a :class:`datetime.date` (from a date, a datetime or ``YYYY-MM-DD``), or raise.
+
+    >>> check_date("2025-11-01", "since", "Store.corpus")
+    datetime.date(2025, 11, 1)
+    >>> check_date("yesterday", "date", "litgraph report")
+    Traceback (most recent call last):
+    ...
+    litgraph.exceptions.InvalidParameterError: The 'date' parameter of litgraph report must be a date such as \
+'2025-11-01' (YYYY-MM-DD). Got 'yesterday' instead.
+    """
+    from datetime import date, datetime
+
+    if value is None and allow_none:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise _fail(name, owner, "a date such as '2025-11-01' (YYYY-MM-DD)" + (" or None" if allow_none else ""), value)
 
 
 def check_bool(value: Any, name: str, owner: str) -> bool:

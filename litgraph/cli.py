@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", action="store_true", help="also read the bundled sample digests")
     p.add_argument("--db", default="litgraph.db", help="SQLite store (default: %(default)s)")
     p.add_argument("--out", default="outputs", help="folder of dated reports (default: %(default)s)")
-    p.add_argument("--since", metavar="DATE", help="only digests dated on or after DATE enter the analysis")
+    p.add_argument("--since", metavar="DATE", help="only digests of DATE (YYYY-MM-DD) or later enter the analysis")
     p.add_argument("--date", metavar="DATE", help="the report's date and folder name (default: today, UTC)")
     p.add_argument("--force", action="store_true", help="write a report even if no digest is new")
     _add_model_options(p)
@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("papers", help="list the papers in the store", description=(
         "List stored papers with when they were first seen."))
     p.add_argument("--db", default="litgraph.db", help="SQLite store (default: %(default)s)")
-    p.add_argument("--since", metavar="DATE", help="only papers first seen on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--since", metavar="DATE", help="only papers first featured in a digest of DATE (YYYY-MM-DD) "
+                   "or later")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     _add_common(p)
     return parser
@@ -192,15 +193,21 @@ def _cmd_papers(args: argparse.Namespace) -> int:
 
     if args.db != ":memory:" and not Path(args.db).exists():
         raise LitgraphError(f"{args.db}: no such store; create it with `litgraph ingest DIGESTS --db {args.db}`.")
+    from ._text import strip_control
+    from .export._common import csv_safe
+
     with Store(args.db) as store:
         df = store.papers_frame(since=args.since)
+    for col in ("title", "first_seen_digest_name"):  # no escape sequence from a digest reaches the terminal
+        df[col] = df[col].map(lambda s: strip_control(s).replace("\n", " ") if isinstance(s, str) else s)
     if args.format == "csv":
-        df.to_csv(sys.stdout, index=False)
+        csv_safe(df).to_csv(sys.stdout, index=False)
     elif args.format == "json":
         print(df.to_json(orient="records", date_format="iso", force_ascii=False))
     else:
-        view = df[["id", "title", "first_seen_digest_name", "n_appearances", "upvotes"]].copy()
+        view = df[["id", "title", "first_featured", "n_appearances", "upvotes"]].copy()
         view["title"] = view["title"].str.slice(0, 70)
+        view["first_featured"] = view["first_featured"].dt.strftime("%Y-%m-%d")
         print(view.to_string(index=False) if len(view) else "no papers")
     return EXIT_OK
 
@@ -281,6 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.simplefilter("always", LitgraphWarning)
     try:
         return _COMMANDS[args.command](args)
+    except BrokenPipeError:  # the reader went away (`litgraph papers | head`): not an error
+        _silence_stdout()
+        return EXIT_OK
     except LitgraphError as exc:
         print(f"litgraph: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
         return EXIT_ERROR
@@ -291,8 +301,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("litgraph: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail on the closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:  # console-script entry point

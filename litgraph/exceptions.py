@@ -6,6 +6,7 @@ Every error a user can cause derives from :class:`LitgraphError`, so one
     LitgraphError
     ├── InputNotFoundError (also FileNotFoundError)   a path that does not exist or holds no input
     ├── ParseError (also ValueError)                  a file that does not parse; names file and line
+    │   └── UnrecognizedFormatError                   a file that is not a digest in any known format
     ├── InvalidParameterError (also ValueError, TypeError)
     ├── EmptyGraphError (also ValueError)             an operation that needs papers or edges got none
     ├── NotFittedError (also AttributeError)          a result asked of a model before ``fit``
@@ -21,6 +22,7 @@ __all__ = [
     "LitgraphError",
     "InputNotFoundError",
     "ParseError",
+    "UnrecognizedFormatError",
     "InvalidParameterError",
     "EmptyGraphError",
     "NotFittedError",
@@ -88,14 +90,19 @@ class ParseError(LitgraphError, ValueError):
         return text
 
     def __reduce__(self):  # keep picklable across processes
-        return (
-            _rebuild_parse_error,
-            (self.source, self.message, self.line, self.path, self.hint),
-        )
+        return (_rebuild_parse_error, (type(self), self.source, self.message, self.line, self.path, self.hint))
 
 
-def _rebuild_parse_error(source, message, line, path, hint):
-    return ParseError(source, message, line=line, path=path, hint=hint)
+def _rebuild_parse_error(cls, source, message, line, path, hint):
+    return cls(source, message, line=line, path=path, hint=hint)
+
+
+class UnrecognizedFormatError(ParseError):
+    """A file is not a digest in any format litgraph reads (a shopping list, a README, a JSON of another shape).
+
+    Reading a folder skips such files with a warning that names them; naming the file
+    itself raises.
+    """
 
 
 class InvalidParameterError(LitgraphError, ValueError, TypeError):

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -26,7 +27,11 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ._text import safe_url, strip_control
+from ._validation import check_date
 from .exceptions import InvalidParameterError, LitgraphError
+
+_WS = re.compile(r"\s+")
 
 __all__ = ["run_report", "ReportResult", "report_data", "render_markdown", "render_html", "REPORT_SCHEMA"]
 
@@ -102,14 +107,37 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
                              "earlier_share": _num(t.earlier_share), "change": _num(t.change), "z": _num(t.z),
                              "bursting_now": bool(t.bursting_now)} for t in tr.head(n_rising).itertuples()],
         "trends_note": tr.attrs.get("note", ""),
-        "new_papers": [{"id": pid, "title": corpus[pid].title, "url": corpus[pid].url or corpus[pid].arxiv_url}
-                       for pid in new_ids],
+        "new_papers": [{"id": pid, "title": corpus[pid].title,
+                        "url": safe_url(corpus[pid].url) or corpus[pid].arxiv_url} for pid in new_ids],
         "files": dict(FILES),
     }
 
 
+# Backslash-escaped: emphasis, code, link and image brackets, table cells, strike-through. The text never starts a
+# line (it follows "- ", "| " or "1. "), so heading and list markers need no escape.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
 def _esc_md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text that Markdown renderers show as it is: no HTML, no links, images, emphasis or table breaks.
+
+    HTML's ``& < >`` become entities (every renderer shows them as characters) and
+    Markdown's punctuation is backslash-escaped; line breaks become spaces.
+    """
+    text = _WS.sub(" ", strip_control(str(text))).strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_link(title: str, url: str | None) -> str:
+    """``[title](url)`` for an http(s) URL (characters that could end the link percent-encoded), else the title."""
+    safe = safe_url(url)
+    if safe is None:
+        return _esc_md(title)
+    for ch, code in (("%", "%25"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ('"', "%22"),
+                     ("\\", "%5C"), ("[", "%5B"), ("]", "%5D"), ("`", "%60"), (" ", "%20")):
+        safe = safe.replace(ch, code) if ch != "%" else re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", safe)
+    return f"[{_esc_md(title)}]({safe})"
 
 
 def render_markdown(r: dict) -> str:
@@ -135,10 +163,10 @@ def render_markdown(r: dict) -> str:
                   f"{100 * t['latest_share']:.1f}% | {100 * t['earlier_share']:.1f}% | {t['z']:.1f} |"
                   for t in r["rising_concepts"]]
     if r["trends_note"]:
-        lines += ["", f"_{r['trends_note']}_"]
+        lines += ["", f"_{_esc_md(r['trends_note'])}_"]
     lines += ["", f"## New papers ({len(r['new_papers'])})", ""]
     for p in r["new_papers"][:100]:
-        lines.append(f"- [{_esc_md(p['title'])}]({p['url']})" if p["url"] else f"- {_esc_md(p['title'])}")
+        lines.append(f"- {_md_link(p['title'], p['url'])}")
     if len(r["new_papers"]) > 100:
         lines.append(f"- … and {len(r['new_papers']) - 100} more (report.json)")
     lines += ["", f"Files: {', '.join(r['files'].values())}. litgraph {r['versions']['litgraph']}.", ""]
@@ -190,17 +218,91 @@ class ReportResult:
     data: dict | None = None
 
 
-def _replace_dir(tmp: Path, final: Path) -> None:
+_LEFTOVER = re.compile(r"\.(\d{4}-\d{2}-\d{2})\.(old|tmp)-(\d+)(?:-.*)?")
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Move the finished folder ``tmp`` to ``final``.
+
+    A same-day rerun first moves the previous folder aside (``.<date>.old-<pid>``) and
+    deletes it once the new one is in place; if the second rename fails the previous
+    folder is put back, and if the process is killed between the two renames the next
+    run puts it back (:func:`_recover`).
+    """
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old-{os.getpid()}")
         os.replace(final, old)
-    os.replace(tmp, final)
+    try:
+        os.replace(tmp, final)
+    except BaseException:
+        if old is not None and not final.exists():
+            os.replace(old, final)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _point_latest(out: Path, name: str) -> None:
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid < 2**31  # someone else's live process
+    return True
+
+
+def _recover(out: Path) -> list[str]:
+    """Repair what killed runs left in ``out``: put back a dated folder moved aside, delete their temporaries.
+
+    Temporaries of a run that is still going (its process is alive) are left alone.
+    Returns what was done, one line each.
+    """
+    done = []
+    try:
+        entries = list(out.iterdir())
+    except OSError:
+        return done
+    for entry in entries:
+        if entry.name.startswith(".latest.tmp-"):
+            pid = entry.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                entry.unlink(missing_ok=True)
+            continue
+        m = _LEFTOVER.fullmatch(entry.name)
+        if not m or _alive(int(m.group(3))):
+            continue
+        final = out / m.group(1)
+        if m.group(2) == "old" and not final.exists():
+            os.replace(entry, final)
+            done.append(f"restored {final} from an interrupted run")
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+            done.append(f"removed {entry.name}, left by an interrupted run")
+    for line in done:
+        logger.warning("%s", line)
+    return done
+
+
+def _latest_name(out: Path) -> str | None:
+    """The dated folder ``latest`` points at, if any."""
+    latest = out / "latest"
+    if latest.is_symlink():
+        return Path(os.readlink(latest)).name
+    marker = out / "LATEST"
+    if marker.is_file():
+        return marker.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def _point_latest(out: Path, name: str) -> bool:
+    """Point ``latest`` at ``name`` unless it already points at a later report; True if it moved."""
+    current = _latest_name(out)
+    if current and current != name and (out / current).is_dir() and current > name:
+        return False
     latest = out / "latest"
     if latest.exists() and not latest.is_symlink():
         raise LitgraphError(f"{latest} exists and is not a link; move it away so litgraph can point it at the "
@@ -214,6 +316,7 @@ def _point_latest(out: Path, name: str) -> None:
     except OSError:  # no symlinks on this file system: name the folder in a text file
         tmp.unlink(missing_ok=True)
         (out / "LATEST").write_text(name + "\n", encoding="utf-8")
+    return True
 
 
 def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: date | str | None = None,
@@ -243,10 +346,11 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     """
     from .ingest import read_digests
     from .pipeline import LitGraph
-    from .store import Store, _since_text
+    from .store import Store
 
     step = progress or (lambda name: None)
-    day = date.fromisoformat(_since_text(day)) if day is not None else datetime.now(timezone.utc).date()
+    day = check_date(day, "date", "litgraph report") if day is not None else datetime.now(timezone.utc).date()
+    since = check_date(since, "since", "litgraph report", allow_none=True)
     params = dict(params or {})
     try:
         model = LitGraph(**params)
@@ -257,6 +361,7 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LitgraphError(f"{out}: cannot create the report folder ({exc.strerror}).") from None
+    _recover(out)
     with Store(db) as store:
         if digests:
             step("reading digests")
@@ -279,7 +384,7 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         model.fit(corpus)
         data = report_data(model, day=day, previous=previous, params=model.get_params())
         step("writing the report")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{day.isoformat()}.tmp-", dir=out))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{day.isoformat()}.tmp-{os.getpid()}-", dir=out))
         try:
             os.chmod(tmp, 0o755)
             from .export import write_csv, write_graphml, write_html
@@ -292,14 +397,16 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
             (tmp / FILES["markdown"]).write_text(render_markdown(data), encoding="utf-8")
             (tmp / FILES["index"]).write_text(render_html(data), encoding="utf-8")
             final = out / day.isoformat()
-            _replace_dir(tmp, final)
+            _swap_in(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _point_latest(out, final.name)
+        moved = _point_latest(out, final.name)
         store.record_run("report", model.get_params(),
                          {"date": day.isoformat(), "folder": str(final), "paper_ids": corpus.ids,
                           "digest_ids": digest_ids})
     msg = (f"Report written to {final}: {data['corpus']['papers']} papers, {data['corpus']['new_papers']} new, "
            f"{data['graph']['communities']} communities.")
+    if not moved:
+        msg += f" {out / 'latest'} still points at the later report {_latest_name(out)}."
     return ReportResult(final, True, msg, data)

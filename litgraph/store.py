@@ -8,6 +8,7 @@ database runs in WAL mode with a busy timeout so that two processes can add at o
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -86,6 +87,23 @@ class AddResult:
                 f"{len(self.reappeared)} reappearing; {len(self.known_digests)} digest(s) already stored")
 
 
+#: A digest's day in SQL: its date, else its capture date, else the day it was stored.
+_DIGEST_DAY = "COALESCE(d.date, d.captured, substr(d.added_at, 1, 10))"
+
+
+def _guarded(method):
+    """Turn SQLite failures of a reading method into a one-line :class:`StoreError`."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except (sqlite3.Error, pd.errors.DatabaseError) as exc:
+            raise self._error(exc) from None
+    return wrapper
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -148,21 +166,73 @@ class Store:
                 elif int(row[0]) > SCHEMA_VERSION:
                     raise StoreError(f"{self.path}: written by a newer litgraph (schema {row[0]}, this one reads "
                                      f"{SCHEMA_VERSION}); upgrade litgraph.")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a litgraph store ({exc}). Give another --db path.") from None
+        except StoreError as exc:
+            self._close_quietly()
+            if "not a database" in str(exc):
+                raise StoreError(f"{self.path}: not a litgraph store (file is not a database). Give another --db "
+                                 f"path.") from None
+            raise
+        except sqlite3.Error as exc:
+            self._close_quietly()
+            if "not a database" in str(exc):
+                raise StoreError(f"{self.path}: not a litgraph store ({exc}). Give another --db path.") from None
+            raise self._error(exc) from None
+
+    def _close_quietly(self) -> None:
+        con = getattr(self, "_con", None)
+        if con is not None:
+            try:
+                con.close()
+            except sqlite3.Error:
+                pass
 
     # -- plumbing -------------------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; an error anywhere (the commit included) leaves the database as it was.
+
+        SQLite errors become one-line :class:`StoreError` messages that name the file.
+        """
         con = self._con
-        con.execute("BEGIN IMMEDIATE")
         try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+                    try:
+                        con.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise
+        except (sqlite3.Error, UnicodeError, OverflowError) as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: Exception) -> StoreError:
+        """A one-line message for a failed SQLite call: the file, what happened, what to do."""
+        text = str(exc)
+        low = text.lower()
+        if "disk is full" in low or "database or disk is full" in low:
+            what = ("the disk is full (or the database reached its size limit); nothing was written. "
+                    "Free some space and run again.")
+        elif "readonly" in low or "read-only" in low:
+            what = ("the database is read-only; nothing was written. Make the file and its folder writable, "
+                    "or give another --db path.")
+        elif "malformed" in low or "not a database" in low or "corrupt" in low:
+            what = (f"the database file is damaged ({text}). Restore it from a backup, or start a new store "
+                    f"with another --db path (litgraph rebuilds it from your digests).")
+        elif "locked" in low or "busy" in low:
+            what = (f"another process has held the store for longer than the timeout ({text}). Run again when "
+                    f"it has finished.")
+        elif isinstance(exc, UnicodeError):
+            what = f"a text could not be stored as UTF-8 ({text}); nothing was written."
+        elif isinstance(exc, OverflowError):
+            what = f"a number is too large to store ({text}); nothing was written."
         else:
-            con.execute("COMMIT")
+            what = f"the store failed ({type(exc).__name__}: {text}); nothing was written."
+        return StoreError(f"{self.path}: {what}")
+
 
     def close(self) -> None:
         self._con.close()
@@ -177,6 +247,7 @@ class Store:
         n_p, n_d = self.counts()
         return f"<Store {self.path}: {n_p} papers, {n_d} digests>"
 
+    @_guarded
     def counts(self) -> tuple[int, int]:
         """(number of papers, number of digests)."""
         con = self._con
@@ -184,6 +255,7 @@ class Store:
                 con.execute("SELECT COUNT(*) FROM digests").fetchone()[0])
 
     # -- writing --------------------------------------------------------------------------
+    @_guarded
     def add(self, corpus: Corpus) -> AddResult:
         """Add a corpus's digests and papers in one transaction.
 
@@ -285,7 +357,7 @@ class Store:
              "FROM digests")
         cond, args = [], []
         if since is not None:
-            cond.append("COALESCE(date, captured, substr(added_at, 1, 10)) >= ?")
+            cond.append(_DIGEST_DAY.replace("d.", "") + " >= ?")
             args.append(_since_text(since))
         if digests is not None:
             wanted = [str(x) for x in ([digests] if isinstance(digests, str) else digests)]
@@ -296,14 +368,16 @@ class Store:
             q += " WHERE " + " AND ".join(cond)
         return self._con.execute(q + " ORDER BY seq", args).fetchall()
 
+    @_guarded
     def corpus(self, *, since: date | str | None = None, digests: Iterable[str] | None = None) -> Corpus:
         """Read stored digests back as a :class:`~litgraph.Corpus`.
 
         Parameters
         ----------
         since : date or ISO date string, optional
-            Keep digests dated on or after this day (a digest without a date counts
-            by its capture date, else the day it was added to the store).
+            Keep digests whose day is on or after this one. A digest's day is its own
+            date, else its capture date (``captured=``, or a date in its file name), else
+            the day it was added to the store.
         digests : list of str, optional
             Keep only these digests (ids or names).
         """
@@ -352,26 +426,33 @@ class Store:
             for r in drows)
         return Corpus(papers=papers, digests=dlist, merges=tuple(merges))
 
+    @_guarded
     def papers_frame(self, *, since: date | str | None = None) -> pd.DataFrame:
-        """Every stored paper with when it was first seen and how often it appeared.
+        """Every stored paper with when it was first featured and how often it appeared.
 
-        ``since`` keeps papers first seen (added to the store) on or after that day.
+        ``first_featured`` is the day of the earliest digest the paper appeared in (see
+        :meth:`corpus` for a digest's day); ``since`` keeps papers first featured on or
+        after that day, the meaning ``since`` has everywhere in litgraph.
         """
         q = ("SELECT p.id, p.title, p.arxiv_id, p.published, p.first_seen_digest, d.name AS first_seen_digest_name, "
-             "p.first_seen_at, COUNT(a.position) AS n_appearances, MAX(a.upvotes) AS upvotes "
+             "p.first_seen_at, MIN(" + _DIGEST_DAY.replace("d.", "ad.") + ") AS first_featured, "
+             "COUNT(a.position) AS n_appearances, MAX(a.upvotes) AS upvotes "
              "FROM papers p JOIN digests d ON d.id = p.first_seen_digest "
-             "LEFT JOIN appearances a ON a.paper_id = p.id")
+             "LEFT JOIN appearances a ON a.paper_id = p.id LEFT JOIN digests ad ON ad.id = a.digest_id "
+             "GROUP BY p.id")
         args: list = []
         if since is not None:
-            q += " WHERE substr(p.first_seen_at, 1, 10) >= ?"
-            args.append(_since_text(since))
-        q += " GROUP BY p.id ORDER BY d.seq, MIN(a.position)"
+            q += " HAVING first_featured >= ?"
+            args.append(_since_text(since, "Store.papers_frame"))
+        q += " ORDER BY d.seq, MIN(a.position)"
         df = pd.read_sql_query(q, self._con, params=args)
         df["published"] = pd.to_datetime(df["published"])
         df["first_seen_at"] = pd.to_datetime(df["first_seen_at"])
+        df["first_featured"] = pd.to_datetime(df["first_featured"])
         df["upvotes"] = df["upvotes"].astype("Int64")
         return df
 
+    @_guarded
     def digests_frame(self) -> pd.DataFrame:
         """Every stored digest, in the order it was added."""
         df = pd.read_sql_query(
@@ -391,6 +472,7 @@ class Store:
                                json.dumps(summary, default=str, sort_keys=True)))
             return int(cur.lastrowid)
 
+    @_guarded
     def last_run(self, kind: str) -> dict | None:
         row = self._con.execute("SELECT id, started_at, params, summary FROM runs WHERE kind = ? ORDER BY id DESC "
                                 "LIMIT 1", (kind,)).fetchone()
@@ -399,14 +481,7 @@ class Store:
         return {"id": row[0], "started_at": row[1], "params": json.loads(row[2]), "summary": json.loads(row[3])}
 
 
-def _since_text(since: date | str) -> str:
-    if isinstance(since, datetime):
-        return since.date().isoformat()
-    if isinstance(since, date):
-        return since.isoformat()
-    try:
-        return date.fromisoformat(str(since)[:10]).isoformat()
-    except ValueError:
-        from .exceptions import InvalidParameterError
-        raise InvalidParameterError(f"The 'since' parameter must be a date or an ISO date such as '2025-11-01'. "
-                                    f"Got {since!r} instead.") from None
+def _since_text(since, owner: str = "Store.corpus") -> str:
+    from ._validation import check_date
+
+    return check_date(since, "since", owner).isoformat()

@@ -151,11 +151,12 @@ def rising_concepts(graph, *, by: str = "date", min_papers: int = 2, s: float = 
 
 
 def new_papers(corpus, since: date | str) -> pd.DataFrame:
-    """Papers whose first digest is dated on or after ``since`` (undated digests are not counted)."""
-    from ..store import _since_text
+    """Papers first featured on or after ``since``: their earliest digest's day (its date, else its capture
+    date) is on or after it. Digests with neither are not counted."""
+    from .._validation import check_date
 
-    day = date.fromisoformat(_since_text(since))
-    dates = {d.id: d.date for d in corpus.digests}
+    day = check_date(since, "since", "new_papers")
+    dates = {d.id: d.date or d.captured for d in corpus.digests}
     rows = []
     for p in corpus:
         first = min((dates[a.digest] for a in p.appearances if dates.get(a.digest)), default=None)

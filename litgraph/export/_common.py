@@ -29,6 +29,29 @@ LAYER_STYLE = {
 }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame):
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    Following OWASP's advice on CSV injection, a text cell that starts with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, which
+    spreadsheets show as text; numbers are left as they are.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype) in ("string", "str"):
+            out[col] = out[col].map(_csv_cell)
+    return out
+
+
+def _csv_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def community_color(community: int) -> str:
     return OTHER_COLOR if community < 0 else PALETTE[community % len(PALETTE)]
 

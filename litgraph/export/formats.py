@@ -15,7 +15,8 @@ import networkx as nx
 import pandas as pd
 
 from ..exceptions import InvalidParameterError
-from ._common import LAYER_STYLE, check_out_path, community_color, layout, node_table, write_atomic
+from .._text import strip_control
+from ._common import LAYER_STYLE, check_out_path, community_color, csv_safe, layout, node_table, write_atomic
 
 __all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "FORMATS"]
 
@@ -42,11 +43,13 @@ def _flat_graph(obj) -> nx.Graph:
     if analysis is not None:
         for row in node_table(analysis):
             g.nodes[row["id"]].update({k: v for k, v in row.items() if k != "id"})
-    for _, d in g.nodes(data=True):
+    for d in [d for _, d in g.nodes(data=True)] + [d for *_, d in g.edges(data=True)]:
         for k in list(d):
             if d[k] is None:
                 del d[k]
-    g.graph = {k: str(v) for k, v in g.graph.items()}
+            elif isinstance(d[k], str):
+                d[k] = strip_control(d[k])  # control characters are not allowed in XML 1.0
+    g.graph = {k: strip_control(str(v)) for k, v in g.graph.items()}
     return g
 
 
@@ -106,7 +109,9 @@ def write_csv(obj, path) -> tuple[Path, Path]:
 
     ``path`` names the nodes file (e.g. ``nodes.csv``); the edges go to ``edges.csv`` in the
     same folder when the stem is ``nodes``, else to ``<stem>.edges.csv``. Edges are the
-    per-layer edges with their evidence.
+    per-layer edges with their evidence. A text cell that starts with ``= + - @`` gets a
+    leading ``'`` so that spreadsheets never run it as a formula (OWASP's advice on CSV
+    injection).
 
     Examples
     --------
@@ -123,6 +128,7 @@ def write_csv(obj, path) -> tuple[Path, Path]:
     edges["concepts"] = edges["concepts"].map(lambda t: "; ".join(t or ()))
     edges["digests"] = edges["digests"].map(lambda t: "; ".join(t or ()))
     edge_path = p.with_name("edges.csv") if p.stem == "nodes" else p.with_name(f"{p.stem}.edges.csv")
+    nodes, edges = csv_safe(nodes), csv_safe(edges)
     write_atomic(p, lambda tmp: nodes.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
     write_atomic(edge_path, lambda tmp: edges.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
     return p, edge_path

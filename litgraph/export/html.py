@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .._validation import check_int
+from .._text import safe_url
 from ..exceptions import InvalidParameterError, NotFittedError
 from ._common import LAYER_STYLE, check_out_path, community_color, layout, node_table
 
@@ -85,10 +86,10 @@ def _page_data(analysis, *, size_by: str, max_nodes: int, physics_max: int, seed
         links = []
         if r["arxiv_id"]:
             links.append({"name": "arXiv", "url": f"https://arxiv.org/abs/{r['arxiv_id']}"})
-        if r["url"] and r["url"] not in {x["url"] for x in links}:
+        if safe_url(r["url"]) and r["url"] not in {x["url"] for x in links}:
             links.append({"name": "page", "url": r["url"]})
         for url in r["links"].split():
-            if url not in {x["url"] for x in links}:
+            if safe_url(url) and url not in {x["url"] for x in links}:
                 links.append({"name": "code" if "github.com" in url or "gitlab" in url else "link", "url": url})
         excerpt = r["abstract"][:320] + ("…" if len(r["abstract"]) > 320 else "")
         label = (r["title"] if len(r["title"]) <= 42 else r["title"][:40].rstrip() + "…") if i in labelled else ""

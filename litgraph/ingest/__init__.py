@@ -25,29 +25,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Union
 
-from ..exceptions import InputNotFoundError, ParseError
+from ..exceptions import InputNotFoundError, LitgraphError, ParseError, UnrecognizedFormatError
 from ..model import Corpus, Digest, Record
 from . import arxiv, bibtex, hf_api, hf_pages
 from ._base import Problems, Source
 from .tabular import CSV, JSONLines, JSONRecords
 
-__all__ = ["read_digest", "read_digests", "parse_digest", "sniff_format", "load_sample", "FORMATS",
-           "DIGEST_SUFFIXES"]
+__all__ = ["read_digest", "read_digests", "parse_digest", "load_sample", "FORMATS", "DIGEST_SUFFIXES"]
 
 logger = logging.getLogger("litgraph")
 
 PathLike = Union[str, Path]
 
-# Order matters: the first format whose sniff accepts the text reads it.
-_PARSERS: list[tuple[str, Callable[[str], bool], Callable]] = [
-    ("hf-api-json", hf_api.sniff, hf_api.parse),
-    ("json-records", JSONRecords.sniff, JSONRecords.parse),
-    ("jsonl", JSONLines.sniff, JSONLines.parse),
-    ("arxiv-atom", arxiv.sniff, arxiv.parse),
-    ("bibtex", bibtex.sniff, bibtex.parse),
-    ("csv", CSV.sniff, CSV.parse),
-    ("hf-page", hf_pages.sniff, hf_pages.parse),
-]
+_PARSERS: dict[str, Callable] = {
+    "hf-api-json": hf_api.parse, "json-records": JSONRecords.parse, "jsonl": JSONLines.parse,
+    "arxiv-atom": arxiv.parse, "bibtex": bibtex.parse, "csv": CSV.parse, "hf-page": hf_pages.parse,
+}
 FORMATS = ("hf-page-blocks", "hf-page-plain", "hf-page-dense", "hf-api-json", "arxiv-atom", "bibtex",
            "csv", "jsonl", "json-records")
 _FORMAT_ALIASES = {f: f for f in FORMATS} | {f: "hf-page" for f in FORMATS if f.startswith("hf-page")}
@@ -74,17 +67,6 @@ def _decode(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def sniff_format(text: str) -> str | None:
-    """The name of the parser that reads ``text``, or None if none does.
-
-    Page captures are reported as ``"hf-page"``; the layout is known after parsing.
-    """
-    for fmt, sniff, _ in _PARSERS:
-        if sniff(text):
-            return fmt
-    return None
-
-
 def parse_digest(text: str | bytes, *, source: str = "<string>", captured: date | None = None,
                  strict: bool = True, format: str | None = None) -> Corpus:
     """Read one digest given as text (or bytes); see :func:`read_digest`.
@@ -108,17 +90,79 @@ def _parse_source(src: Source, *, strict: bool, format: str | None) -> list[tupl
             raise InvalidParameterError(
                 f"The 'format' parameter of read_digest must be None or one of {', '.join(map(repr, FORMATS))}. "
                 f"Got {format!r} instead.")
-        want = _FORMAT_ALIASES[format]
-        parser = next(p for f, _, p in _PARSERS if f == want)
+        parser = _PARSERS[_FORMAT_ALIASES[format]]
     else:
-        found = [p for f, sniff, p in _PARSERS if sniff(src.text)]
-        if not found:
-            raise ParseError(src.name, "the content matches no known digest format.", line=1, hint=_HINT_FORMATS)
-        parser = found[0]
+        parser = _PARSERS[detect_format(src)]
     problems = Problems(src.name, strict)
-    parts = parser(src, problems)
+    try:
+        parts = parser(src, problems)
+    except LitgraphError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, OverflowError) as exc:
+        # A safety net: every input problem a parser knows gets its own message; anything it did not foresee
+        # still names the file instead of ending in a traceback.
+        logger.debug("parser failure on %s", src.name, exc_info=True)
+        raise ParseError(src.name, f"could not be read ({type(exc).__name__}: {str(exc)[:200]}).", line=1,
+                         hint="Check the file is a complete digest; read it with strict=False to skip bad records, "
+                              "and report the file if the problem persists.") from None
     problems.warn()
     return parts
+
+
+def detect_format(src: Source) -> str:
+    """The parser that reads ``src``, recognised from the content; :class:`UnrecognizedFormatError` otherwise.
+
+    JSON is read as JSON only (a daily_papers response, a list of records, or JSON
+    Lines), XML only as an arXiv Atom feed, a table only as CSV with ``title`` and
+    ``abstract`` columns; page captures are recognised positively (see
+    :func:`litgraph.ingest.hf_pages.sniff`).
+    """
+    text = src.text.lstrip()
+    first = text[:1]
+    if first in "[{":
+        if JSONLines.sniff(text) and "\n" in text.strip() and not _whole_json(src):
+            return "jsonl"
+        data = src.json()
+        if hf_api.entries_of(data) is not None:
+            return "hf-api-json"
+        if isinstance(data, list) and data and all(isinstance(x, dict) for x in data[:20]) \
+                and any("title" in {str(k).lower() for k in x} for x in data[:20]):
+            return "json-records"
+        if isinstance(data, dict) and "title" in {str(k).lower() for k in data}:
+            return "jsonl"
+        shape = (f"an object with keys {', '.join(map(repr, list(data)[:6]))}" if isinstance(data, dict)
+                 else f"a list of {len(data)} item(s)" if isinstance(data, list) else f"a JSON {type(data).__name__}")
+        raise UnrecognizedFormatError(
+            src.name, f"JSON of an unknown shape ({shape}): expected a daily_papers response (a list of objects with "
+            "'paper', or {'data': [...]}), a list of records with 'title' and 'abstract', or JSON Lines.",
+            path="$", hint="Convert the file to one of these shapes.")
+    if first == "<":
+        if arxiv.sniff(text):
+            return "arxiv-atom"
+        raise UnrecognizedFormatError(src.name, "XML that is not an arXiv Atom feed (expected <feed> with <entry>).",
+                                      line=1, hint=_HINT_FORMATS)
+    if bibtex.sniff(text):
+        return "bibtex"
+    if CSV.sniff(text):
+        return "csv"
+    columns = CSV.header_if_table(text)
+    if columns is not None:
+        raise UnrecognizedFormatError(
+            src.name, f"a table with columns {', '.join(map(repr, columns[:8]))}, but no 'title' and 'abstract' "
+            "columns.", line=1, hint="Name the columns 'title' and 'abstract' (other columns: id, arxiv_id, date, "
+            "authors, url, digest, references, upvotes, organization).")
+    if hf_pages.sniff(src.text):
+        return "hf-page"
+    raise UnrecognizedFormatError(src.name, "not a digest: the content matches no known digest format.", line=1,
+                                  hint=_HINT_FORMATS)
+
+
+def _whole_json(src: Source) -> bool:
+    try:
+        src.json()
+    except ParseError:
+        return False
+    return True
 
 
 def _check_date(value, name: str) -> date | None:
@@ -188,30 +232,38 @@ def read_digest(path: PathLike, *, captured: date | str | None = None, strict: b
                                           strict=strict, format=format))
 
 
-def _expand(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+def _expand(paths: PathLike | Iterable[PathLike]) -> list[tuple[Path, bool]]:
+    """Every file to read, with whether it was named explicitly (False: found in a folder or by a glob)."""
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if not items:
         raise InputNotFoundError("No input paths were given. Pass a file, a folder, a glob or a list of paths.")
-    out: list[Path] = []
+    out: list[tuple[Path, bool]] = []
     for item in items:
         p = Path(item)
         if any(ch in str(item) for ch in "*?[") and not p.exists():
             matches = sorted(Path(m) for m in _glob.glob(str(item), recursive=True) if Path(m).is_file())
             if not matches:
                 raise InputNotFoundError(f"{item}: the pattern matches no file.")
-            out.extend(matches)
+            out.extend((m, False) for m in matches)
         elif p.is_dir():
             files = sorted(f for f in p.iterdir()
                            if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in DIGEST_SUFFIXES)
             if not files:
                 raise InputNotFoundError(
                     f"{p}: the folder holds no digest files (looked for {', '.join(DIGEST_SUFFIXES)}).")
-            out.extend(files)
+            out.extend((f, False) for f in files)
         elif p.exists():
-            out.append(p)
+            out.append((p, True))
         else:
             raise InputNotFoundError(f"{p}: no such file or folder. Check the path.")
-    return list(dict.fromkeys(out))
+    return list(dict(out).items()) if len({f for f, _ in out}) == len(out) else _first_mention(out)
+
+
+def _first_mention(files: list[tuple[Path, bool]]) -> list[tuple[Path, bool]]:
+    named: dict[Path, bool] = {}
+    for f, explicit in files:
+        named[f] = named.get(f, False) or explicit
+    return list(named.items())
 
 
 def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str | Mapping[str, date] | None = None,
@@ -240,26 +292,38 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
     >>> len(corpus), sum(len(d.paper_ids) for d in corpus.digests)
     (339, 353)
     """
-    from ..exceptions import LitgraphError, SkippedRecordsWarning
     import warnings
+
+    from ..exceptions import SkippedRecordsWarning
 
     files = _expand(paths)
     parts: list[tuple[Digest, list[Record]]] = []
     failed: list[str] = []
-    for f in files:
+    not_digests: list[str] = []
+    for f, explicit in files:
         cap = captured
         if isinstance(captured, Mapping):
             cap = captured.get(str(f), captured.get(f.name))
         try:
             parts.extend(_read_file(f, captured=_check_date(cap, "captured"), strict=strict, format=format))
+        except UnrecognizedFormatError as exc:
+            if explicit:
+                raise
+            not_digests.append(f"{f} ({exc.message})")
         except (ParseError, InputNotFoundError) as exc:
             if strict:
                 raise
             failed.append(str(exc))
+    if not_digests:
+        warnings.warn(f"skipped {len(not_digests)} file(s) that are not digests: " + "; ".join(not_digests),
+                      SkippedRecordsWarning, stacklevel=2)
     if failed:
         warnings.warn(f"skipped {len(failed)} unreadable file(s): " + "; ".join(failed), SkippedRecordsWarning,
                       stacklevel=2)
     if not parts:
+        if not_digests and not failed:
+            raise UnrecognizedFormatError(str(files[0][0]) if len(files) == 1 else "the given paths",
+                                          "no digest among the files read.", hint=_HINT_FORMATS)
         raise LitgraphError("No digest could be read from the given paths.") if failed else InputNotFoundError(
             "No digest files found.")
     logger.info("read %d digest(s) from %d file(s)", len(parts), len(files))

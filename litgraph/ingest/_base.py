@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import warnings
 from collections.abc import Mapping
@@ -10,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from .._text import extract_links, fold_whitespace, normalize_arxiv_id, parse_iso_date, parse_shown_date, complete_date
+from .._text import (
+    complete_date,
+    date_in_name,
+    extract_links,
+    fold_whitespace,
+    normalize_arxiv_id,
+    parse_iso_date,
+    parse_shown_date,
+)
 from ..exceptions import ParseError, SkippedRecordsWarning
 from ..model import Digest, Record
 
@@ -26,7 +35,25 @@ class Source:
 
     def __post_init__(self) -> None:
         if not self.content_hash:
-            self.content_hash = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+            self.content_hash = hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        if self.captured is None:  # a capture tool that names its files by day: 2025-01-10.json
+            self.captured = date_in_name(self.name)
+
+    def json(self) -> Any:
+        """The text read as JSON (once); a :class:`ParseError` names the line when it is not JSON."""
+        if not hasattr(self, "_json"):
+            try:
+                self._json = json.loads(self.text)
+            except json.JSONDecodeError as exc:
+                raise ParseError(self.name, f"invalid JSON: {exc.msg}.", line=exc.lineno,
+                                 hint="Check the file is complete (not cut off) and valid JSON.") from None
+            except RecursionError:
+                raise ParseError(self.name, "JSON nested too deeply to read.", line=1,
+                                 hint="Save the digest as a flat list of papers.") from None
+            except ValueError as exc:  # a number of more than 4,300 digits
+                raise ParseError(self.name, f"JSON holds a value Python will not read ({exc}).".split(";")[0] + ".",
+                                 line=1, hint="Check the numbers in the file; upvotes and ids are short.") from None
+        return self._json
 
     @property
     def stem(self) -> str:
@@ -83,13 +110,16 @@ def make_digest(src: Source, fmt: str, *, name: str | None = None, digest_date: 
 
 
 def to_text(value: Any) -> str:
+    """A text field's value, whitespace folded; TypeError names the type of anything else."""
     if value is None:
         return ""
     if isinstance(value, str):
         return fold_whitespace(value)
+    if isinstance(value, bool):
+        raise TypeError("a boolean")
     if isinstance(value, (int, float)):
         return str(value)
-    raise TypeError(type(value).__name__)
+    raise TypeError(f"a {type(value).__name__}")
 
 
 def split_list(value: Any) -> tuple[str, ...]:
@@ -119,12 +149,18 @@ def whole_number(value: Any) -> int | None:
         number = value
     else:
         text = str(value).strip()
-        if not re.fullmatch(r"\d+(\.0*)?", text):
+        if not re.fullmatch(r"\d{1,30}(\.0*)?", text):
             raise ValueError(f"expected a whole number such as 12, got {value!r}")
         number = int(text.split(".")[0])
     if number < 0:
         raise ValueError(f"expected a whole number >= 0, got {value!r}")
+    if number > MAX_COUNT:
+        raise ValueError(f"expected a whole number below 10^15, got one with {len(str(number))} digits")
     return number
+
+
+#: The largest upvote or author count litgraph accepts (far above any real one, far below SQLite's limit).
+MAX_COUNT = 10**15 - 1
 
 
 def parse_any_date(text: str, captured: date | None) -> tuple[date | None, str | None]:
@@ -180,6 +216,7 @@ def record_from_mapping(row: Mapping[str, Any], *, position: int, line: int | No
         published, published_text = parse_any_date(get("date") or get("published") or "", captured)
         refs = split_list(get("references"))
         authors = split_list(get("authors"))
+        organization = organization_name(get("organization"))
     except (TypeError, ValueError) as exc:
         problems(f"a field has an unusable value ({exc}).", line=line, path=where,
                  hint="Check the 'id', 'date', 'authors' and 'references' values.")
@@ -194,5 +231,17 @@ def record_from_mapping(row: Mapping[str, Any], *, position: int, line: int | No
         title=title, abstract=abstract, position=position, line=line, authors=authors,
         published=published, published_text=published_text, upvotes=upvotes, arxiv_id=arxiv,
         url=url, links=extract_links(abstract), references=refs,
-        organization=to_text(get("organization")) or None,
+        organization=organization,
     )
+
+
+def organization_name(value: Any) -> str | None:
+    """An organisation given as text, as ``{"fullname"|"name": ...}``, or as a list of those (joined)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Mapping):
+        value = value.get("fullname") or value.get("name")
+    if isinstance(value, (list, tuple)):
+        names = [organization_name(v) for v in value]
+        return "; ".join(n for n in names if n) or None
+    return to_text(value) or None

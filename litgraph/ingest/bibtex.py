@@ -64,7 +64,8 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
         quiet.setLevel(level)
     blocks = sorted(
         [(b.start_line or 0, "entry", b) for b in lib.entries]
-        + [(b.start_line or 0, "failed", b) for b in lib.failed_blocks]
+        + [(b.start_line or 0, "failed", b) for b in lib.failed_blocks],
+        key=lambda t: (t[0], t[1]),
     )
     records: list[Record] = []
     for start, kind, block in blocks:
@@ -97,9 +98,10 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
             year = _value(block, "year")
             month = _value(block, "month").lower()[:3]
             published_text = f"{month.capitalize()} {year}".strip() if month else year
-            if year.isdigit() and month in MONTHS:
+            ok_year = re.fullmatch(r"[0-9]{4}", year) is not None and int(year) >= 1
+            if ok_year and month in MONTHS:
                 published = date(int(year), MONTHS[month], 1)
-            elif year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+            elif ok_year and re.fullmatch(r"[0-9]{1,2}", month) and 1 <= int(month) <= 12:
                 published = date(int(year), int(month), 1)
                 published_text = f"{year}-{int(month):02d}"
         refs = _value(block, "references")

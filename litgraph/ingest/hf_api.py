@@ -4,54 +4,78 @@ A list of objects, each with ``paper`` {``id`` (arXiv id), ``title``, ``summary`
 ``authors`` [{``name``}], ``publishedAt``, ``upvotes``}, an optional ``organization``,
 and ``title``/``summary``/``publishedAt`` repeated at the top level. Hard line breaks
 in titles and abstracts are folded.
+
+Archives of the API keep two other shapes, read as well: the list wrapped in an object
+``{"status", "date", "count", "data": [...]}`` (``date`` is the digest's date), and
+entries saved as the Python ``repr`` of the object (single quotes, ``True``/``None``),
+which are read as Python literals (never executed).
 """
 
 from __future__ import annotations
 
-import json
+import ast
+from collections.abc import Mapping
 from typing import Any
 
 from .._text import extract_links, normalize_arxiv_id, parse_iso_date
 from ..model import Digest, Record
-from ._base import Problems, Source, make_digest, split_list, to_text
+from ._base import MAX_COUNT, Problems, Source, make_digest, organization_name, split_list, to_text
 
 name = "hf-api-json"
 
+_REPR_START = ("{'paper'", '{"paper"')
 
-def load_json(src: Source) -> Any:
-    from ..exceptions import ParseError
 
+def is_entry(item: Any) -> bool:
+    """Whether a list item looks like one daily-papers entry (an object, or its repr, with ``paper``)."""
+    if isinstance(item, Mapping):
+        return isinstance(item.get("paper"), Mapping)
+    return isinstance(item, str) and item.lstrip().startswith(_REPR_START)
+
+
+def entries_of(data: Any) -> tuple[list, str | None] | None:
+    """(the entries, the wrapper's date text) when ``data`` is a daily_papers response, else None."""
+    date_text = None
+    if isinstance(data, Mapping) and isinstance(data.get("data"), list):
+        date_text = data.get("date") if isinstance(data.get("date"), str) else None
+        data = data["data"]
+    if isinstance(data, list) and data and any(is_entry(x) for x in data[:20]):
+        return data, date_text
+    return None
+
+
+def _entry(item: Any) -> Any:
+    """An entry as a dict: JSON objects as they are, repr strings read as Python literals."""
+    if not isinstance(item, str):
+        return item
+    if len(item) > 1_000_000:
+        raise ValueError("the entry is over a million characters long")
     try:
-        return json.loads(src.text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(src.name, f"invalid JSON: {exc.msg}.", line=exc.lineno,
-                         hint="Check the file is complete (not cut off) and valid JSON.") from None
-    except RecursionError:
-        raise ParseError(src.name, "JSON nested too deeply to read.", line=1) from None
-
-
-def sniff(text: str) -> bool:
-    head = text.lstrip()[:4000]
-    return head.startswith("[") and '"paper"' in head
-
-
-def _org_name(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("fullname") or value.get("name")
-    return to_text(value) or None if isinstance(value, str) else None
+        return ast.literal_eval(item.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+        raise ValueError(f"a text entry that is not a Python literal ({type(exc).__name__})") from None
 
 
 def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
     from ..exceptions import ParseError
 
-    data = load_json(src)
-    if not isinstance(data, list):
-        raise ParseError(src.name, f"expected a JSON list of daily-paper objects at $, found {type(data).__name__}.",
-                         path="$", hint="Save the API response as it is returned (a list).")
+    found = entries_of(src.json())
+    if found is None:
+        raise ParseError(src.name, "expected a daily_papers response: a list of objects with a 'paper' object, "
+                         "or an object whose 'data' holds that list.", path="$",
+                         hint="Save the API response as it is returned.")
+    data, wrapper_date = found
+    prefix = "$.data" if isinstance(src.json(), Mapping) else "$"
     records: list[Record] = []
     featured = []
-    for i, item in enumerate(data):
-        where = f"$[{i}]"
+    for i, raw in enumerate(data):
+        where = f"{prefix}[{i}]"
+        try:
+            item = _entry(raw)
+        except ValueError as exc:
+            problems(f"{exc}; expected a daily-paper object.", path=where,
+                     hint="Each item of a daily_papers response is an object with a 'paper' field.")
+            continue
         if not isinstance(item, dict) or not isinstance(item.get("paper"), dict):
             problems("expected an object with a 'paper' object.", path=where,
                      hint="Each item of a daily_papers response has a 'paper' field.")
@@ -71,16 +95,23 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
                      hint="Each paper needs an abstract ('summary').")
             continue
         raw_id = paper.get("id")
-        arxiv = normalize_arxiv_id(str(raw_id)) if raw_id else None
+        arxiv = normalize_arxiv_id(str(raw_id)) if isinstance(raw_id, (str, int, float)) and raw_id else None
         authors_raw = paper.get("authors") or []
         if not isinstance(authors_raw, list):
             problems("'authors' must be a list of {'name': ...} objects.", path=f"{where}.paper.authors")
             continue
-        authors = split_list([a for a in authors_raw if isinstance(a, (dict, str))])
+        try:
+            authors = split_list([a for a in authors_raw if isinstance(a, (dict, str))])
+            organization = organization_name(item.get("organization") or paper.get("organization"))
+        except TypeError as exc:
+            problems(f"author and organisation names must be text, got {exc}.", path=f"{where}.paper")
+            continue
         pub_text = paper.get("publishedAt") if isinstance(paper.get("publishedAt"), str) else None
         votes = paper.get("upvotes", item.get("upvotes"))
-        if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int) or votes < 0):
-            problems(f"'upvotes' must be a whole number >= 0, got {votes!r}.", path=f"{where}.paper.upvotes")
+        if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int) or not 0 <= votes <= MAX_COUNT):
+            shown = repr(votes) if len(repr(votes)) < 40 else f"a number of {len(str(votes))} digits"
+            problems(f"'upvotes' must be a whole number from 0 to 10^15, got {shown}.", path=f"{where}.paper.upvotes",
+                     hint="Give the count as it was shown, or leave it out.")
             continue
         if isinstance(item.get("publishedAt"), str):
             d = parse_iso_date(item["publishedAt"])
@@ -89,11 +120,10 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
         records.append(Record(
             title=title, abstract=abstract, position=len(records) + 1, arxiv_id=arxiv,
             authors=authors, published=parse_iso_date(pub_text or ""), published_text=pub_text,
-            upvotes=votes, organization=_org_name(item.get("organization") or paper.get("organization")),
-            links=extract_links(abstract),
+            upvotes=votes, organization=organization, links=extract_links(abstract),
             url=f"https://huggingface.co/papers/{arxiv}" if arxiv else None,
         ))
-    digest_date = src.captured or (max(featured) if featured else None)
+    digest_date = parse_iso_date(wrapper_date or "") or src.captured or (max(featured) if featured else None)
     return [(make_digest(src, name, digest_date=digest_date,
                          date_text=digest_date.isoformat() if digest_date else None,
                          skipped=problems.skipped), records)]

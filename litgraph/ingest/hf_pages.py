@@ -26,7 +26,9 @@ _CHROME = re.compile(
     r"^(new|subscribe|daily papers|get trending papers in your email inbox.*|byak(\s.*)?)$",
     re.IGNORECASE,
 )
-_AUTHORS = re.compile(r"^[•·*\-]?\s*(\d+)\s+authors?$", re.IGNORECASE)
+# The chrome lines that only a Daily Papers page has ("new" and "Subscribe" alone prove nothing).
+_PAGE_MARK = re.compile(r"^(daily papers|get trending papers in your email inbox.*|byak(\s.*)?)$", re.IGNORECASE)
+_AUTHORS = re.compile(r"^[•·*\-]?\s*(\d{1,6})\s+authors?$", re.IGNORECASE)
 _DOT = "·"
 _SENTENCE = re.compile(r"[.!?]\s+[A-Z(]")
 _FULL_STOP = re.compile(r"\.\s+[A-Z]")
@@ -53,24 +55,27 @@ def _looks_like_title(text: str) -> bool:
     return len(text) <= 300 and not text.endswith(".") and not _FULL_STOP.search(text)
 
 
-def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | None, bool]:
-    """Non-blank, non-chrome lines; the digest's date line; whether blank lines separate them."""
+def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | None, bool, bool]:
+    """Non-blank, non-chrome lines; the digest's date line; whether blank lines separate them; chrome seen."""
     out: list[tuple[int, str]] = []
     digest_date: str | None = None
     date_line: int | None = None
     blank_between = False
     pending_blank = False
+    chrome = False
     for no, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip().replace("\u00a0", " ")
         if not line:
             pending_blank = True
             continue
         if _CHROME.match(line):
+            chrome = chrome or bool(_PAGE_MARK.match(line))
             continue
         if not out:
             low = line.lower()
             if low.startswith("subscribe") and len(line) > 9 and not line[9].isspace() and not line[9].islower():
                 line = line[9:].strip()  # the dense layout glues the first title to "Subscribe"
+                chrome = True
             shown = parse_shown_date(line)
             if shown and shown[3] is None and digest_date is None:
                 digest_date, date_line = line, no
@@ -79,12 +84,38 @@ def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | 
             blank_between = True
         pending_blank = False
         out.append((no, line))
-    return out, digest_date, date_line, blank_between
+    return out, digest_date, date_line, blank_between, chrome
+
+
+# Lines that start a Markdown heading, list, quote, table or code block, or a shell prompt: a README or notes.
+_NOT_A_PAPER = re.compile(r"^(?:#|```|[-*+>|$] |\d{1,3}[.)] )")
 
 
 def sniff(text: str) -> bool:
-    lines, _, _, _ = _content_lines(text)
-    return len(lines) >= 2
+    """Whether ``text`` is a Daily Papers capture, recognised positively.
+
+    The page's own lines (``Daily Papers``, ``Get trending papers…``, ``byAK…``, the
+    title glued to ``Subscribe``) or paper metadata (``• 10 authors``, ``·``, a date) are
+    enough. Without either, the text must read as papers throughout: no line looks like
+    Markdown, a list or a shell prompt; titles and abstracts take at least 60% of the
+    lines; and at least 80% of the abstracts are prose (three words or more, ending a
+    sentence). A shopping list, a README or a log is not a digest.
+    """
+    lines, _, _, _, chrome = _content_lines(text)
+    if len(lines) < 2:
+        return False
+    if chrome or any(t.kind != "text" for t in _tokenise(lines)):
+        return True
+    if any(_NOT_A_PAPER.match(line) for _, line in lines):
+        return False
+    records, _ = _read(lines, None, Problems("<sniff>", strict=False))
+    if not records or 2 * len(records) < 0.6 * len(lines):
+        return False
+    prose = sum(1 for r in records if len(r.abstract.split()) >= 3 and _PROSE_END.search(r.abstract))
+    return prose >= 0.8 * len(records)
+
+
+_PROSE_END = re.compile(r"[.!?][)\"'’”]?$")
 
 
 def _tokenise(lines: list[tuple[int, str]]) -> list[_Tok]:
@@ -101,11 +132,10 @@ def _tokenise(lines: list[tuple[int, str]]) -> list[_Tok]:
     return toks
 
 
-def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
-    lines, date_text, _, blank_between = _content_lines(src.text)
+def _read(lines: list[tuple[int, str]], captured, problems: Problems) -> tuple[list[Record], bool]:
+    """The papers in the content lines, and whether metadata lines were seen."""
     toks = _tokenise(lines)
     has_meta = any(t.kind != "text" for t in toks)
-    fmt = "hf-page-blocks" if has_meta else ("hf-page-plain" if blank_between else "hf-page-dense")
     records: list[Record] = []
     i, n = 0, len(toks)
 
@@ -158,7 +188,7 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
             j += 1
             if j < n and toks[j].kind == "date":
                 month, day, year, upvotes = parse_shown_date(toks[j].text)  # type: ignore[misc]
-                published = complete_date(month, day, year, src.captured)
+                published = complete_date(month, day, year, captured)
                 published_text = re.sub(r"\s+\d+$", "", toks[j].text) if upvotes is not None else toks[j].text
                 j += 1
             else:
@@ -172,7 +202,13 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
             published_text=published_text, upvotes=upvotes, links=extract_links(abstract),
         ))
         i = j
+    return records, has_meta
 
+
+def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
+    lines, date_text, _, blank_between, _ = _content_lines(src.text)
+    records, has_meta = _read(lines, src.captured, problems)
+    fmt = "hf-page-blocks" if has_meta else ("hf-page-plain" if blank_between else "hf-page-dense")
     if not records and not problems.skipped:
         problems("no papers found: expected title and abstract lines.", line=1,
                  hint="Check that this is a Daily Papers capture with at least one paper.")

@@ -63,6 +63,23 @@ class CSV:
         return len(header) >= 2 and "title" in cols and ({"abstract", "summary"} & cols != set())
 
     @staticmethod
+    def header_if_table(text: str) -> list[str] | None:
+        """The header of a comma-, semicolon- or tab-separated table (same field count on its first
+        lines, two or more fields), or None when ``text`` is no table."""
+        lines = [ln for ln in text.lstrip("\ufeff").split("\n")[:20] if ln.strip()]
+        if len(lines) < 2:
+            return None
+        for sep in (",", ";", "\t"):
+            try:
+                rows = list(csv.reader(lines, delimiter=sep))
+            except csv.Error:
+                continue
+            widths = {len(r) for r in rows}
+            if len(widths) == 1 and widths.pop() >= 2:
+                return [h.strip() for h in rows[0]]
+        return None
+
+    @staticmethod
     def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
         from ..exceptions import ParseError
 
@@ -99,7 +116,7 @@ class JSONLines:
             return False
         try:
             return isinstance(json.loads(lines[0]), dict)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # not JSON, or a number of more than 4,300 digits
             return False
 
     @staticmethod
@@ -110,9 +127,10 @@ class JSONLines:
                     continue
                 try:
                     obj = json.loads(line)
-                except (json.JSONDecodeError, RecursionError) as exc:
-                    problems(f"invalid JSON ({getattr(exc, 'msg', 'too deeply nested')}); each line must be one JSON object.",
-                             line=no)
+                except (ValueError, RecursionError) as exc:
+                    why = getattr(exc, "msg", None) or ("too deeply nested" if isinstance(exc, RecursionError)
+                                                        else "a number of more than 4,300 digits")
+                    problems(f"invalid JSON ({why}); each line must be one JSON object.", line=no)
                     continue
                 if not isinstance(obj, dict):
                     problems(f"expected a JSON object, found {type(obj).__name__}.", line=no)
@@ -133,9 +151,8 @@ class JSONRecords:
     @staticmethod
     def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
         from ..exceptions import ParseError
-        from .hf_api import load_json
 
-        data = load_json(src)
+        data = src.json()
         if not isinstance(data, list):
             raise ParseError(src.name, f"expected a JSON list of records at $, found {type(data).__name__}.", path="$")
 
