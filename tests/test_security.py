@@ -86,7 +86,7 @@ def test_csv_cells_cannot_be_formulas(hostile_report):
         with open(hostile_report / name, encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         for row in rows:
-            for col, value in row.items():
+            for value in row.values():
                 if value and value[0] in "=+-@":
                     float(value)  # only a number may start with a sign
     with open(hostile_report / "nodes.csv", encoding="utf-8", newline="") as fh:
