@@ -151,10 +151,14 @@ class _Progress:
     def __init__(self, total: int, quiet: bool) -> None:
         self.bar = None
         if not quiet and sys.stderr.isatty():
+            import shutil
+
             from tqdm import tqdm
 
+            # a terminal that reports a size of 0 x 0 (some pseudo-terminals) would hide the bar
+            size = shutil.get_terminal_size()
             self.bar = tqdm(total=total, file=sys.stderr, bar_format="{desc:<34} {bar} {n_fmt}/{total_fmt}",
-                            leave=False)
+                            leave=False, ncols=min(size.columns, 100), nrows=size.lines)
 
     def __call__(self, name: str) -> None:
         logging.getLogger("litgraph").info("%s", name)

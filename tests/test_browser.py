@@ -99,6 +99,16 @@ def test_search_focuses_a_paper(page, analysis):
     assert page.page.text_content("#search-result") == "No paper matches."
 
 
+@pytest.mark.parametrize("query", ["constructor", "__proto__", "toString", "hasOwnProperty"])
+def test_search_for_object_property_names_finds_nothing_quietly(page, query):
+    before = list(page.errors)
+    page.page.fill("#search", query)
+    page.page.press("#search", "Enter")
+    assert page.page.text_content("#search-result") == "No paper matches."
+    assert page.js(f"window.litgraph.find({query!r})") is None
+    assert page.errors == before
+
+
 def test_legend_and_screenshot_not_blank(page, analysis, tmp_path):
     from PIL import Image
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -19,6 +20,23 @@ def test_quickstart_runs_when_pasted(tmp_path):
     finally:
         os.chdir(cwd)
     assert (tmp_path / "graph.html").stat().st_size > 100_000
+
+
+def test_api_tour_runs_when_pasted(tmp_path, sample_paths):
+    section = README.split("## API tour", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "digests").mkdir()
+    for p in sample_paths:  # the tour's own set-up line, done here without a shell
+        shutil.copy(p, tmp_path / "digests" / p.name)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        namespace: dict = {}
+        exec(compile(code, "README API tour", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    assert (tmp_path / "graph.html").exists() and (tmp_path / "graph.gexf").exists()
+    assert len(namespace["ssm"]) >= 2 and (tmp_path / "litgraph.db").exists()
 
 
 def test_first_lines_give_the_two_commands():

@@ -25,7 +25,8 @@ def hostile_report(tmp_path_factory, sample_paths):
     root = tmp_path_factory.mktemp("hostile")
     f = root / "hostile.csv"
     f.write_text(HOSTILE_CSV, encoding="utf-8")
-    result = run_report([*map(str, sample_paths), str(f)], db=root / "s.db", out=root / "out", day="2025-11-24")
+    # the hostile digest first, so that its papers are among the 200 new ones the page lists
+    result = run_report([str(f), *map(str, sample_paths)], db=root / "s.db", out=root / "out", day="2025-11-24")
     return result.folder
 
 
