@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +96,31 @@ def test_the_wrapped_response_takes_its_date(tmp_path):
     f.write_text(json.dumps(data), encoding="utf-8")
     corpus = lg.read_digest(f)
     assert len(corpus) == 2 and str(corpus.digests[0].date) == "2025-01-10"
+
+
+def test_a_day_without_papers_is_an_empty_digest(tmp_path):
+    f = tmp_path / "2026-06-01.json"
+    f.write_text("[]\n", encoding="utf-8")
+    corpus = lg.read_digest(f)
+    assert len(corpus) == 0 and str(corpus.digests[0].date) == "2026-06-01"
+
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "hf-daily-papers-2024-2026.tar.gz"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not BENCH.exists(), reason="the real daily-papers archive (../shared/bench) is not here")
+def test_the_real_two_year_archive_reads_whole(tmp_path):
+    import tarfile
+
+    with tarfile.open(BENCH) as tar:
+        tar.extractall(tmp_path, filter="data")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus = lg.read_digests(tmp_path / "hf-daily-papers")
+    assert len(corpus.digests) == 580 and len(corpus) > 9_000
+    assert all(d.date is not None and str(d.date) == d.name for d in corpus.digests)
+    assert {d.format for d in corpus.digests} == {"hf-api-json"}
 
 
 def test_the_date_in_a_file_name_dates_the_digest(tmp_path, sample_paths):

@@ -34,12 +34,15 @@ def is_entry(item: Any) -> bool:
 
 
 def entries_of(data: Any) -> tuple[list, str | None] | None:
-    """(the entries, the wrapper's date text) when ``data`` is a daily_papers response, else None."""
+    """(the entries, the wrapper's date text) when ``data`` is a daily_papers response, else None.
+
+    An empty list (a day without papers, as archives hold) is an empty response.
+    """
     date_text = None
     if isinstance(data, Mapping) and isinstance(data.get("data"), list):
         date_text = data.get("date") if isinstance(data.get("date"), str) else None
         data = data["data"]
-    if isinstance(data, list) and data and any(is_entry(x) for x in data[:20]):
+    if isinstance(data, list) and (not data or any(is_entry(x) for x in data[:20])):
         return data, date_text
     return None
 
