@@ -86,6 +86,6 @@ PY
     | grep -v "^WARNING: Location" || true
   "$work/minvenv/bin/python" -m pip check
   (cd "$work/tree" && "$work/minvenv/bin/python" -m pytest -q -p no:cacheprovider -m "not browser and not slow" -W "ignore::DeprecationWarning" \
-     --ignore=tests/test_notebooks.py --ignore=tests/test_readme.py -x)
+     --ignore=tests/test_notebooks.py -x)
 fi
 echo "clean-install: done"
