@@ -87,7 +87,8 @@ class ParseError(LitgraphError, ValueError):
         text = f"{self.location()}: {self.message}"
         if self.hint:
             text += f" {self.hint}"
-        return text
+        # one line whatever the input held (an entry key or a title with a line break or an escape sequence)
+        return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
     def __reduce__(self):  # keep picklable across processes
         return (_rebuild_parse_error, (type(self), self.source, self.message, self.line, self.path, self.hint))

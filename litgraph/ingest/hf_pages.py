@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .._text import complete_date, extract_links, fold_whitespace, parse_shown_date
+from .._text import complete_date, extract_links, fold_whitespace, parse_shown_date, strip_control
 from ..model import Digest, Record
 from ._base import Problems, Source, make_digest
 
@@ -64,7 +64,7 @@ def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | 
     pending_blank = False
     chrome = False
     for no, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip().replace("\u00a0", " ")
+        line = strip_control(raw).replace("\u00a0", " ").strip()
         if not line:
             pending_blank = True
             continue
