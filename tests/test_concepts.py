@@ -98,7 +98,7 @@ def test_vocabulary_synonyms_and_stop_concepts():
 
 
 def test_parallel_scan_gives_the_same_concepts(sample_corpus, monkeypatch):
-    from litgraph import concepts as mod
+    from litgraph.concepts import _extractor as mod
 
     monkeypatch.setattr(mod, "_PARALLEL_MIN", 10)
     a = lg.extract_concepts(sample_corpus, n_jobs=2)
