@@ -77,7 +77,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names as they are imported 
     from .pipeline import LitGraph
     from .store import AddResult, Store
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "__version__", "LitGraph",

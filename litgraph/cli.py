@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from ._version import __version__
 from .exceptions import LitgraphError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2

@@ -379,7 +379,7 @@ class PaperGraph:
         ``title``; edge attributes ``weight`` and, for the combined graph, ``w_<kind>``.
         Directed layers (citation, mention) count both directions in one undirected edge.
         """
-        from .analysis._igraph import to_igraph
+        from ._igraph import to_igraph
 
         if layer is not None and layer not in LAYERS:
             raise InvalidParameterError(f"The 'layer' parameter of to_igraph must be one of {', '.join(LAYERS)}. "

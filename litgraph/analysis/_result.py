@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
-from ._igraph import to_igraph
+from .._igraph import to_igraph
 from .centrality import centralities
 from .communities import OTHER, detect_communities, label_communities, modularity
 from .trends import concept_timeline, new_papers, rising_concepts

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_int
-from ._igraph import to_igraph
+from .._igraph import to_igraph
 from .communities import OTHER, _weight_name
 
 __all__ = ["centralities", "participation_coefficient", "CENTRALITIES"]

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
-from ._igraph import seeded, to_igraph
+from .._igraph import seeded, to_igraph
 
 __all__ = ["detect_communities", "label_communities", "OTHER"]
 

@@ -13,13 +13,13 @@ coupling       they share references                      no
 =============  =========================================  ==========
 """
 
-from ._base import EDGE_COLUMNS, BuildContext, EdgeLayer, topk_pairs
+from ._base import EDGE_COLUMNS, BuildContext, topk_pairs
 from .citations import CitationEdges, CocitationEdges, CouplingEdges, MentionEdges, short_name
 from .concepts import SharedConceptEdges
 from .cooccurrence import CooccurrenceEdges
 from .similarity import Embedder, EmbeddingCache, SentenceTransformerEmbedder, SimilarityEdges
 
-__all__ = ["EDGE_COLUMNS", "BuildContext", "EdgeLayer", "topk_pairs", "SharedConceptEdges", "SimilarityEdges",
+__all__ = ["EDGE_COLUMNS", "BuildContext", "topk_pairs", "SharedConceptEdges", "SimilarityEdges",
            "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
            "EmbeddingCache", "SentenceTransformerEmbedder", "short_name", "LAYERS"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -26,15 +25,6 @@ class BuildContext:
     supported_pairs: set[tuple[int, int]] = field(default_factory=set)
     n_jobs: int = 1
     cache: dict = field(default_factory=dict)  # results layers share (e.g. resolved references)
-
-
-class EdgeLayer(Protocol):
-    """An edge layer: ``kind`` names it; ``build`` returns an edge frame (see :data:`EDGE_COLUMNS`)."""
-
-    kind: str
-    directed: bool
-
-    def build(self, ctx: BuildContext) -> pd.DataFrame: ...
 
 
 def empty_edges() -> pd.DataFrame:

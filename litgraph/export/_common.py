@@ -104,7 +104,7 @@ def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | No
     Unlinked papers are placed in a ring around the rest so they stay visible without
     crowding it.
     """
-    from ..analysis._igraph import seeded, to_igraph
+    from .._igraph import seeded, to_igraph
 
     g = to_igraph(graph, weight)
     n = g.vcount()

@@ -171,7 +171,7 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ph
                       title=title, label_top=label_top, hidden_layers=tuple(hidden_layers))
     import jinja2
 
-    from .. import __version__
+    from .._version import __version__
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=False, keep_trailing_newline=True)

@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from .._text import (
     complete_date,
@@ -84,16 +84,6 @@ class Problems:
                 f"{self.source}: skipped {len(self.skipped)} bad record(s): {shown}{more}",
                 SkippedRecordsWarning, stacklevel=4,
             )
-
-
-class Parser(Protocol):
-    """A format: ``sniff`` says whether a text is in it; ``parse`` reads it."""
-
-    name: str
-
-    def sniff(self, text: str) -> bool: ...
-
-    def parse(self, src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]: ...
 
 
 def make_digest(src: Source, fmt: str, *, name: str | None = None, digest_date: date | None = None,
