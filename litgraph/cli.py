@@ -7,9 +7,10 @@ line on stderr); 2 bad arguments (argparse's usage message).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ._version import __version__
 from .exceptions import LitgraphError
@@ -171,10 +172,37 @@ class _Progress:
             self.bar.close()
 
 
-def _setup_logging(args: argparse.Namespace) -> None:
+@contextlib.contextmanager
+def _session(args: argparse.Namespace) -> Iterator[None]:
+    """Log lines and warnings on this invocation's stderr, as one line each; everything is put back after.
+
+    Nothing global outlives the call, so ``main`` can run many times in one process (tests, notebooks).
+    """
+    import warnings
+
+    from .exceptions import LitgraphWarning
+
     level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="litgraph: %(message)s", stream=sys.stderr)
-    logging.getLogger("litgraph").setLevel(level)
+    log = logging.getLogger("litgraph")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("litgraph: %(message)s"))
+    saved = (log.level, log.propagate)
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"litgraph: warning: {message}", file=sys.stderr)
+
+    try:
+        with warnings.catch_warnings():  # restores the filters and showwarning on the way out
+            warnings.showwarning = show
+            warnings.simplefilter("always", LitgraphWarning)
+            yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -277,21 +305,12 @@ _COMMANDS = {"ingest": _cmd_ingest, "papers": _cmd_papers, "build": _cmd_build, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (argparse exits with 2 on bad arguments)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args)
-    import warnings
-
-    from .exceptions import LitgraphWarning
-
-    def show(message, category, filename, lineno, file=None, line=None):
-        print(f"litgraph: warning: {message}", file=sys.stderr)
-
-    warnings.showwarning = show
-    warnings.simplefilter("always", LitgraphWarning)
     try:
-        return _COMMANDS[args.command](args)
+        with _session(args):
+            return _COMMANDS[args.command](args)
     except BrokenPipeError:  # the reader went away (`litgraph papers | head`): not an error
         _silence_stdout()
         return EXIT_OK

@@ -10,6 +10,36 @@ DATA = Path(__file__).parent / "data"
 SAMPLE = sorted(lg.sample_paths())
 
 
+class CliResult:
+    """What one in-process run of the command line gave: exit code, stdout, stderr."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_cli(*args, cwd=None) -> CliResult:
+    """``litgraph ARGS`` run in this process through ``litgraph.cli.main`` (as the console script does)."""
+    import contextlib
+    import io
+    import os
+
+    from litgraph.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:  # argparse: --help, --version, bad arguments
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        os.chdir(here)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace):
     doctest_namespace["lg"] = lg

@@ -7,15 +7,17 @@ import subprocess
 import sys
 
 import litgraph as lg
+from conftest import run_cli
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "litgraph", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    """The command line, in process (the entry point itself is run as a subprocess by test_version)."""
+    return run_cli(*args, cwd=cwd)
 
 
 def test_version():
-    r = run("--version")
+    """The entry point as a real subprocess (`python -m litgraph`)."""
+    r = subprocess.run([sys.executable, "-m", "litgraph", "--version"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == f"litgraph {lg.__version__}"
 
 

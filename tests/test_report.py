@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 
 import jsonschema
 import pytest
 
 import litgraph as lg
+from conftest import run_cli
 from litgraph.report import REPORT_SCHEMA
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "litgraph", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=600)
+    """The command line, in process (the entry point itself is run as a subprocess by test_version)."""
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
