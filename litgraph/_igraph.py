@@ -9,14 +9,27 @@ from typing import Iterator
 import numpy as np
 
 
+#: How many igraph graphs were built in this process (tests check that one fit builds one).
+BUILDS = {"count": 0}
+
+
 def to_igraph(graph, weight: str = "weight"):
-    """An undirected igraph Graph of ``graph`` (a PaperGraph) weighted by ``weight``.
+    """The undirected igraph Graph of ``graph`` (a PaperGraph) weighted by ``weight``, built once and cached.
 
     ``weight`` is ``"weight"`` (the layer mix) or a layer name (``"similarity"``, ...).
-    Vertices follow corpus order; edges of zero weight are left out.
+    Vertices follow corpus order; edges of zero weight are left out. The cached graph is
+    shared: callers read it and never change it (``PaperGraph.to_igraph`` hands users a copy).
     """
+    cache = graph.__dict__.setdefault("_igraph_cache", {})
+    if weight not in cache:
+        cache[weight] = _build(graph, weight)
+    return cache[weight]
+
+
+def _build(graph, weight: str):
     import igraph as ig
 
+    BUILDS["count"] += 1
     ids = graph.corpus.ids
     index = {pid: i for i, pid in enumerate(ids)}
     pairs = graph.pairs_frame()

@@ -106,9 +106,9 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     chosen: dict[str, Any] = {k: LAYERS[k]() for k in weights}
     for b in builders or ():
         kind = getattr(b, "kind", None)
-        if kind not in LAYERS or not hasattr(b, "build"):
-            raise InvalidParameterError(f"The 'builders' parameter of build_graph takes edge layers with a known "
-                                        f"'kind' and a build() method. Got {b!r} instead.")
+        if kind not in LAYERS or not hasattr(b, "fit"):
+            raise InvalidParameterError(f"The 'builders' parameter of build_graph takes edge layers (steps with a "
+                                        f"known 'kind' and a fit() method). Got {b!r} instead.")
         chosen[kind] = b
         weights.setdefault(kind, DEFAULT_LAYER_WEIGHTS[kind])
     timings: dict[str, float] = {}
@@ -137,7 +137,7 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
                     b = f["target"].map(ctx.index).to_numpy()
                     ctx.supported_pairs |= set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))
         t = time.perf_counter()
-        f = chosen[kind].build(ctx)
+        f = chosen[kind].fit(ctx).edges_
         timings[kind] = time.perf_counter() - t
         logger.info("layer %s: %d edges in %.2fs", kind, len(f), timings[kind])
         frames.append(f)
@@ -384,10 +384,9 @@ class PaperGraph:
         if layer is not None and layer not in LAYERS:
             raise InvalidParameterError(f"The 'layer' parameter of to_igraph must be one of {', '.join(LAYERS)}. "
                                         f"Got {layer!r} instead.")
-        if layer is not None and layer not in self.layer_weights:  # a layer this graph was built without
-            g = to_igraph(self, "weight")
+        known = layer is None or layer in self.layer_weights
+        g = to_igraph(self, (layer or "weight") if known else "weight").copy()
+        if not known:  # a layer this graph was built without: no links
             g.delete_edges()
-        else:
-            g = to_igraph(self, layer or "weight")
         g.vs["title"] = [p.title for p in self.corpus]
         return g

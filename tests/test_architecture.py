@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "litgraph"
 
 #: Each module's layer; a module may import its own layer and the layers below, never one above.
 LAYERS = {
-    0: {"exceptions", "_validation", "_text", "_lexicon", "_version", "_igraph", "_parallel"},
+    0: {"exceptions", "_validation", "_text", "_lexicon", "_version", "_igraph", "_parallel", "_step"},
     1: {"model", "_records"},
     2: {"ingest", "concepts", "edges"},
     3: {"graph"},
@@ -73,3 +73,16 @@ def test_imports_flow_from_higher_layers_to_lower_ones(path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_module_over_400_lines(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+
+
+def test_igraph_is_built_once_per_fit_and_page(tmp_path):
+    import litgraph as lg
+    from litgraph import _igraph
+
+    before = _igraph.BUILDS["count"]
+    model = lg.LitGraph(seed=0).fit(lg.parse_digest(
+        "title,abstract\n" + "\n".join(f"State space model {i},State space models (SSMs) and selective scans {i}. "
+                                       f"Mamba variant {i % 3} reads long context." for i in range(12))))
+    model.communities_frame(), model.key_papers(), model.bridges(), model.papers_frame()
+    model.to_html(tmp_path / "g.html")
+    assert _igraph.BUILDS["count"] - before == 1

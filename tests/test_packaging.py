@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 import tomllib
@@ -38,8 +39,13 @@ def _imports(folder: Path) -> dict[str, Path]:
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def _installed() -> dict:
+    return packages_distributions()  # scans every installed distribution: once
+
+
 def _distributions(module: str) -> set[str]:
-    dists = packages_distributions().get(module) or [ALIASES.get(module, module)]
+    dists = _installed().get(module) or [ALIASES.get(module, module)]
     return {d.lower().replace("_", "-") for d in dists}
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
+from typing import ClassVar
+
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 
 from .._lexicon import STOP_CONCEPTS
-from .._validation import check_float, check_int
+from .._step import Custom, Float, Int, Step
 from ..exceptions import InvalidParameterError, NotFittedError
 from ..model import Corpus
 from ._candidates import _PARALLEL_MIN, _n_jobs, _scan_chunk, _subphrases
@@ -18,7 +19,19 @@ from ._set import ConceptSet
 from ._tokens import _NAME_LIKE, _is_acronym, _singular, concept_key
 
 
-class ConceptExtractor(BaseEstimator):
+def _check_vocabulary(value, name: str, owner: str) -> None:
+    if value is not None and (isinstance(value, str) or not isinstance(value, (Mapping, Iterable))):
+        raise InvalidParameterError(f"The {name!r} parameter of {owner} must be a mapping of synonym to concept or "
+                                    f"a list of phrases. Got {value!r} instead.")
+
+
+def _check_stop_concepts(value, name: str, owner: str) -> None:
+    if value is not None and (isinstance(value, str) or not isinstance(value, Iterable)):
+        raise InvalidParameterError(f"The {name!r} parameter of {owner} must be a list of phrases. "
+                                    f"Got {value!r} instead.")
+
+
+class ConceptExtractor(Step):
     """Extract concepts from a corpus (see the module docs for the method).
 
     Parameters
@@ -61,23 +74,13 @@ class ConceptExtractor(BaseEstimator):
         self.vocabulary = vocabulary
         self.stop_concepts = stop_concepts
 
-    def _check(self) -> None:
-        owner = type(self).__name__
-        check_int(self.min_df, "min_df", owner, min_value=1)
-        check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
-        check_int(self.max_words, "max_words", owner, min_value=1, max_value=8)
-        check_float(self.near_duplicate, "near_duplicate", owner, low=0.0, high=1.0, low_open=True)
-        check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
-        if self.vocabulary is not None and (isinstance(self.vocabulary, str)
-                                            or not isinstance(self.vocabulary, (Mapping, Iterable))):
-            raise InvalidParameterError(f"The 'vocabulary' parameter of {owner} must be a mapping of synonym to "
-                                        f"concept or a list of phrases. Got {self.vocabulary!r} instead.")
-        if self.stop_concepts is not None and isinstance(self.stop_concepts, str):
-            raise InvalidParameterError(f"The 'stop_concepts' parameter of {owner} must be a list of phrases. "
-                                        f"Got {self.stop_concepts!r} instead.")
+    _parameter_constraints: ClassVar[dict] = {
+        "min_df": Int(min_value=1), "max_df": Float(0.0, 1.0, low_open=True), "max_words": Int(1, 8),
+        "near_duplicate": Float(0.0, 1.0, low_open=True), "n_jobs": Int(allow_none=True),
+        "vocabulary": Custom(_check_vocabulary), "stop_concepts": Custom(_check_stop_concepts)}
 
     def fit(self, corpus: Corpus) -> ConceptExtractor:
-        self._check()
+        self._validate_params()
         if not isinstance(corpus, Corpus):
             raise InvalidParameterError(f"ConceptExtractor.fit expects a Corpus. Got {type(corpus).__name__}.")
         papers = list(corpus)

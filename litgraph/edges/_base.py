@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._step import Step
 from ..concepts import ConceptSet
 from ..model import Corpus
 
@@ -25,6 +27,25 @@ class BuildContext:
     supported_pairs: set[tuple[int, int]] = field(default_factory=set)
     n_jobs: int = 1
     cache: dict = field(default_factory=dict)  # results layers share (e.g. resolved references)
+
+
+class EdgeStep(Step):
+    """Base of the edge layers: ``kind`` names the layer; ``fit`` builds its edges into ``edges_``.
+
+    Subclasses implement ``build(ctx)``, returning an edge frame (see :data:`EDGE_COLUMNS`).
+    """
+
+    kind: ClassVar[str] = ""
+    directed: ClassVar[bool] = False
+
+    def fit(self, ctx: BuildContext) -> EdgeStep:
+        """Build this layer's edges for the corpus in ``ctx``; they land in ``edges_``."""
+        self._validate_params()
+        self.edges_ = self.build(ctx)
+        return self
+
+    def build(self, ctx: BuildContext) -> pd.DataFrame:  # pragma: no cover - each layer has its own
+        raise NotImplementedError
 
 
 def empty_edges() -> pd.DataFrame:

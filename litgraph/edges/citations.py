@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 
 from .._lexicon import STOP_WORDS
 from .._text import normalize_arxiv_id, title_key
-from ._base import BuildContext, edge_frame, empty_edges
+from ._base import EdgeStep, BuildContext, edge_frame, empty_edges
 
 
 def resolve_references(ctx: BuildContext) -> tuple[list[tuple[int, int, str]], sp.csr_matrix]:
@@ -55,7 +55,7 @@ def _resolve(ctx: BuildContext) -> tuple[list[tuple[int, int, str]], sp.csr_matr
     return sorted(set(links)), mat
 
 
-class CitationEdges(BaseEstimator):
+class CitationEdges(EdgeStep):
     """Directed edges from a citing paper to each cited paper of the corpus (weight 1).
 
     Examples
@@ -81,7 +81,7 @@ class CitationEdges(BaseEstimator):
         return edge_frame(ctx, rows, cols, np.ones(len(rows)), self.kind, directed=True, evidence=ev)
 
 
-class CocitationEdges(BaseEstimator):
+class CocitationEdges(EdgeStep):
     """Co-citation (Small, 1973): two papers cited together by ``n`` corpus papers; weight ``n``.
 
     Examples
@@ -110,7 +110,7 @@ class CocitationEdges(BaseEstimator):
         return edge_frame(ctx, co.row, co.col, co.data, self.kind, evidence=ev)
 
 
-class CouplingEdges(BaseEstimator):
+class CouplingEdges(EdgeStep):
     """Bibliographic coupling (Kessler, 1963): two papers sharing ``n`` references; weight ``n``.
 
     Examples
@@ -158,7 +158,7 @@ def short_name(title: str) -> str | None:
     return head
 
 
-class MentionEdges(BaseEstimator):
+class MentionEdges(EdgeStep):
     """Directed edges from a paper to another whose short name its abstract mentions.
 
     The short name is the part of the title before the colon (see :func:`short_name`).

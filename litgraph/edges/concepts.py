@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 
-from .._validation import check_float, check_int
-from ._base import BuildContext, edge_frame, empty_edges, topk_pairs
+from .._step import Float, Int
+from ._base import EdgeStep, BuildContext, edge_frame, empty_edges, topk_pairs
 
 
-class SharedConceptEdges(BaseEstimator):
+class SharedConceptEdges(EdgeStep):
     """Link papers that share concepts, weighted by how specific the shared concepts are.
 
     Each paper is a vector of its concepts weighted by idf (see
@@ -53,16 +54,12 @@ class SharedConceptEdges(BaseEstimator):
         self.max_df = max_df
         self.min_shared = min_shared
 
-    def check(self) -> None:
-        owner = type(self).__name__
-        check_int(self.top_k, "top_k", owner, min_value=1)
-        check_float(self.threshold, "threshold", owner, low=0.0, high=1.0)
-        check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
-        check_int(self.min_shared, "min_shared", owner, min_value=1)
-        check_int(self.max_papers, "max_papers", owner, min_value=2)
+    _parameter_constraints: ClassVar[dict] = {
+        "top_k": Int(min_value=1), "threshold": Float(0.0, 1.0), "max_df": Float(0.0, 1.0, low_open=True),
+        "min_shared": Int(min_value=1), "max_papers": Int(min_value=2)}
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
-        self.check()
+        self._validate_params()
         cs = ctx.concepts
         if cs is None or len(cs) == 0 or len(ctx.index) < 2:
             return empty_edges()

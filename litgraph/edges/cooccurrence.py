@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 
-from .._validation import check_int
-from ._base import BuildContext, edge_frame, empty_edges
+from .._step import Int
+from ._base import EdgeStep, BuildContext, edge_frame, empty_edges
 
 
 def digest_incidence(ctx: BuildContext) -> tuple[sp.csr_matrix, list[str], np.ndarray]:
@@ -27,7 +28,7 @@ def digest_incidence(ctx: BuildContext) -> tuple[sp.csr_matrix, list[str], np.nd
     return m, names, sizes
 
 
-class CooccurrenceEdges(BaseEstimator):
+class CooccurrenceEdges(EdgeStep):
     """Link papers featured in the same digest, with fractional counting.
 
     A digest of ``n`` papers gives each of its pairs ``1 / (n - 1)``, so every paper
@@ -54,11 +55,10 @@ class CooccurrenceEdges(BaseEstimator):
     def __init__(self, *, max_digest_size: int = 50) -> None:
         self.max_digest_size = max_digest_size
 
-    def check(self) -> None:
-        check_int(self.max_digest_size, "max_digest_size", type(self).__name__, min_value=2)
+    _parameter_constraints: ClassVar[dict] = {"max_digest_size": Int(min_value=2)}
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
-        self.check()
+        self._validate_params()
         m, names, sizes = digest_incidence(ctx)
         if m.shape[1] == 0 or len(ctx.index) < 2:
             return empty_edges()

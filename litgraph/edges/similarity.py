@@ -6,19 +6,18 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .._lexicon import STOP_WORDS
-from .._validation import check_float, check_int
 from ..exceptions import InvalidParameterError, LitgraphError
-from ._base import BuildContext, edge_frame, empty_edges, topk_pairs
+from .._step import Custom, Float, Int
+from ._base import EdgeStep, BuildContext, edge_frame, empty_edges, topk_pairs
 
 logger = logging.getLogger("litgraph")
 
@@ -186,7 +185,13 @@ def paper_text(title: str, abstract: str) -> str:
     return f"{title}. {title}. {abstract}"
 
 
-class SimilarityEdges(BaseEstimator):
+def _check_embedder(value, name: str, owner: str) -> None:
+    if value is not None and not isinstance(value, Embedder):
+        raise InvalidParameterError(f"The {name!r} parameter of {owner} must have a 'name' and an encode(texts) "
+                                    f"method. Got {value!r} instead.")
+
+
+class SimilarityEdges(EdgeStep):
     """Link each paper to its most similar papers by text.
 
     TF-IDF (sublinear term frequency, words and word pairs, English stop words removed)
@@ -231,15 +236,9 @@ class SimilarityEdges(BaseEstimator):
         self.embedder = embedder
         self.cache = cache
 
-    def check(self) -> None:
-        owner = type(self).__name__
-        check_int(self.top_k, "top_k", owner, min_value=1)
-        check_float(self.threshold, "threshold", owner, low=0.0, high=1.0)
-        check_float(self.max_df, "max_df", owner, low=0.0, high=1.0, low_open=True)
-        check_int(self.max_papers, "max_papers", owner, min_value=2)
-        if self.embedder is not None and not isinstance(self.embedder, Embedder):
-            raise InvalidParameterError(f"The 'embedder' parameter of {owner} must have a 'name' and an "
-                                        f"encode(texts) method. Got {self.embedder!r} instead.")
+    _parameter_constraints: ClassVar[dict] = {
+        "top_k": Int(min_value=1), "threshold": Float(0.0, 1.0), "max_df": Float(0.0, 1.0, low_open=True),
+        "max_papers": Int(min_value=2), "embedder": Custom(_check_embedder)}
 
     def vectors(self, ctx: BuildContext) -> sp.csr_matrix:
         """The paper vectors compared (rows L2-normalised), in corpus order."""
@@ -267,7 +266,7 @@ class SimilarityEdges(BaseEstimator):
             return sp.csr_matrix((n, 0), dtype=np.float32)
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
-        self.check()
+        self._validate_params()
         if len(ctx.index) < 2:
             return empty_edges()
         x = self.vectors(ctx)

@@ -1,0 +1,57 @@
+"""One contract over every step: clone, get_params/set_params, fit returns self, a bad parameter is named."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.base import clone
+
+import litgraph as lg
+from litgraph.edges import LAYERS, BuildContext
+
+# (step, a parameter, a bad value for it); steps without parameters have None
+STEPS = [
+    (lambda: lg.ConceptExtractor(), "min_df", 0),
+    (lambda: lg.SharedConceptEdges(), "top_k", 0),
+    (lambda: lg.SimilarityEdges(), "threshold", 1.5),
+    (lambda: lg.CooccurrenceEdges(), "max_digest_size", 1),
+    (lambda: lg.CitationEdges(), None, None),
+    (lambda: lg.MentionEdges(), None, None),
+    (lambda: lg.CocitationEdges(), None, None),
+    (lambda: lg.CouplingEdges(), None, None),
+]
+
+
+def test_every_layer_is_covered():
+    assert {type(make()).__name__ for make, *_ in STEPS} >= {cls.__name__ for cls in LAYERS.values()}
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    corpus = lg.parse_digest(
+        '[{"title": "State space models for language", "abstract": "We study state space models (SSMs). '
+        'State space models scale linearly.", "id": "2401.00001", "digest": "d1"},'
+        ' {"title": "Selective state space models", "abstract": "Selective state space models (SSMs) read '
+        'long context. We cite Mamba.", "references": ["2401.00001"], "digest": "d1"},'
+        ' {"title": "Diffusion models for images", "abstract": "Diffusion models denoise images. They are '
+        'slow.", "digest": "d2"}]')
+    concepts = lg.ConceptExtractor().fit(corpus).concepts_
+    return corpus, BuildContext(corpus=corpus, index={p: i for i, p in enumerate(corpus.ids)}, concepts=concepts)
+
+
+@pytest.mark.parametrize("make,param,bad", STEPS, ids=lambda x: type(x()).__name__ if callable(x) else str(x))
+def test_step_contract(make, param, bad, tiny):
+    corpus, ctx = tiny
+    step = make()
+    params = step.get_params()
+    twin = clone(step)
+    assert type(twin) is type(step) and twin.get_params() == params
+    assert step.set_params(**params) is step
+    fitted = step.fit(corpus if isinstance(step, lg.ConceptExtractor) else ctx)
+    assert fitted is step
+    learned = [k for k in vars(step) if k.endswith("_") and not k.startswith("_")]
+    assert learned, "fit must leave its result in an attribute ending in _"
+    assert not any(k.endswith("_") for k in vars(clone(step)) if not k.startswith("_"))  # clone forgets it
+    if param is not None:
+        broken = clone(step).set_params(**{param: bad})
+        with pytest.raises(lg.InvalidParameterError, match=rf"The '{param}' parameter of {type(step).__name__} "):
+            broken.fit(corpus if isinstance(step, lg.ConceptExtractor) else ctx)
