@@ -54,14 +54,14 @@ def test_every_edge_explains_itself(graph):
     assert c["concepts"].map(len).min() >= 1
     assert c["evidence"].str.startswith("shared concepts: ").all()
     s = e[e["kind"] == "similarity"]
-    assert s["score"].between(0.1, 1.0).all()
+    assert (s["score"] > 0).all() and (s["score"] <= 1.0).all()  # no threshold: every paper keeps its top-k
     d = e[e["kind"] == "digest"]
     assert d["digests"].map(len).min() >= 1
 
 
 def test_combined_weight_is_the_layer_mix(graph):
     p = graph.pairs_frame()
-    mix = sum(p[f"w_{k}"] * w for k, w in graph.layer_weights.items())
+    mix = sum(p[f"w_{k}"] * w / graph.layer_scales[k] for k, w in graph.layer_weights.items())
     assert np.allclose(p["weight"], mix)
     assert (p["weight"] > 0).all()
 

@@ -39,7 +39,7 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     >>> g = lg.build_graph(lg.load_sample(), seed=0)
     >>> membership = lg.detect_communities(g, seed=0)
     >>> len(membership), int(membership.max()) + 1
-    (339, 11)
+    (339, 9)
     """
     check_option(method, "method", "detect_communities", ["leiden", "louvain"])
     check_float(resolution, "resolution", "detect_communities", low=0.0, low_open=True)

@@ -11,7 +11,6 @@ from typing import ClassVar, Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .._lexicon import STOP_WORDS
@@ -156,27 +155,52 @@ def _hash_counts(texts: list[str]) -> sp.csr_matrix:
     return sp.csr_matrix(vec.transform(texts))
 
 
-def _hashed_tfidf(texts: list[str], *, max_df: int, n_jobs: int) -> sp.csr_matrix:
-    """The same weighting as the TF-IDF vectorizer (sublinear tf, smooth idf, L2 rows, min_df 2), counted
-    through feature hashing (2^22 buckets) so that large corpora can be split over processes; the result
-    does not depend on the split."""
+def _counts(texts: list[str], n_jobs: int) -> sp.csr_matrix:
+    """Word and word-pair counts of every text (terms in one paper only are dropped).
+
+    From 20,000 papers on, terms are counted by feature hashing (2^22 buckets) in parallel
+    processes, so the counts do not depend on how the texts were split.
+    """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    if n_jobs > 1:
+    if len(texts) >= _HASHING_MIN and n_jobs > 1:
         size = -(-len(texts) // n_jobs)
         chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork")) as pool:
             x = sp.vstack(list(pool.map(_hash_counts, chunks))).tocsr()
-    else:
+    elif len(texts) >= _HASHING_MIN:
         x = _hash_counts(texts)
-    n = x.shape[0]
+    else:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        vec = CountVectorizer(ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), token_pattern=_TOKEN_PATTERN,
+                              dtype=np.float32)
+        try:
+            x = sp.csr_matrix(vec.fit_transform(texts), dtype=np.float32)
+        except ValueError:  # no term at all (tiny or degenerate corpus)
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
     df = np.bincount(x.indices, minlength=x.shape[1])
-    keep = np.flatnonzero((df >= 2) & (df <= max(max_df, 2)))
-    x = sp.csr_matrix(x[:, keep])
+    keep = np.flatnonzero(df >= (2 if len(texts) >= 3 else 1))
+    return sp.csr_matrix(x[:, keep])
+
+
+def weigh(counts: sp.csr_matrix, idf_power: float) -> sp.csr_matrix:
+    """Sublinear term frequency (1 + ln tf) times idf ** ``idf_power``, rows L2-normalised.
+
+    ``idf_power=1`` is classic TF-IDF (smooth idf, ``ln((1 + N) / (1 + df)) + 1``);
+    ``0`` keeps term frequency alone, which ranks neighbours better on real abstracts:
+    full idf lets a rare term shared by two papers outweigh everything else they share.
+    """
+    x = counts.copy().astype(np.float32)
+    if x.shape[1] == 0:  # no term at all: nothing to compare
+        return sp.csr_matrix(x)
     x.data = 1.0 + np.log(x.data)
-    idf = np.log((1.0 + n) / (1.0 + df[keep])) + 1.0
-    x = sp.csr_matrix(x @ sp.diags(idf.astype(np.float32)))
+    if idf_power > 0:
+        n = x.shape[0]
+        df = np.bincount(x.indices, minlength=x.shape[1])
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0) ** idf_power
+        x = sp.csr_matrix(x @ sp.diags(idf.astype(np.float32)))
     return sp.csr_matrix(normalize(x))
 
 
@@ -227,8 +251,9 @@ class SimilarityEdges(EdgeStep):
     kind = "similarity"
     directed = False
 
-    def __init__(self, *, top_k: int = 10, threshold: float = 0.1, max_df: float = 0.2, max_papers: int = 1000,
-                 embedder: Embedder | None = None, cache: str | Path | None = None) -> None:
+    def __init__(self, *, top_k: int = 10, threshold: float = 0.0, idf: float = 0.5, max_df: float = 1.0,
+                 max_papers: int = 2000, embedder: Embedder | None = None, cache: str | Path | None = None) -> None:
+        self.idf = idf
         self.max_papers = max_papers
         self.top_k = top_k
         self.threshold = threshold
@@ -237,8 +262,8 @@ class SimilarityEdges(EdgeStep):
         self.cache = cache
 
     _parameter_constraints: ClassVar[dict] = {
-        "top_k": Int(min_value=1), "threshold": Float(0.0, 1.0), "max_df": Float(0.0, 1.0, low_open=True),
-        "max_papers": Int(min_value=2), "embedder": Custom(_check_embedder)}
+        "top_k": Int(min_value=1), "threshold": Float(0.0, 1.0), "idf": Float(0.0, 1.0),
+        "max_df": Float(0.0, 1.0, low_open=True), "max_papers": Int(min_value=2), "embedder": Custom(_check_embedder)}
 
     def vectors(self, ctx: BuildContext) -> sp.csr_matrix:
         """The paper vectors compared (rows L2-normalised), in corpus order."""
@@ -253,23 +278,47 @@ class SimilarityEdges(EdgeStep):
                 raise LitgraphError(f"The embedder {self.embedder.name!r} returned an array of shape {dense.shape}; "
                                     f"expected ({len(texts)}, dimensions).")
             return sp.csr_matrix(normalize(dense))
-        n = len(texts)
-        cap = min(self.max_df * n, float(self.max_papers))
-        if n >= _HASHING_MIN:
-            return _hashed_tfidf(texts, max_df=int(cap), n_jobs=ctx.n_jobs)
-        vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2 if n >= 3 else 1,
-                              max_df=int(cap) if cap >= 2 else 1.0, stop_words=sorted(STOP_WORDS),
-                              token_pattern=_TOKEN_PATTERN, dtype=np.float32)
-        try:
-            return sp.csr_matrix(vec.fit_transform(texts))
-        except ValueError:  # no term survives (tiny or degenerate corpus): no similarity to report
-            return sp.csr_matrix((n, 0), dtype=np.float32)
+        return weigh(_counts(texts, ctx.n_jobs), self.idf)
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
         self._validate_params()
         if len(ctx.index) < 2:
             return empty_edges()
         x = self.vectors(ctx)
-        rows, cols, score = topk_pairs(x, self.top_k, self.threshold, ctx.n_jobs)
+        n = x.shape[0]
+        cap = int(min(self.max_df * n, float(self.max_papers)))
+        df = np.bincount(x.indices, minlength=x.shape[1])
+        if self.embedder is not None or cap >= n or (df <= cap).all():
+            rows, cols, score = topk_pairs(x, self.top_k, self.threshold, ctx.n_jobs)
+        else:
+            rows, cols, score = _rescored_topk(x, df <= cap, self.top_k, self.threshold, ctx.n_jobs)
         evidence = [f"text similarity {s:.3f}" for s in score]
         return edge_frame(ctx, rows, cols, score, self.kind, score=score, evidence=evidence)
+
+
+def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: float, n_jobs: int):
+    """Top-k by the full vectors, among candidates found with the rarer terms only.
+
+    The exact product over common terms is what costs (it grows with the square of the
+    number of papers per term), so candidates (4 x top_k per paper) come from the terms
+    in at most ``max_papers`` papers, and each candidate pair is then scored with every
+    term: no paper loses its neighbours to the cap, and the scores are exact cosines.
+    """
+    cand_i, cand_j, _ = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, 0.0, n_jobs)
+    i = np.concatenate([cand_i, cand_j])
+    j = np.concatenate([cand_j, cand_i])
+    score = np.empty(len(i), dtype=np.float64)
+    for s in range(0, len(i), 50_000):  # row pairs in chunks: memory stays O(chunk), not O(pairs x terms)
+        part = slice(s, s + 50_000)
+        score[part] = np.asarray(x[i[part]].multiply(x[j[part]]).sum(axis=1)).ravel()
+    keep = score >= max(threshold, 1e-12)
+    i, j, score = i[keep], j[keep], score[keep]
+    order = np.lexsort((j, -score, i))
+    i, j, score = i[order], j[order], score[order]
+    rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
+    ok = rank < top_k
+    i, j, score = i[ok], j[ok], score[ok]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    key = lo.astype(np.int64) * x.shape[0] + hi
+    _, first = np.unique(key, return_index=True)
+    return lo[first], hi[first], np.clip(score[first], 0.0, 1.0)
