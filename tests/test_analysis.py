@@ -89,7 +89,21 @@ def test_igraph_centralities_agree_with_networkx(graph, res):
     for _, _, d in g.edges(data=True):
         d["length"] = 1.0 / d["weight"]
     c = res.centrality
-    pr = nx.pagerank(g, weight="weight", alpha=0.85, tol=1e-12, max_iter=1000)
+    # PageRank on the directed reading: undirected layers both ways, citations and mentions towards the cited paper
+    d = nx.DiGraph()
+    d.add_nodes_from(g.nodes)
+    directed = {"citation", "mention"}
+    for _, row in graph.pairs_frame().iterrows():
+        u = sum(w / graph.layer_scales[k] * row[f"w_{k}"] for k, w in graph.layer_weights.items() if k not in directed)
+        if u > 0:
+            d.add_edge(row["source"], row["target"], weight=u)
+            d.add_edge(row["target"], row["source"], weight=u)
+    for _, e in graph.edges_frame().iterrows():
+        if e["kind"] in directed:
+            w = graph.layer_weights[e["kind"]] / graph.layer_scales[e["kind"]] * e["weight"]
+            old = d.get_edge_data(e["source"], e["target"], {"weight": 0.0})["weight"]
+            d.add_edge(e["source"], e["target"], weight=old + w)
+    pr = nx.pagerank(d, weight="weight", alpha=0.85, tol=1e-12, max_iter=1000)
     assert np.allclose([pr[i] for i in c.index], c["pagerank"], atol=1e-6)
     bt = nx.betweenness_centrality(g, weight="length", normalized=True)
     assert np.allclose([bt[i] for i in c.index], c["betweenness"], atol=1e-9)
@@ -222,3 +236,40 @@ def test_kleinberg_bursts_finds_a_burst():
     states = lg.kleinberg_bursts(r, d)
     assert states.tolist() == [0, 0, 0, 0, 1, 1, 1, 0, 0, 0]
     assert lg.kleinberg_bursts(np.zeros(4), d[:4]).tolist() == [0, 0, 0, 0]
+
+
+def _graph_of(edges, n):
+    """A PaperGraph over papers p0..p{n-1} with the given (source, target, kind, weight) edges."""
+    from litgraph.edges._base import EDGE_COLUMNS
+    from litgraph.graph import PaperGraph
+
+    corpus = _corpus([(f"Paper {i}", f"Abstract {i}. It reads.") for i in range(n)])
+    ids = corpus.ids
+    rows = [{"source": ids[a], "target": ids[b], "kind": k, "weight": w, "directed": k in ("citation", "mention"),
+             "score": w, "concepts": (), "digests": (), "evidence": k} for a, b, k, w in edges]
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=EDGE_COLUMNS)
+    kinds = sorted({k for _, _, k, _ in edges})
+    return PaperGraph(corpus, frame, {k: 1.0 for k in kinds}, lg.extract_concepts(corpus), {"seed": 0}, {}), ids
+
+
+def test_pagerank_flows_to_the_cited_paper():
+    # paper 0 cites papers 1..5; 6 and 7 are linked by text only
+    g, ids = _graph_of([(0, j, "citation", 1.0) for j in range(1, 6)] + [(6, 7, "similarity", 0.5)], 8)
+    pr = lg.analyze(g, seed=0).centrality["pagerank"]
+    assert all(pr[ids[0]] < pr[ids[j]] for j in range(1, 6))  # citing many papers earns no rank
+
+
+def test_a_weakly_linked_outlier_is_no_bridge():
+    # two tight groups (0-3, 4-7) joined by paper 8 with strong links to both; paper 9 has weak links to both
+    # (and lies on the paths of paper 10, so its betweenness is not zero)
+    strong = [(a, b, "similarity", 1.0) for grp in (range(0, 4), range(4, 8)) for a in grp for b in grp if a < b]
+    edges = strong + [(8, 0, "similarity", 1.0), (8, 1, "similarity", 1.0), (8, 4, "similarity", 1.0),
+                      (8, 5, "similarity", 1.0), (9, 2, "similarity", 0.05), (9, 6, "similarity", 0.05),
+                      (10, 9, "similarity", 0.05)]  # a leaf behind the outlier: paths through it exist
+    g, ids = _graph_of(edges, 11)
+    res = lg.analyze(g, seed=0, min_community_size=2)
+    assert res.community_of(ids[0]) != res.community_of(ids[4])
+    bridges = res.bridges(k=5)["id"].tolist()
+    assert bridges[:1] == [ids[8]] and ids[9] not in bridges

@@ -5,10 +5,10 @@ Functions of a graph that return plain data; :func:`analyze` bundles them into a
 """
 
 from ._result import KEY_PAPER_WEIGHTS, Analysis, analyze
-from .centrality import CENTRALITIES, centralities, participation_coefficient
+from .centrality import CENTRALITIES, bridge_scores, centralities, directed_pagerank, participation_coefficient
 from .communities import OTHER, detect_communities, label_communities, modularity
 from .trends import concept_timeline, kleinberg_bursts, new_papers, rising_concepts
 
-__all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS", "centralities", "participation_coefficient", "CENTRALITIES",
+__all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS", "centralities", "participation_coefficient", "CENTRALITIES", "directed_pagerank", "bridge_scores",
            "detect_communities", "label_communities", "modularity", "OTHER", "concept_timeline",
            "kleinberg_bursts", "new_papers", "rising_concepts"]

@@ -11,7 +11,7 @@ import pandas as pd
 from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
 from .._igraph import to_igraph
-from .centrality import centralities
+from .centrality import bridge_scores, centralities
 from .communities import OTHER, detect_communities, label_communities, modularity
 from .trends import concept_timeline, new_papers, rising_concepts
 
@@ -257,13 +257,14 @@ class Analysis:
     def bridges(self, k: int = 10) -> pd.DataFrame:
         """Papers that connect communities.
 
-        Ranked by ``participation * betweenness percentile``: a bridge spreads its links
-        over several communities and lies on many shortest paths. ``links`` lists the
-        communities it connects with their share of its link weight.
+        A bridge has strong links into at least two communities (see
+        :func:`~litgraph.analysis.bridge_scores`) and is ranked by ``participation *
+        betweenness percentile``: it spreads its links over several communities and lies
+        on many shortest paths. ``links`` lists the communities it connects with their
+        share of its link weight.
         """
         k = self._check_k(k, "bridges")
-        c = self.centrality
-        score = c["participation"].to_numpy() * _pct(c["betweenness"].to_numpy())
+        score = bridge_scores(self.graph, self.membership, self.centrality, weight=self.params["weight"])
         order = [i for i in np.lexsort((np.arange(len(score)), -score)) if score[i] > 0][:k]
         df = self._paper_rows(order)
         if df.empty:

@@ -9,7 +9,7 @@ from .._validation import check_int
 from .._igraph import to_igraph
 from .communities import OTHER, _weight_name
 
-__all__ = ["centralities", "participation_coefficient", "CENTRALITIES"]
+__all__ = ["centralities", "participation_coefficient", "directed_pagerank", "bridge_scores", "CENTRALITIES"]
 
 #: Columns of :func:`centralities`.
 CENTRALITIES = ("degree", "strength", "pagerank", "betweenness", "closeness", "participation")
@@ -85,13 +85,64 @@ def participation_coefficient(graph, membership: np.ndarray, *, weight: str = "w
     return np.where(total > 0, p, 0.0)
 
 
+def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
+    """Weighted PageRank (damping 0.85) where citations and mentions point at the cited paper.
+
+    Undirected layers (similarity, concepts, ...) link both ways with their share of the
+    combined weight; a directed layer links only from the citing (or mentioning) paper to
+    the cited one. A paper that cites many others does not gain rank from its own
+    reference list; a paper cited by many does.
+    """
+    import igraph as ig
+
+    ids = graph.corpus.ids
+    n = len(ids)
+    index = {pid: i for i, pid in enumerate(ids)}
+    directed = {k for k in graph.layer_weights if k in _DIRECTED}
+    layers = list(graph.layer_weights) if weight == "weight" else [weight]
+    p = graph.pairs_frame()
+    src: list[np.ndarray] = []
+    dst: list[np.ndarray] = []
+    wts: list[np.ndarray] = []
+    if len(p):
+        undirected = sum((graph.layer_weights[k] / graph.layer_scales[k] if weight == "weight" else 1.0)
+                         * p[f"w_{k}"].to_numpy(dtype=np.float64) for k in layers if k not in directed) \
+            if any(k not in directed for k in layers) else np.zeros(len(p))
+        a = p["source"].map(index).to_numpy()
+        b = p["target"].map(index).to_numpy()
+        keep = undirected > 0
+        src += [a[keep], b[keep]]
+        dst += [b[keep], a[keep]]
+        wts += [undirected[keep], undirected[keep]]
+    e = graph.edges_frame()
+    for k in layers:
+        if k not in directed:
+            continue
+        part = e[e["kind"] == k]
+        if len(part):
+            scale = graph.layer_weights[k] / graph.layer_scales[k] if weight == "weight" else 1.0
+            src.append(part["source"].map(index).to_numpy())
+            dst.append(part["target"].map(index).to_numpy())
+            wts.append(scale * part["weight"].to_numpy(dtype=np.float64))
+    if not src or sum(len(s) for s in src) == 0:
+        return np.full(n, 1.0 / n) if n else np.zeros(0)
+    s, d, w = np.concatenate(src), np.concatenate(dst), np.concatenate(wts)
+    g = ig.Graph(n=n, edges=list(zip(s.tolist(), d.tolist())), directed=True)
+    return np.asarray(g.pagerank(weights=w.tolist(), damping=0.85, directed=True), dtype=np.float64)
+
+
+_DIRECTED = {"citation", "mention"}
+
+
 def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "weight", seed: int = 0,
                  exact_betweenness_max: int = 2000, betweenness_samples: int = 256,
                  n_jobs: int = -1) -> tuple[pd.DataFrame, dict]:
     """Centralities of every paper, and how they were computed.
 
     * ``degree``: number of linked papers; ``strength``: total link weight.
-    * ``pagerank``: weighted PageRank (Page et al., 1999), damping 0.85.
+    * ``pagerank``: weighted PageRank (Page et al., 1999), damping 0.85, on the directed
+      graph: links of the undirected layers count both ways, a citation or mention only
+      from the citing paper to the cited one (see :func:`directed_pagerank`).
     * ``betweenness``: share of shortest paths through the paper (Freeman, 1977), with
       link length ``1 / weight`` so strong links are short; normalised by
       ``(n - 1)(n - 2) / 2``. Exact up to ``exact_betweenness_max`` papers; above, estimated
@@ -129,7 +180,7 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
     length = (1.0 / w).tolist()
     degree = np.asarray(g.degree(), dtype=int)
     strength = np.asarray(g.strength(weights=w.tolist()), dtype=np.float64)
-    pagerank = np.asarray(g.pagerank(weights=w.tolist(), damping=0.85), dtype=np.float64)
+    pagerank = directed_pagerank(graph, weight)
     if n <= exact_betweenness_max:
         btw = np.asarray(g.betweenness(directed=False, weights=length), dtype=np.float64)
         closeness = np.asarray(g.harmonic_centrality(weights=length, normalized=True), dtype=np.float64)
@@ -147,3 +198,37 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
                        "closeness": np.nan_to_num(closeness), "participation": part},
                       index=pd.Index(ids, name="id"))
     return df, info
+
+
+def bridge_scores(graph, membership: np.ndarray, centrality: pd.DataFrame, *, weight: str = "weight",
+                  min_share: float = 0.2) -> np.ndarray:
+    """How much each paper bridges communities; 0 for papers that are no bridge.
+
+    A bridge has *strong* links (at least the graph's median link weight) into at least
+    two communities, each holding at least ``min_share`` of the paper's link weight; an
+    outlier with weak links everywhere is no bridge, however evenly they spread. Bridges
+    are scored by participation coefficient times betweenness percentile.
+    """
+    g = to_igraph(graph, weight)
+    n = g.vcount()
+    if g.ecount() == 0:
+        return np.zeros(n)
+    edges = np.array(g.get_edgelist())
+    w = np.asarray(g.es["weight"], dtype=np.float64)
+    strong = w >= np.median(w)
+    m = np.asarray(membership)
+    n_com = int(m.max()) + 2 if len(m) else 1
+    col = np.where(m == OTHER, n_com - 1, m)
+    total = np.zeros(n)
+    np.add.at(total, edges[:, 0], w)
+    np.add.at(total, edges[:, 1], w)
+    strong_w = np.zeros((n, n_com))
+    np.add.at(strong_w, (edges[strong, 0], col[edges[strong, 1]]), w[strong])
+    np.add.at(strong_w, (edges[strong, 1], col[edges[strong, 0]]), w[strong])
+    strong_w[:, n_com - 1] = 0.0  # "other" is no community to bridge into
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total[:, None] > 0, strong_w / total[:, None], 0.0)
+    bridges = (share >= min_share).sum(axis=1) >= 2
+    btw = pd.Series(centrality["betweenness"].to_numpy(), dtype="float64")
+    pct = ((btw.rank(method="average") - 1) / max(n - 1, 1)).to_numpy() if btw.nunique() > 1 else np.zeros(n)
+    return np.where(bridges, centrality["participation"].to_numpy() * pct, 0.0)
