@@ -93,7 +93,7 @@ class LitGraph(BaseEstimator):
         self.analysis_: Analysis = analyze(self.graph_, method=self.method, resolution=self.resolution,
                                            seed=self.seed, weight=self.weight,
                                            min_community_size=self.min_community_size,
-                                           stability_runs=self.stability_runs)
+                                           stability_runs=self.stability_runs, n_jobs=self.n_jobs)
         return self
 
     def _check(self) -> Analysis:

@@ -273,3 +273,17 @@ def test_a_weakly_linked_outlier_is_no_bridge():
     assert res.community_of(ids[0]) != res.community_of(ids[4])
     bridges = res.bridges(k=5)["id"].tolist()
     assert bridges[:1] == [ids[8]] and ids[9] not in bridges
+
+
+def test_consensus_keeps_communities_put_between_seeds(graph):
+    from sklearn.metrics import adjusted_rand_score
+
+    single = [lg.detect_communities(graph, seed=s) for s in (0, 1, 2)]
+    agreed = [lg.detect_communities(graph, seed=s, consensus=5) for s in (0, 1, 2)]
+
+    def mean_ari(parts):
+        return np.mean([adjusted_rand_score(parts[a], parts[b]) for a in range(3) for b in range(a + 1, 3)])
+
+    assert mean_ari(agreed) > 0.85 and mean_ari(agreed) > mean_ari(single)
+    with pytest.raises(lg.InvalidParameterError, match="'consensus' parameter of detect_communities"):
+        lg.detect_communities(graph, consensus=0)

@@ -25,13 +25,19 @@ def _weight_name(graph, weight: str, owner: str) -> str:
 
 
 def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int = 0,
-                       weight: str = "weight", min_size: int = 3) -> np.ndarray:
+                       weight: str = "weight", min_size: int = 3, consensus: int = 1) -> np.ndarray:
     """Community of each paper (corpus order); small communities become :data:`OTHER`.
 
     Leiden (Traag, Waltman & van Eck, 2019) optimising modularity, or Louvain
     (Blondel et al., 2008), both from igraph and both seeded. Communities are numbered
     by size, largest first (ties by their first paper), so the numbering is stable.
     Papers without any link form singletons, which end up in :data:`OTHER`.
+
+    With ``consensus=r > 1`` the partition is a consensus over ``r`` seeds (consensus
+    clustering, Lancichinetti & Fortunato, 2012): each link is weighted by the share of
+    the runs that put its two papers together, and the final partition is found on those
+    weights. Modularity has many near-equal optima; the consensus keeps what they share,
+    so communities (and their labels) stay put from one run to the next.
 
     Examples
     --------
@@ -46,20 +52,36 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     check_int(min_size, "min_size", "detect_communities", min_value=1)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise InvalidParameterError(f"The 'seed' parameter of detect_communities must be an int. Got {seed!r} instead.")
+    check_int(consensus, "consensus", "detect_communities", min_value=1)
     weight = _weight_name(graph, weight, "detect_communities")
     g = to_igraph(graph, weight)
     n = g.vcount()
     if g.ecount() == 0:
-        raw = np.arange(n)
-    else:
-        with seeded(int(seed)):
-            if method == "leiden":
-                part = g.community_leiden(objective_function="modularity", weights="weight",
-                                          resolution=resolution, n_iterations=-1)
-            else:
-                part = g.community_multilevel(weights="weight", resolution=resolution)
-        raw = np.asarray(part.membership)
-    return _renumber(raw, min_size)
+        return _renumber(np.arange(n), min_size)
+    w = np.asarray(g.es["weight"], dtype=np.float64)
+    if consensus > 1:
+        ends = np.asarray(g.get_edgelist())
+        together = np.zeros(len(w))
+        for r in range(consensus):
+            m = _partition(g, method, resolution, int(seed) + 1 + r, w.tolist())
+            together += m[ends[:, 0]] == m[ends[:, 1]]
+        w = w * together / consensus
+        keep = w > 0
+        g = g.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)  # a new graph; the cache stays
+        w = w[keep]
+    return _renumber(_partition(g, method, resolution, int(seed), w.tolist()), min_size)
+
+
+def _partition(g, method: str, resolution: float, seed: int, weights: list[float]) -> np.ndarray:
+    if g.ecount() == 0:
+        return np.arange(g.vcount())
+    with seeded(seed):
+        if method == "leiden":
+            part = g.community_leiden(objective_function="modularity", weights=weights, resolution=resolution,
+                                      n_iterations=-1)
+        else:
+            part = g.community_multilevel(weights=weights, resolution=resolution)
+    return np.asarray(part.membership)
 
 
 def _renumber(raw: np.ndarray, min_size: int) -> np.ndarray:
