@@ -175,6 +175,11 @@ def test_a_lone_surrogate_becomes_the_replacement_character_and_is_stored():
     assert store.corpus()["2401.00001"].title == "Bad \ufffd char"
 
 
+def test_a_lone_surrogate_in_any_field_is_stored():  # found by the fuzzing campaign, in 'publishedAt'
+    text = ('[{"paper": {"id": "2501.00001", "title": "T", "summary": "S s.", "publishedAt": "\\ud8002025-01-08"}}]')
+    lg.Store(":memory:").add(lg.parse_digest(text))
+
+
 def test_control_characters_are_dropped_on_reading():
     corpus = lg.parse_digest("title,abstract\n\"Red \x1b[31mAlert\x07\",\"An \x01abstract.\"\n")
     p = next(iter(corpus))

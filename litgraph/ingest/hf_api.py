@@ -109,7 +109,7 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
         except TypeError as exc:
             problems(f"author and organisation names must be text, got {exc}.", path=f"{where}.paper")
             continue
-        pub_text = paper.get("publishedAt") if isinstance(paper.get("publishedAt"), str) else None
+        pub_text = to_text(paper["publishedAt"]) or None if isinstance(paper.get("publishedAt"), str) else None
         votes = paper.get("upvotes", item.get("upvotes"))
         if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int) or not 0 <= votes <= MAX_COUNT):
             shown = repr(votes) if len(repr(votes)) < 40 else f"a number of {len(str(votes))} digits"
