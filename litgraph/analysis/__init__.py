@@ -4,11 +4,13 @@ Functions of a graph that return plain data; :func:`analyze` bundles them into a
 :class:`Analysis` whose methods return DataFrames. Only ``_igraph.py`` imports igraph.
 """
 
-from ._result import KEY_PAPER_WEIGHTS, Analysis, analyze
+from ._result import Analysis, analyze
 from .centrality import CENTRALITIES, bridge_scores, centralities, directed_pagerank, participation_coefficient
+from .ranking import KEY_PAPER_WEIGHTS, key_paper_scores
 from .communities import OTHER, detect_communities, label_communities, modularity
 from .trends import concept_timeline, kleinberg_bursts, new_papers, rising_concepts
 
-__all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS", "centralities", "participation_coefficient", "CENTRALITIES", "directed_pagerank", "bridge_scores",
+__all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS", "key_paper_scores", "centralities", "participation_coefficient",
+           "CENTRALITIES", "directed_pagerank", "bridge_scores",
            "detect_communities", "label_communities", "modularity", "OTHER", "concept_timeline",
            "kleinberg_bursts", "new_papers", "rising_concepts"]

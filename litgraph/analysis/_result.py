@@ -11,22 +11,14 @@ import pandas as pd
 from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
 from .._igraph import to_igraph
+from ._reasons import linked_communities, reason
 from .centrality import bridge_scores, centralities
+from .ranking import KEY_PAPER_WEIGHTS, key_paper_scores
 from .communities import OTHER, detect_communities, label_communities, modularity
 from .trends import concept_timeline, new_papers, rising_concepts
 
 __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
 
-#: How the key-paper score mixes percentile ranks (see :meth:`Analysis.key_papers`).
-KEY_PAPER_WEIGHTS = {"pagerank": 0.45, "betweenness": 0.20, "strength": 0.15, "digest signal": 0.20}
-
-
-def _pct(x: np.ndarray) -> np.ndarray:
-    """Percentile rank in [0, 1] (ties share their average rank); all zero when x is constant."""
-    s = pd.Series(x, dtype="float64")
-    if len(s) < 2 or s.nunique() < 2:
-        return np.zeros(len(s))
-    return ((s.rank(method="average") - 1) / (len(s) - 1)).to_numpy()
 
 
 def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int | None = None,
@@ -92,7 +84,9 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
     params = {"method": method, "resolution": resolution, "seed": int(seed), "weight": weight,
               "min_community_size": min_community_size, "consensus": consensus, "stability_runs": stability_runs,
               **info}
-    return Analysis(graph, membership, cent, params, stability)
+    return Analysis(graph, membership, cent, params, stability, labels=label_communities(graph, membership),
+                    modularity=modularity(graph, membership, weight=weight, resolution=resolution),
+                    scores=key_paper_scores(graph.corpus, cent))
 
 
 def _stability(graph, reference, method, resolution, seed, weight, min_size, runs, consensus) -> np.ndarray:
@@ -125,17 +119,18 @@ class Analysis:
     """
 
     def __init__(self, graph, membership: np.ndarray, centrality: pd.DataFrame, params: dict,
-                 stability: np.ndarray | None) -> None:
+                 stability: np.ndarray | None, *, labels: dict[int, list[str]], modularity: float,
+                 scores: np.ndarray) -> None:
+        """Store what :func:`analyze` computed; nothing is computed here."""
         self.graph = graph
         self.membership = membership
         self.centrality = centrality
         self.params = params
         self.stability = stability
         self._index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
-        self._labels = label_communities(graph, membership)
-        self.modularity = modularity(graph, membership, weight=params["weight"],
-                                     resolution=params["resolution"])
-        self._score = self._key_score()
+        self._labels = labels
+        self.modularity = modularity
+        self._score = scores
 
     def __repr__(self) -> str:
         return (f"<Analysis: {self.n_communities} communities (modularity {self.modularity:.3f}), "
@@ -153,62 +148,11 @@ class Analysis:
         return " · ".join(words) if words else f"community {community}"
 
     # -- key papers -----------------------------------------------------------------------
-    def _key_score(self) -> np.ndarray:
-        c = self.centrality
-        corpus = self.graph.corpus
-        upvotes = np.array([p.upvotes if p.upvotes is not None else np.nan for p in corpus], dtype=np.float64)
-        n_dig = np.array([len(p.digests) for p in corpus], dtype=np.float64)
-        parts = [("pagerank", _pct(c["pagerank"].to_numpy())), ("betweenness", _pct(c["betweenness"].to_numpy())),
-                 ("strength", _pct(c["strength"].to_numpy()))]
-        signals = []
-        if np.isfinite(upvotes).any():
-            signals.append(_pct(np.nan_to_num(upvotes, nan=-1.0)))
-        if (n_dig > 1).any():
-            signals.append(_pct(n_dig))
-        if signals:
-            parts.append(("digest signal", np.mean(signals, axis=0)))
-        total = sum(KEY_PAPER_WEIGHTS[k] for k, _ in parts)
-        if c["strength"].sum() == 0:
-            return np.zeros(len(corpus))
-        return sum(KEY_PAPER_WEIGHTS[k] * v for k, v in parts) / total
-
     def _why(self, i: int) -> str:
-        corpus, c = self.graph.corpus, self.centrality
-        p = corpus[corpus.ids[i]]
-        row = c.iloc[i]
-        n = len(corpus)
-        pr_rank = int((c["pagerank"] > row["pagerank"]).sum()) + 1
-        bits = [f"PageRank {row['pagerank']:.4f} (#{pr_rank} of {n})", f"{int(row['degree'])} links"]
-        nb = self.graph.neighbors(p.id, 1)
-        if len(nb):
-            bits.append(f"strongest to \"{nb['title'].iloc[0][:60]}\" ({nb['kinds'].iloc[0]})")
-        com = int(self.membership[i])
-        bits.append(f"community {com} '{self.label(com)}'")
-        if row["participation"] >= 0.3:
-            others = self._linked_communities(i)
-            if len(others) > 1:
-                bits.append("links " + " and ".join(f"'{self.label(o)}'" for o, _ in others[:2])
-                            + f" (participation {row['participation']:.2f})")
-        if len(p.digests) > 1:
-            bits.append(f"in {len(p.digests)} digests")
-        if p.upvotes is not None:
-            bits.append(f"{p.upvotes} upvotes")
-        top = self.graph.concepts.concepts_of(p.id, 3)
-        if top:
-            bits.append("about " + ", ".join(top))
-        return "; ".join(bits)
+        return reason(self, i)
 
     def _linked_communities(self, i: int) -> list[tuple[int, float]]:
-        pid = self.graph.corpus.ids[i]
-        mine = self.graph.pairs_frame().iloc[self.graph.incident_pairs(pid)]
-        index = self._index
-        other = np.where(mine["source"] == pid, mine["target"], mine["source"])
-        col = "weight" if self.params["weight"] == "weight" else f"w_{self.params['weight']}"
-        w: dict[int, float] = {}
-        for o, wt in zip(other, mine[col]):
-            com = int(self.membership[index[o]])
-            w[com] = w.get(com, 0.0) + float(wt)
-        return sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))
+        return linked_communities(self, i)
 
     def _check_k(self, k: int, name: str) -> int:
         return int(check_int(k, "k", name, min_value=1))
