@@ -102,7 +102,13 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) 
     if threshold > 0:
         ok = v >= threshold
         i, j, v = i[ok], j[ok], v[ok]
-    # keep each row's top_k (ties broken by column for determinism)
+    return best_per_row(i, j, v, top_k, n)
+
+
+def best_per_row(i: np.ndarray, j: np.ndarray, v: np.ndarray, top_k: int, n: int) -> tuple[np.ndarray, np.ndarray,
+                                                                                           np.ndarray]:
+    """Each row's ``top_k`` scored pairs (ties broken by column, for determinism), as unique undirected
+    pairs (lo < hi) with their score clipped to [0, 1]; a pair chosen by both ends appears once."""
     order = np.lexsort((j, -v, i))
     i, j, v = i[order], j[order], v[order]
     rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")

@@ -16,7 +16,7 @@ from sklearn.preprocessing import normalize
 from .._lexicon import STOP_WORDS
 from ..exceptions import InvalidParameterError, LitgraphError
 from .._step import Custom, Float, Int
-from ._base import EdgeStep, BuildContext, edge_frame, empty_edges, topk_pairs
+from ._base import EdgeStep, best_per_row, BuildContext, edge_frame, empty_edges, topk_pairs
 
 logger = logging.getLogger("litgraph")
 
@@ -312,13 +312,4 @@ def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: fl
         part = slice(s, s + 50_000)
         score[part] = np.asarray(x[i[part]].multiply(x[j[part]]).sum(axis=1)).ravel()
     keep = score >= max(threshold, 1e-12)
-    i, j, score = i[keep], j[keep], score[keep]
-    order = np.lexsort((j, -score, i))
-    i, j, score = i[order], j[order], score[order]
-    rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
-    ok = rank < top_k
-    i, j, score = i[ok], j[ok], score[ok]
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    key = lo.astype(np.int64) * x.shape[0] + hi
-    _, first = np.unique(key, return_index=True)
-    return lo[first], hi[first], np.clip(score[first], 0.0, 1.0)
+    return best_per_row(i[keep], j[keep], score[keep], top_k, x.shape[0])
