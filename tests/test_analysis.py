@@ -287,3 +287,47 @@ def test_consensus_keeps_communities_put_between_seeds(graph):
     assert mean_ari(agreed) > 0.85 and mean_ari(agreed) > mean_ari(single)
     with pytest.raises(lg.InvalidParameterError, match="'consensus' parameter of detect_communities"):
         lg.detect_communities(graph, consensus=0)
+
+
+def _kleinberg_reference(r, d, s=2.0, gamma=1.0):
+    """Kleinberg's two-state Viterbi written out period by period, one series at a time (the oracle)."""
+    import math
+
+    r, d = np.asarray(r, float), np.asarray(d, float)
+    n = len(r)
+    if n == 0 or d.sum() == 0 or r.sum() == 0:
+        return [0] * n
+    p0 = r.sum() / d.sum()
+    p = [p0, min(s * p0, 0.9999)]
+
+    def cost(st, t):
+        if d[t] == 0:
+            return 0.0
+        return -(math.lgamma(d[t] + 1) - math.lgamma(r[t] + 1) - math.lgamma(d[t] - r[t] + 1)
+                 + r[t] * math.log(p[st]) + (d[t] - r[t]) * math.log(1 - p[st]))
+
+    trans = gamma * math.log(max(n, 2))
+    best, back = [cost(0, 0), cost(1, 0) + trans], []
+    for t in range(1, n):
+        b0 = 0 if best[0] <= best[1] else 1
+        b1 = 0 if best[0] + trans < best[1] else 1
+        back.append((b0, b1))
+        best = [min(best) + cost(0, t), min(best[0] + trans, best[1]) + cost(1, t)]
+    state = 0 if best[0] <= best[1] else 1
+    states = [state]
+    for b0, b1 in reversed(back):
+        state = b0 if state == 0 else b1
+        states.append(state)
+    return states[::-1]
+
+
+def test_vectorised_bursts_equal_the_period_by_period_viterbi():
+    from litgraph.analysis.trends import burst_states
+
+    rng = np.random.default_rng(0)
+    totals = rng.integers(0, 60, size=40)
+    counts = np.minimum(rng.poisson(2.0, size=(300, 40)) * (rng.random((300, 40)) < 0.4), totals)
+    counts[:20, 25:30] = np.minimum(totals[25:30], 30)  # some real bursts
+    got = burst_states(counts, totals)
+    want = np.array([_kleinberg_reference(c, totals) for c in counts])
+    assert (got == want).all() and got[:20, 25:30].any()

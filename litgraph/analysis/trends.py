@@ -75,38 +75,52 @@ def kleinberg_bursts(r: np.ndarray, d: np.ndarray, *, s: float = 2.0, gamma: flo
     >>> lg.kleinberg_bursts([1, 2, 1, 20, 25, 2], [50, 50, 50, 50, 50, 50]).tolist()
     [0, 0, 0, 1, 1, 0]
     """
-    r = np.asarray(r, dtype=np.float64)
-    d = np.asarray(d, dtype=np.float64)
-    n = len(r)
-    if n == 0 or d.sum() == 0 or r.sum() == 0:
-        return np.zeros(n, dtype=int)
-    p0 = r.sum() / d.sum()
-    p = [p0, min(s * p0, 0.9999)]
+    return burst_states(np.asarray(r, dtype=np.float64)[None, :], np.asarray(d, dtype=np.float64),
+                        s=s, gamma=gamma)[0]
 
-    def cost(state: int, t: int) -> float:
-        q = p[state]
-        if d[t] == 0:
-            return 0.0
-        return -(math.lgamma(d[t] + 1) - math.lgamma(r[t] + 1) - math.lgamma(d[t] - r[t] + 1)
-                 + r[t] * math.log(q) + (d[t] - r[t]) * math.log(1 - q))
 
+def burst_states(counts: np.ndarray, totals: np.ndarray, *, s: float = 2.0, gamma: float = 1.0) -> np.ndarray:
+    """:func:`kleinberg_bursts` for many series at once: ``counts`` is series x periods, ``totals`` per period.
+
+    The Viterbi recursion runs over the periods with every series in one array, so tens
+    of thousands of concepts over hundreds of dates take well under a second.
+    """
+    from scipy.special import gammaln
+
+    r = np.asarray(counts, dtype=np.float64)
+    d = np.asarray(totals, dtype=np.float64)
+    k, n = r.shape
+    states = np.zeros((k, n), dtype=int)
+    if n == 0 or k == 0 or d.sum() == 0:
+        return states
+    p0 = r.sum(axis=1) / d.sum()
+    live = p0 > 0
+    p0 = np.where(live, p0, 0.5)
+    q = np.stack([p0, np.minimum(s * p0, 0.9999)])                      # state x series
+    log_binom = gammaln(d + 1)[None, :] - gammaln(r + 1) - gammaln(d[None, :] - r + 1)
+    cost = np.empty((2, k, n))
+    for st in range(2):
+        cost[st] = -(log_binom + r * np.log(q[st])[:, None] + (d[None, :] - r) * np.log(1 - q[st])[:, None])
+    cost[:, :, d == 0] = 0.0
     trans = gamma * math.log(max(n, 2))
-    best = [cost(0, 0), cost(1, 0) + trans]
-    back = []
+    best0, best1 = cost[0, :, 0].copy(), cost[1, :, 0] + trans
+    back0 = np.zeros((k, n), dtype=np.int8)
+    back1 = np.zeros((k, n), dtype=np.int8)
     for t in range(1, n):
-        c0 = min(best[0], best[1])
-        b0 = 0 if best[0] <= best[1] else 1
-        c1_from0, c1_from1 = best[0] + trans, best[1]
-        c1 = min(c1_from0, c1_from1)
-        b1 = 0 if c1_from0 < c1_from1 else 1
-        back.append((b0, b1))
-        best = [c0 + cost(0, t), c1 + cost(1, t)]
-    state = 0 if best[0] <= best[1] else 1
-    states = [state]
-    for b0, b1 in reversed(back):
-        state = b0 if state == 0 else b1
-        states.append(state)
-    return np.asarray(states[::-1], dtype=int)
+        from1 = best1 < best0                                           # ties go to the base state
+        c0 = np.where(from1, best1, best0)
+        c1_from0 = best0 + trans
+        stay = ~(c1_from0 < best1)
+        c1 = np.where(stay, best1, c1_from0)
+        back0[:, t], back1[:, t] = from1, stay
+        best0, best1 = c0 + cost[0, :, t], c1 + cost[1, :, t]
+    state = (best1 < best0).astype(np.int8)
+    states[:, n - 1] = state
+    for t in range(n - 1, 0, -1):
+        state = np.where(state == 0, back0[:, t], back1[:, t])
+        states[:, t - 1] = state
+    states[~live] = 0
+    return states
 
 
 def rising_concepts(graph, *, by: str = "date", min_papers: int = 2, s: float = 2.0,
@@ -125,27 +139,30 @@ def rising_concepts(graph, *, by: str = "date", min_papers: int = 2, s: float = 
     if timeline.empty or timeline["period"].nunique() < 2:
         return pd.DataFrame(columns=cols), note
     periods = sorted(timeline["period"].unique())
-    totals = timeline.drop_duplicates("period").set_index("period")["period_papers"].reindex(periods).to_numpy()
-    wide = timeline.pivot_table(index="concept", columns="period", values="papers", aggfunc="sum",
-                                fill_value=0).reindex(columns=periods, fill_value=0)
+    pos = {per: k for k, per in enumerate(periods)}
+    totals = timeline.drop_duplicates("period").set_index("period")["period_papers"].reindex(periods).to_numpy(
+        dtype=np.float64)
+    names, concept_pos = np.unique(timeline["concept"].to_numpy(dtype=object).astype(str), return_inverse=True)
+    counts = np.zeros((len(names), len(periods)))
+    np.add.at(counts, (concept_pos, timeline["period"].map(pos).to_numpy()), timeline["papers"].to_numpy())
+    keep = counts.sum(axis=1) >= min_papers
+    names, c = names[keep], counts[keep]
+    share = c / totals
+    latest = share[:, -1]
+    earlier = c[:, :-1].sum(axis=1) / totals[:-1].sum()
     x = np.arange(len(periods), dtype=np.float64)
-    rows = []
-    for concept, counts in wide.iterrows():
-        c = counts.to_numpy(dtype=np.float64)
-        if c.sum() < min_papers:
-            continue
-        share = c / totals
-        latest = share[-1]
-        earlier = c[:-1].sum() / totals[:-1].sum()
-        slope = float(np.polyfit(x, share, 1)[0]) if len(x) > 1 else 0.0
-        n1, n0 = totals[-1], totals[:-1].sum()
-        pooled = c.sum() / totals.sum()
-        se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0)) if 0 < pooled < 1 else 0.0
-        z = (latest - earlier) / se if se > 0 else 0.0
-        states = kleinberg_bursts(c, totals, s=s, gamma=gamma)
-        bursts = [str(periods[k]) for k in np.flatnonzero(states)]
-        rows.append((concept, int(c.sum()), latest, earlier, latest - earlier, z, slope, ", ".join(bursts),
-                     bool(states[-1])))
+    xc = x - x.mean()
+    slope = (share - share.mean(axis=1, keepdims=True)) @ xc / (xc @ xc)  # least squares, every concept at once
+    n1, n0 = totals[-1], totals[:-1].sum()
+    pooled = c.sum(axis=1) / totals.sum()
+    se = np.sqrt(np.clip(pooled * (1 - pooled), 0.0, None) * (1 / n1 + 1 / n0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, (latest - earlier) / se, 0.0)
+    states = burst_states(c, totals, s=s, gamma=gamma)
+    labels = np.asarray([str(per) for per in periods], dtype=object)
+    bursts = [", ".join(labels[np.flatnonzero(row)]) for row in states]
+    rows = list(zip(names.tolist(), c.sum(axis=1).astype(int).tolist(), latest.tolist(), earlier.tolist(),
+                    (latest - earlier).tolist(), z.tolist(), slope.tolist(), bursts, states[:, -1].astype(bool).tolist()))
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["z", "papers", "concept"], ascending=[False, False, True]).reset_index(drop=True), note
 
