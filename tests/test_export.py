@@ -158,7 +158,9 @@ def test_failed_write_leaves_no_file(res, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(nx, "write_graphml", boom)
+    from litgraph.export import formats
+
+    monkeypatch.setattr(formats, "write_graphml_stream", boom)
     with pytest.raises(lg.LitgraphError, match="could not be written.*No space left"):
         lg.write_graphml(res, target)
     assert target.read_text() == "previous"

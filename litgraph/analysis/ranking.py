@@ -5,15 +5,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["KEY_PAPER_WEIGHTS", "key_paper_scores", "percentile"]
+__all__ = ["KEY_PAPER_WEIGHTS", "key_paper_scores", "percentile", "stable"]
 
 #: How the key-paper score mixes percentile ranks (see :meth:`Analysis.key_papers`).
 KEY_PAPER_WEIGHTS = {"pagerank": 0.45, "betweenness": 0.20, "strength": 0.15, "digest signal": 0.20}
 
 
+def stable(x: np.ndarray, digits: int = 10) -> np.ndarray:
+    """``x`` rounded to ``digits`` significant digits of its largest value.
+
+    Iterative algorithms (PageRank) differ in the last bits from run to run and machine to
+    machine; rounding before ranking keeps equal scores equal, so ties are broken by the
+    papers' order and ranks stay put.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    top = np.abs(x).max() if len(x) else 0.0
+    if not np.isfinite(top) or top == 0:
+        return x
+    unit = 10.0 ** (np.floor(np.log10(top)) - digits + 1)
+    return np.round(x / unit) * unit
+
+
 def percentile(x: np.ndarray) -> np.ndarray:
     """Percentile rank in [0, 1] (ties share their average rank); all zero when x is constant."""
-    s = pd.Series(x, dtype="float64")
+    s = pd.Series(stable(x), dtype="float64")
     if len(s) < 2 or s.nunique() < 2:
         return np.zeros(len(s))
     return ((s.rank(method="average") - 1) / (len(s) - 1)).to_numpy()
@@ -42,4 +57,4 @@ def key_paper_scores(corpus, centrality: pd.DataFrame) -> np.ndarray:
     total = sum(KEY_PAPER_WEIGHTS[k] for k, _ in parts)
     if c["strength"].sum() == 0:
         return np.zeros(len(corpus))
-    return sum(KEY_PAPER_WEIGHTS[k] * v for k, v in parts) / total
+    return stable(sum(KEY_PAPER_WEIGHTS[k] * v for k, v in parts) / total)

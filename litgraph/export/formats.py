@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..exceptions import InvalidParameterError
 from .._text import strip_control
+from ._graphml import write_graphml_stream
 from ._common import LAYER_STYLE, check_out_path, community_color, csv_safe, layout, node_table, write_atomic
 
 __all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "FORMATS"]
@@ -67,7 +68,9 @@ def write_graphml(obj, path) -> Path:
     """
     p = check_out_path(path, (".graphml",), "write_graphml")
     g = _flat_graph(obj)
-    return write_atomic(p, lambda tmp: nx.write_graphml(g, tmp, encoding="utf-8", named_key_ids=True))
+    nodes = [{"id": n, **d} for n, d in g.nodes(data=True)]
+    edges = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
+    return write_atomic(p, lambda tmp: write_graphml_stream(tmp, nodes, edges, graph_attrs=g.graph))
 
 
 def write_gexf(obj, path) -> Path:
