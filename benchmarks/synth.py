@@ -33,3 +33,18 @@ def synth_corpus(n: int, *, seed: int = 0, digest_size: int = 100) -> Corpus:
         parts.append((make_digest(src, "synthetic", digest_date=day), recs))
         day += timedelta(days=1)
     return Corpus.from_records(parts)
+
+
+def synth_corpus_file(n: int, path, *, seed: int = 0, digest_size: int = 100):
+    """The synthetic corpus written as JSON Lines (one digest per ``digest`` value), as a user would save it."""
+    import json
+    from pathlib import Path
+
+    corpus = synth_corpus(n, seed=seed, digest_size=digest_size)
+    path = Path(path)
+    with open(path, "w", encoding="utf-8") as fh:
+        for d in corpus.digests:
+            for pid in d.paper_ids:
+                p = corpus[pid]
+                fh.write(json.dumps({"title": p.title, "abstract": p.abstract, "digest": d.date.isoformat()}) + "\n")
+    return path

@@ -26,8 +26,30 @@ def to_igraph(graph, weight: str = "weight"):
     return cache[weight]
 
 
+def igraph_module():
+    """``igraph``, imported without its optional plotting support.
+
+    igraph imports matplotlib (and pyplot) when it is installed, which costs most of a
+    second per process; litgraph never plots through igraph, so matplotlib is hidden
+    while igraph loads and imported only where litgraph draws (``write_image``).
+    """
+    import sys
+
+    if "igraph" in sys.modules:
+        return sys.modules["igraph"]
+    hide = "matplotlib" not in sys.modules
+    if hide:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]  # import fails: igraph plots nothing
+    try:
+        import igraph
+    finally:
+        if hide:
+            del sys.modules["matplotlib"]
+    return igraph
+
+
 def _build(graph, weight: str):
-    import igraph as ig
+    ig = igraph_module()
 
     BUILDS["count"] += 1
     ids = graph.corpus.ids
@@ -50,8 +72,7 @@ def _build(graph, weight: str):
 @contextmanager
 def seeded(seed: int) -> Iterator[None]:
     """Run igraph's randomised algorithms with their own seeded generator, then restore the default."""
-    import igraph as ig
-
+    ig = igraph_module()
     ig.set_random_number_generator(random.Random(seed))
     try:
         yield

@@ -93,8 +93,9 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
     the cited one. A paper that cites many others does not gain rank from its own
     reference list; a paper cited by many does.
     """
-    import igraph as ig
+    from .._igraph import igraph_module
 
+    ig = igraph_module()
     ids = graph.corpus.ids
     n = len(ids)
     index = {pid: i for i, pid in enumerate(ids)}

@@ -1,0 +1,102 @@
+"""The whole ``litgraph report`` run, stage by stage: CPU seconds, wall seconds and peak memory.
+
+Inputs: the bundled sample, the real 580-day daily-papers archive and the 22,393-paper arXiv set from
+``../shared/bench/`` (skipped when absent; never bundled), and synthetic corpora made from the sample's
+sentences (``benchmarks/synth.py``). Each input runs in a fresh process, as cron runs it, so import
+time counts. Prints one table, plus the growth exponent of CPU time between the synthetic sizes.
+
+Run: python benchmarks/bench_report.py [sample] [archive] [arxiv] [synth:10000] [synth:30000] ...
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCH = HERE.parents[1] / "shared" / "bench"
+
+_CHILD = r"""
+import json, resource, sys, time
+t0 = time.process_time(); w0 = time.perf_counter()
+stages, last = [], [time.process_time(), time.perf_counter(), "import"]
+def step(name):
+    now_c, now_w = time.process_time(), time.perf_counter()
+    stages.append((last[2], now_c - last[0], now_w - last[1]))
+    last[:] = [now_c, now_w, name]
+from litgraph.report import run_report
+digests, db, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+result = run_report(digests, db=db, out=out, day="2030-01-01", progress=step)
+step("done")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+size = sum(p.stat().st_size for p in result.folder.iterdir()) / 1e6
+print(json.dumps({"stages": stages, "cpu": time.process_time() - t0, "wall": time.perf_counter() - w0,
+                  "peak_gb": peak, "papers": result.data["corpus"]["papers"], "folder_mb": size}))
+"""
+
+
+def _inputs(names: list[str], work: Path) -> list[tuple[str, list[str]]]:
+    out = []
+    for name in names:
+        if name == "sample":
+            import litgraph as lg
+
+            out.append(("bundled sample", [str(p) for p in lg.sample_paths()]))
+        elif name == "archive":
+            tar = BENCH / "hf-daily-papers-2024-2026.tar.gz"
+            if not tar.exists():
+                print(f"skip archive: {tar} is not here")
+                continue
+            with tarfile.open(tar) as t:
+                t.extractall(work, filter="data")
+            out.append(("real daily-papers archive", [str(work / "hf-daily-papers")]))
+        elif name == "arxiv":
+            src = BENCH / "arxiv-cs-2025.jsonl.gz"
+            if not src.exists():
+                print(f"skip arxiv: {src} is not here")
+                continue
+            import gzip
+
+            dst = work / "arxiv-cs-2025.jsonl"
+            dst.write_bytes(gzip.decompress(src.read_bytes()))
+            out.append(("arXiv bench (22,393)", [str(dst)]))
+        elif name.startswith("synth:"):
+            n = int(name.split(":")[1])
+            sys.path.insert(0, str(HERE))
+            from synth import synth_corpus_file
+
+            out.append((f"synthetic {n:,}", [str(synth_corpus_file(n, work / f"synth-{n}.jsonl"))]))
+    return out
+
+
+def main(argv: list[str]) -> None:
+    names = argv or ["sample", "archive"]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for label, digests in _inputs(names, work):
+            run = work / f"run-{len(rows)}"
+            run.mkdir()
+            r = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(digests), str(run / "lg.db"),
+                                str(run / "out")], capture_output=True, text=True)
+            if r.returncode != 0:
+                print(f"{label}: failed\n{r.stderr[-2000:]}")
+                continue
+            rows.append((label, json.loads(r.stdout.strip().splitlines()[-1])))
+    print(f"\n{'input':<28} {'papers':>7} {'CPU s':>7} {'wall s':>7} {'peak GB':>8} {'folder MB':>10}  stages (CPU s)")
+    for label, d in rows:
+        stages = ", ".join(f"{n} {c:.1f}" for n, c, _ in d["stages"])
+        print(f"{label:<28} {d['papers']:>7,} {d['cpu']:>7.1f} {d['wall']:>7.1f} {d['peak_gb']:>8.2f} "
+              f"{d['folder_mb']:>10.1f}  {stages}")
+    synth = [(d["papers"], d["cpu"]) for label, d in rows if label.startswith("synthetic")]
+    for (n0, c0), (n1, c1) in zip(synth, synth[1:]):
+        print(f"growth exponent {n0:,} -> {n1:,}: {math.log(c1 / c0) / math.log(n1 / n0):.2f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
