@@ -59,6 +59,9 @@ def _check_layers(layers: Mapping[str, float] | Iterable[str] | None) -> dict[st
     if not out:
         raise InvalidParameterError("The 'layers' parameter of build_graph names no layer; "
                                     f"use some of: {', '.join(LAYERS)}.")
+    if not any(out.values()):
+        raise InvalidParameterError(f"The 'layers' parameter of build_graph gives every layer the weight 0, so no "
+                                    f"two papers would be linked. Got {out!r}; give at least one layer a weight > 0.")
     return out
 
 

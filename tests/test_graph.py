@@ -281,3 +281,43 @@ def test_hashed_tfidf_for_large_corpora_matches_and_ignores_the_split(sample_cor
     a = set(zip(*[v.tolist() for v in topk_pairs(exact, 10, 0.1)[:2]]))
     b = set(zip(*[v.tolist() for v in topk_pairs(one, 10, 0.1)[:2]]))
     assert len(a & b) / len(a) > 0.95
+
+
+def test_all_zero_layer_weights_are_refused(sample_corpus):
+    with pytest.raises(lg.InvalidParameterError, match="every layer the weight 0"):
+        lg.build_graph(sample_corpus, layers={"similarity": 0.0, "concepts": 0.0})
+
+
+class _Broken:
+    name = "broken"
+
+    def __init__(self, out):
+        self.out = out
+
+    def encode(self, texts):
+        return self.out(len(texts))
+
+
+@pytest.mark.parametrize("out,match", [
+    (lambda n: np.zeros((n + 1, 4)), "returned an array of shape"),
+    (lambda n: np.full((n, 4), np.nan), "NaN or infinite values"),
+])
+def test_a_broken_embedder_is_named(out, match):
+    corpus = corpus_of([("Alpha", "Zebra quokka."), ("Beta", "Walrus narwhal."), ("Gamma", "Zebra walrus.")])
+    with pytest.raises(lg.LitgraphError, match=match):
+        lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.SimilarityEdges(embedder=_Broken(out))])
+
+
+def test_an_embedding_cache_of_another_model_or_unwritable_is_named(tmp_path):
+    cache = lg.EmbeddingCache(tmp_path)
+    good = _Broken(lambda n: np.ones((n, 3)))
+    cache.encode(good, ["a", "b"])
+    other = _Broken(lambda n: np.ones((n, 3)))
+    other.name = "other"
+    cache._file("other").write_bytes(cache._file("broken").read_bytes())  # a file copied under another name
+    with pytest.raises(lg.LitgraphError, match="holds vectors of the model 'broken', not 'other'"):
+        cache.encode(other, ["a"])
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    with pytest.raises(lg.LitgraphError, match="cannot be written"):
+        lg.EmbeddingCache(blocked / "sub").encode(good, ["a"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -74,19 +75,35 @@ class EmbeddingCache:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
     def load(self, model: str) -> dict[str, np.ndarray]:
+        """The cached vectors of ``model``; a :class:`LitgraphError` names a cache file that cannot be used."""
         f = self._file(model)
         if not f.exists():
             return {}
-        with np.load(f, allow_pickle=False) as data:
-            return dict(zip(data["keys"].tolist(), data["vectors"]))
+        try:
+            with np.load(f, allow_pickle=False) as data:
+                stored = str(data["model"]) if "model" in data.files else model
+                if stored != model:
+                    raise LitgraphError(f"{f}: the embedding cache holds vectors of the model {stored!r}, not "
+                                        f"{model!r}; delete the file or give another cache folder.")
+                return dict(zip(data["keys"].tolist(), data["vectors"]))
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            raise LitgraphError(f"{f}: the embedding cache cannot be read ({exc}); delete the file and run again "
+                                f"(its vectors are recomputed).") from None
 
     def save(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         f = self._file(model)
         tmp = f.with_suffix(".tmp.npz")
         keys = sorted(vectors)
-        np.savez(tmp, keys=np.asarray(keys), vectors=np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 0)))
-        tmp.replace(f)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            np.savez(tmp, keys=np.asarray(keys), model=np.asarray(model),
+                     vectors=np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 0)))
+            tmp.replace(f)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise LitgraphError(f"{self.folder}: the embedding cache cannot be written ({exc.strerror or exc}); "
+                                f"give a writable cache folder.") from None
 
     def encode(self, embedder: Embedder, texts: Sequence[str]) -> tuple[np.ndarray, int]:
         """Vectors for ``texts``, computing only the missing ones; returns (vectors, number computed)."""
@@ -277,6 +294,10 @@ class SimilarityEdges(EdgeStep):
             if dense.ndim != 2 or dense.shape[0] != len(texts):
                 raise LitgraphError(f"The embedder {self.embedder.name!r} returned an array of shape {dense.shape}; "
                                     f"expected ({len(texts)}, dimensions).")
+            if not np.isfinite(dense).all():
+                bad = int((~np.isfinite(dense)).any(axis=1).sum())
+                raise LitgraphError(f"The embedder {self.embedder.name!r} returned NaN or infinite values for {bad} "
+                                    f"paper(s); check the model (and clear its cache folder).")
             return sp.csr_matrix(normalize(dense))
         return weigh(_counts(texts, ctx.n_jobs), self.idf)
 
