@@ -321,3 +321,31 @@ def test_an_embedding_cache_of_another_model_or_unwritable_is_named(tmp_path):
     blocked.write_text("x")
     with pytest.raises(lg.LitgraphError, match="cannot be written"):
         lg.EmbeddingCache(blocked / "sub").encode(good, ["a"])
+
+
+class _Fixed:
+    """An embedder that gives each paper a fixed vector (by title), as a test double."""
+
+    name = "fixed"
+
+    def __init__(self, vectors):
+        self.vectors = vectors
+
+    def encode(self, texts):
+        return np.array([next(v for t, v in self.vectors.items() if text.startswith(t)) for text in texts])
+
+
+def test_embeddings_are_fused_with_words():
+    corpus = corpus_of([("Alpha", "zebra quokka walrus narwhal."), ("Beta", "zebra quokka walrus narwhal."),
+                        ("Gamma", "ocelot lynx puma jaguar."), ("Delta", "ocelot lynx puma jaguar.")])
+    # by words: Alpha~Beta and Gamma~Delta; by meaning: Alpha~Gamma and Beta~Delta
+    emb = _Fixed({"Alpha": [1.0, 0.0], "Gamma": [1.0, 0.0], "Beta": [0.0, 1.0], "Delta": [0.0, 1.0]})
+    a, b, c, _ = corpus.ids
+
+    def best(text_weight):
+        g = lg.build_graph(corpus, layers={"similarity": 1.0},
+                           builders=[lg.SimilarityEdges(embedder=emb, text_weight=text_weight, top_k=1)])
+        return g.neighbors(a, k=1)["neighbor"].iloc[0], g.edges_frame()["evidence"].iloc[0]
+
+    assert best(0.0)[0] == c and best(0.0)[1].startswith("meaning similarity")
+    assert best(0.9)[0] == b and best(0.9)[1].startswith("text and meaning similarity")

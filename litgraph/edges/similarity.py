@@ -251,8 +251,14 @@ class SimilarityEdges(EdgeStep):
     threshold : float, default 0.1
     max_df : float, default 0.2
     max_papers : int, default 1000
+    idf : float, default 0.5
+        The power of the inverse document frequency in the word weights (1: classic
+        TF-IDF; 0: term frequency alone).
     embedder : Embedder, optional
-        A semantic backend used instead of TF-IDF (see :class:`Embedder`).
+        A semantic backend (see :class:`Embedder`), fused with the word vectors.
+    text_weight : float, default 0.5
+        With an embedder: the share of the word cosine in the similarity, the rest being
+        the embedding cosine; 0 uses the embedding alone.
     cache : str or Path, optional
         Folder where the embedder's vectors are cached between runs.
 
@@ -269,8 +275,10 @@ class SimilarityEdges(EdgeStep):
     directed = False
 
     def __init__(self, *, top_k: int = 10, threshold: float = 0.0, idf: float = 0.5, max_df: float = 1.0,
-                 max_papers: int = 2000, embedder: Embedder | None = None, cache: str | Path | None = None) -> None:
+                 max_papers: int = 2000, embedder: Embedder | None = None, text_weight: float = 0.5,
+                 cache: str | Path | None = None) -> None:
         self.idf = idf
+        self.text_weight = text_weight
         self.max_papers = max_papers
         self.top_k = top_k
         self.threshold = threshold
@@ -280,26 +288,32 @@ class SimilarityEdges(EdgeStep):
 
     _parameter_constraints: ClassVar[dict] = {
         "top_k": Int(min_value=1), "threshold": Float(0.0, 1.0), "idf": Float(0.0, 1.0),
-        "max_df": Float(0.0, 1.0, low_open=True), "max_papers": Int(min_value=2), "embedder": Custom(_check_embedder)}
+        "max_df": Float(0.0, 1.0, low_open=True), "max_papers": Int(min_value=2), "embedder": Custom(_check_embedder),
+        "text_weight": Float(0.0, 1.0)}
 
     def vectors(self, ctx: BuildContext) -> sp.csr_matrix:
-        """The paper vectors compared (rows L2-normalised), in corpus order."""
+        """The word vectors compared (rows L2-normalised, corpus order); the embeddings with ``text_weight=0``."""
+        if self.embedder is not None and self.text_weight == 0:
+            return sp.csr_matrix(self.embeddings(ctx))
         texts = [paper_text(p.title, p.abstract) for p in ctx.corpus]
-        if self.embedder is not None:
-            if self.cache is not None:
-                dense, computed = EmbeddingCache(self.cache).encode(self.embedder, texts)
-                logger.info("embedded %d new paper(s), %d from cache", computed, len(texts) - computed)
-            else:
-                dense = np.asarray(self.embedder.encode(texts), dtype=np.float32)
-            if dense.ndim != 2 or dense.shape[0] != len(texts):
-                raise LitgraphError(f"The embedder {self.embedder.name!r} returned an array of shape {dense.shape}; "
-                                    f"expected ({len(texts)}, dimensions).")
-            if not np.isfinite(dense).all():
-                bad = int((~np.isfinite(dense)).any(axis=1).sum())
-                raise LitgraphError(f"The embedder {self.embedder.name!r} returned NaN or infinite values for {bad} "
-                                    f"paper(s); check the model (and clear its cache folder).")
-            return sp.csr_matrix(normalize(dense))
         return weigh(_counts(texts, ctx.n_jobs), self.idf)
+
+    def embeddings(self, ctx: BuildContext) -> np.ndarray:
+        """The embedder's vectors of every paper (rows L2-normalised), from the cache where it has them."""
+        texts = [paper_text(p.title, p.abstract) for p in ctx.corpus]
+        if self.cache is not None:
+            dense, computed = EmbeddingCache(self.cache).encode(self.embedder, texts)
+            logger.info("embedded %d new paper(s), %d from cache", computed, len(texts) - computed)
+        else:
+            dense = np.asarray(self.embedder.encode(texts), dtype=np.float32)
+        if dense.ndim != 2 or dense.shape[0] != len(texts):
+            raise LitgraphError(f"The embedder {self.embedder.name!r} returned an array of shape {dense.shape}; "
+                                f"expected ({len(texts)}, dimensions).")
+        if not np.isfinite(dense).all():
+            bad = int((~np.isfinite(dense)).any(axis=1).sum())
+            raise LitgraphError(f"The embedder {self.embedder.name!r} returned NaN or infinite values for {bad} "
+                                f"paper(s); check the model (and clear its cache folder).")
+        return normalize(dense).astype(np.float32)
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
         self._validate_params()
@@ -309,12 +323,55 @@ class SimilarityEdges(EdgeStep):
         n = x.shape[0]
         cap = int(min(self.max_df * n, float(self.max_papers)))
         df = np.bincount(x.indices, minlength=x.shape[1])
-        if self.embedder is not None or cap >= n or (df <= cap).all():
+        if self.embedder is not None and self.text_weight > 0:
+            rows, cols, score = _fused_topk(x, df <= cap, self.embeddings(ctx), self.text_weight, self.top_k,
+                                            self.threshold, ctx.n_jobs)
+            what = "text and meaning"
+        elif (self.embedder is not None) or cap >= n or (df <= cap).all():
             rows, cols, score = topk_pairs(x, self.top_k, self.threshold, ctx.n_jobs)
+            what = "meaning" if self.embedder is not None else "text"
         else:
             rows, cols, score = _rescored_topk(x, df <= cap, self.top_k, self.threshold, ctx.n_jobs)
-        evidence = [f"text similarity {s:.3f}" for s in score]
+            what = "text"
+        evidence = [f"{what} similarity {s:.3f}" for s in score]
         return edge_frame(ctx, rows, cols, score, self.kind, score=score, evidence=evidence)
+
+
+def _dense_topk(e: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``k`` most similar other rows of a dense, row-normalised matrix (blocked, exact)."""
+    n = e.shape[0]
+    k = min(k, n - 1)
+    rows, cols = [], []
+    for s in range(0, n, block):
+        sim = e[s:s + block] @ e.T
+        sim[np.arange(sim.shape[0]), np.arange(s, s + sim.shape[0])] = -np.inf
+        top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+        rows.append(np.repeat(np.arange(s, s + sim.shape[0]), k))
+        cols.append(top.ravel())
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _fused_topk(x: sp.csr_matrix, rare: np.ndarray, e: np.ndarray, text_weight: float, top_k: int,
+                threshold: float, n_jobs: int):
+    """Top-k by ``text_weight * word cosine + (1 - text_weight) * embedding cosine``.
+
+    Candidates are each paper's nearest by words (as in :func:`_rescored_topk`) and by
+    embedding (exact, blocked), 2 x top_k each; every candidate pair is scored with both.
+    """
+    ti, tj, _ = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 2 * top_k, 0.0, n_jobs)
+    ei, ej = _dense_topk(e, 2 * top_k)
+    i = np.concatenate([ti, tj, ei])
+    j = np.concatenate([tj, ti, ej])
+    key = np.unique(i.astype(np.int64) * x.shape[0] + j)
+    i, j = key // x.shape[0], key % x.shape[0]
+    text = np.empty(len(i), dtype=np.float64)
+    for s in range(0, len(i), 50_000):
+        part = slice(s, s + 50_000)
+        text[part] = np.asarray(x[i[part]].multiply(x[j[part]]).sum(axis=1)).ravel()
+    meaning = np.einsum("ij,ij->i", e[i], e[j]).astype(np.float64)
+    score = text_weight * text + (1.0 - text_weight) * meaning
+    keep = score >= max(threshold, 1e-12)
+    return best_per_row(i[keep], j[keep], score[keep], top_k, x.shape[0])
 
 
 def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: float, n_jobs: int):
