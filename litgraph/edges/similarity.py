@@ -256,7 +256,7 @@ class SimilarityEdges(EdgeStep):
         TF-IDF; 0: term frequency alone).
     embedder : Embedder, optional
         A semantic backend (see :class:`Embedder`), fused with the word vectors.
-    text_weight : float, default 0.5
+    text_weight : float, default 0.3
         With an embedder: the share of the word cosine in the similarity, the rest being
         the embedding cosine; 0 uses the embedding alone.
     cache : str or Path, optional
@@ -275,7 +275,7 @@ class SimilarityEdges(EdgeStep):
     directed = False
 
     def __init__(self, *, top_k: int = 10, threshold: float = 0.0, idf: float = 0.5, max_df: float = 1.0,
-                 max_papers: int = 2000, embedder: Embedder | None = None, text_weight: float = 0.5,
+                 max_papers: int = 2000, embedder: Embedder | None = None, text_weight: float = 0.3,
                  cache: str | Path | None = None) -> None:
         self.idf = idf
         self.text_weight = text_weight
