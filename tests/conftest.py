@@ -51,6 +51,18 @@ def sample_corpus() -> lg.Corpus:
 
 
 @pytest.fixture(scope="session")
+def sample_graph(sample_corpus) -> lg.PaperGraph:
+    """The sample's graph with the default layers, seed 0: built once for the whole run (read only)."""
+    return lg.build_graph(sample_corpus, seed=0)
+
+
+@pytest.fixture(scope="session")
+def sample_analysis(sample_graph) -> lg.Analysis:
+    """The analysis of :func:`sample_graph`, seed 0 (read only)."""
+    return lg.analyze(sample_graph, seed=0)
+
+
+@pytest.fixture(scope="session")
 def sample_paths() -> list[Path]:
     return SAMPLE
 

@@ -19,13 +19,13 @@ from topics import sample_groups  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def graph(sample_corpus):
-    return lg.build_graph(sample_corpus, seed=0)
+def graph(sample_graph):
+    return sample_graph
 
 
 @pytest.fixture(scope="module")
-def res(graph):
-    return lg.analyze(graph, seed=0)
+def res(sample_analysis):
+    return sample_analysis
 
 
 def _corpus(papers):

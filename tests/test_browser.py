@@ -54,8 +54,8 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def analysis(sample_corpus):
-    return lg.analyze(lg.build_graph(sample_corpus, seed=0), seed=0)
+def analysis(sample_analysis):
+    return sample_analysis
 
 
 @pytest.fixture(scope="module")

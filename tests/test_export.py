@@ -19,8 +19,8 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def res(sample_corpus):
-    return lg.analyze(lg.build_graph(sample_corpus, seed=0), seed=0)
+def res(sample_analysis):
+    return sample_analysis
 
 
 def test_graphml_round_trip(res, tmp_path):

@@ -21,8 +21,8 @@ from topics import sample_groups  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def graph(sample_corpus):
-    return lg.build_graph(sample_corpus, seed=0)
+def graph(sample_graph):
+    return sample_graph
 
 
 def corpus_of(*digests: list[tuple[str, str]] | list[dict]) -> Corpus:

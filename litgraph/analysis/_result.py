@@ -55,7 +55,7 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
     Examples
     --------
     >>> import litgraph as lg
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample()), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1])), seed=0)
     >>> res.n_communities > 3 and res.modularity > 0.3
     True
     """
@@ -112,7 +112,7 @@ class Analysis:
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
     >>> res = lg.analyze(g, seed=0)
     >>> res.bridges(k=2)[["title", "participation"]].shape
     (2, 2)

@@ -62,7 +62,7 @@ def participation_coefficient(graph, membership: np.ndarray, *, weight: str = "w
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
     >>> p = lg.participation_coefficient(g, lg.detect_communities(g, seed=0))
     >>> bool((p >= 0).all() and (p < 1).all())
     True
@@ -161,7 +161,7 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
     >>> frame, how = lg.centralities(g)
     >>> list(frame.columns), how["betweenness"]
     (['degree', 'strength', 'pagerank', 'betweenness', 'closeness', 'participation'], 'exact')

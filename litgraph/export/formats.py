@@ -60,11 +60,11 @@ def write_graphml(obj, path) -> Path:
     Examples
     --------
     >>> import litgraph as lg, tempfile, pathlib
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> import networkx as nx
     >>> nx.read_graphml(lg.write_graphml(res, out / "g.graphml")).number_of_nodes()
-    339
+    66
     """
     p = check_out_path(path, (".graphml",), "write_graphml")
     g = _flat_graph(obj)
@@ -79,7 +79,7 @@ def write_gexf(obj, path) -> Path:
     Examples
     --------
     >>> import litgraph as lg, tempfile, pathlib
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> lg.write_gexf(res, out / "g.gexf").suffix
     '.gexf'
@@ -95,7 +95,7 @@ def write_json(obj, path) -> Path:
     Examples
     --------
     >>> import litgraph as lg, tempfile, pathlib
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> import json
     >>> sorted(json.loads(lg.write_json(res, out / "g.json").read_text()))[:2]
@@ -119,7 +119,7 @@ def write_csv(obj, path) -> tuple[Path, Path]:
     Examples
     --------
     >>> import litgraph as lg, tempfile, pathlib
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> [p.name for p in lg.write_csv(res, out / "nodes.csv")]
     ['nodes.csv', 'edges.csv']
@@ -147,7 +147,7 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
     Examples
     --------
     >>> import litgraph as lg, tempfile, pathlib
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> lg.write_image(res, out / "g.svg").stat().st_size > 0
     True
@@ -225,7 +225,7 @@ def export_graph(obj, path, **kwargs):
     Examples
     --------
     >>> import litgraph as lg, tempfile, pathlib
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> lg.export_graph(res, out / "g.png").suffix
     '.png'

@@ -146,7 +146,7 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ph
     Examples
     --------
     >>> import litgraph as lg
-    >>> page = lg.graph_html(lg.analyze(lg.build_graph(lg.load_sample())))
+    >>> page = lg.graph_html(lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]))))
     >>> page.startswith("<!DOCTYPE html>") and "<script src" not in page
     True
     """
@@ -215,7 +215,7 @@ def write_html(analysis, path, **kwargs) -> Path:
     Examples
     --------
     >>> import litgraph as lg, tempfile, pathlib
-    >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0)
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> lg.write_html(res, out / "graph.html").name
     'graph.html'
@@ -233,7 +233,7 @@ class InteractiveGraph:
     Examples
     --------
     >>> import litgraph as lg
-    >>> view = lg.InteractiveGraph(lg.analyze(lg.build_graph(lg.load_sample())))
+    >>> view = lg.InteractiveGraph(lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]))))
     >>> view._repr_html_().startswith("<iframe srcdoc=")
     True
     """
