@@ -97,9 +97,9 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), layers={"concepts": 1.0, "similarity": 1.0, "digest": 0.2})
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), layers={"concepts": 1.0, "similarity": 1.0, "digest": 0.2})
     >>> g.n_papers
-    339
+    66
     >>> sorted(g.edges_frame()["kind"].unique())
     ['concepts', 'digest', 'similarity']
     """
@@ -170,9 +170,9 @@ class PaperGraph:
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
     >>> g.n_papers, sorted(g.layers)[:2]
-    (339, ['citation', 'cocitation'])
+    (66, ['citation', 'cocitation'])
     >>> row = g.edges_frame("concepts").iloc[0]
     >>> row["evidence"].startswith("shared concepts: ")
     True

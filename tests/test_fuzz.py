@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import litgraph as lg
 
 CAMPAIGN = int(os.environ.get("LITGRAPH_FUZZ", "0") or 0)
-QUICK = 60
+QUICK = 30
 
 
 def _sample_excerpt(index: int, lines: int) -> str:

@@ -96,9 +96,10 @@ def test_csv_cells_cannot_be_formulas(hostile_report):
     assert any(t.startswith("'@SUM(1+1)") for t in titles) and any(t.startswith("'+cmd|") for t in titles)
 
 
-def test_graph_files_are_well_formed_with_control_characters(tmp_path, sample_corpus):
+def test_graph_files_are_well_formed_with_control_characters(tmp_path, sample_paths):
     from lxml import etree
 
+    sample_corpus = lg.read_digest(sample_paths[1])
     first = next(iter(sample_corpus))
     bad = dataclasses.replace(first, title="Esc \x1b[31m bell \x07 nul \x00 title", abstract=first.abstract + " \x0b")
     corpus = dataclasses.replace(sample_corpus, papers={**sample_corpus.papers, first.id: bad})

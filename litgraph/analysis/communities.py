@@ -42,10 +42,10 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
     >>> membership = lg.detect_communities(g, seed=0)
     >>> len(membership), int(membership.max()) + 1
-    (339, 9)
+    (66, 5)
     """
     check_option(method, "method", "detect_communities", ["leiden", "louvain"])
     check_float(resolution, "resolution", "detect_communities", low=0.0, low_open=True)
@@ -122,7 +122,7 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), seed=0)
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
     >>> labels = lg.label_communities(g, lg.detect_communities(g, seed=0))
     >>> any("state space model" in words for words in labels.values())
     True

@@ -265,7 +265,7 @@ class SimilarityEdges(EdgeStep):
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.load_sample(), layers={"similarity": 1.0},
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), layers={"similarity": 1.0},
     ...                    builders=[lg.SimilarityEdges(top_k=3, threshold=0.2)])
     >>> bool(g.edges_frame()["score"].min() >= 0.2)
     True
