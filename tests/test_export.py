@@ -38,6 +38,11 @@ def test_graphml_round_trip(res, tmp_path):
 
     ig_g = ig.Graph.Read_GraphML(str(path))
     assert ig_g.vcount() == 339 and ig_g.ecount() == ref.number_of_edges()
+    # per-layer weights of 0 are left to the GraphML <default>, and both readers give them back
+    text = path.read_text(encoding="utf-8")
+    assert "<default>0.0</default>" in text and '<data key="e_w_citation">' not in text
+    assert g.graph["edge_default"]["w_citation"] == 0.0  # networkx keeps the default beside the graph
+    assert set(ig_g.es["w_citation"]) == {0.0}  # igraph fills it in
 
 
 def test_gexf_round_trip(res, tmp_path):

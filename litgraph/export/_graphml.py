@@ -37,8 +37,14 @@ def _text(value) -> str:
 
 
 def write_graphml_stream(path: Path, nodes: list[Mapping], edges: list[Mapping], *, graph_attrs: Mapping,
-                         directed: bool = False) -> None:
-    """Write ``nodes`` (each with an ``id``) and ``edges`` (each with ``source`` and ``target``) as GraphML."""
+                         directed: bool = False, edge_defaults: Mapping | None = None) -> None:
+    """Write ``nodes`` (each with an ``id``) and ``edges`` (each with ``source`` and ``target``) as GraphML.
+
+    ``edge_defaults`` gives edge attributes a GraphML ``<default>``: an edge whose value
+    equals it leaves the value out (most pairs are linked by one or two layers, so the
+    per-layer weights are mostly 0).
+    """
+    edge_defaults = dict(edge_defaults or {})
     node_keys = [k for k in (nodes[0] if nodes else {}) if k != "id"]
     edge_keys = [k for k in (edges[0] if edges else {}) if k not in ("source", "target")]
     node_types = {k: _type_of(n.get(k) for n in nodes) for k in node_keys}
@@ -55,7 +61,11 @@ def write_graphml_stream(path: Path, nodes: list[Mapping], edges: list[Mapping],
         for k in node_keys:
             w(f'  <key id={quoteattr(k)} for="node" attr.name={quoteattr(k)} attr.type="{node_types[k]}"/>\n')
         for k in edge_keys:
-            w(f'  <key id={quoteattr("e_" + k)} for="edge" attr.name={quoteattr(k)} attr.type="{edge_types[k]}"/>\n')
+            head = f'  <key id={quoteattr("e_" + k)} for="edge" attr.name={quoteattr(k)} attr.type="{edge_types[k]}"'
+            if k in edge_defaults:
+                w(f"{head}><default>{_text(edge_defaults[k])}</default></key>\n")
+            else:
+                w(f"{head}/>\n")
         w(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n')
         for k, v in graph_attrs.items():
             w(f'    <data key={quoteattr("g_" + k)}>{_text(v)}</data>\n')
@@ -65,7 +75,7 @@ def write_graphml_stream(path: Path, nodes: list[Mapping], edges: list[Mapping],
             w(f'    <node id={quoteattr(strip_control(str(n["id"])))}>{data}</node>\n')
         for e in edges:
             data = "".join(f'<data key={quoteattr("e_" + k)}>{_text(e[k])}</data>' for k in edge_keys
-                           if e.get(k) is not None)
+                           if e.get(k) is not None and not (k in edge_defaults and e[k] == edge_defaults[k]))
             w(f'    <edge source={quoteattr(strip_control(str(e["source"])))} '
               f'target={quoteattr(strip_control(str(e["target"])))}>{data}</edge>\n')
         w("  </graph>\n</graphml>\n")

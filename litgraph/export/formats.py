@@ -70,7 +70,9 @@ def write_graphml(obj, path) -> Path:
     g = _flat_graph(obj)
     nodes = [{"id": n, **d} for n, d in g.nodes(data=True)]
     edges = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
-    return write_atomic(p, lambda tmp: write_graphml_stream(tmp, nodes, edges, graph_attrs=g.graph))
+    defaults = {k: 0.0 for k in (edges[0] if edges else {}) if k.startswith("w_")}  # a layer that does not link them
+    return write_atomic(p, lambda tmp: write_graphml_stream(tmp, nodes, edges, graph_attrs=g.graph,
+                                                            edge_defaults=defaults))
 
 
 def write_gexf(obj, path) -> Path:
