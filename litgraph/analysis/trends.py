@@ -28,16 +28,17 @@ def _periods(corpus, by: str) -> tuple[list, dict[str, object], str | None]:
     return sorted(set(dated.values())), dated, note
 
 
-def concept_timeline(graph, *, by: str = "date") -> tuple[pd.DataFrame, str | None]:
-    """Papers per concept and period: columns period, concept, papers, share (of that period's papers)."""
+def _period_counts(graph, by: str):
+    """(periods, papers per period, sparse periods x concepts paper counts, note); a paper counts once per period."""
+    import scipy.sparse as sp
+
     corpus, cs = graph.corpus, graph.concepts
     periods, of_digest, note = _periods(corpus, by)
-    cols = ["period", "concept", "papers", "period_papers", "share"]
     if len(periods) == 0 or len(cs) == 0:
-        return pd.DataFrame(columns=cols), note
+        return periods, np.zeros(len(periods)), sp.csr_matrix((len(periods), len(cs))), note
     index = {pid: i for i, pid in enumerate(corpus.ids)}
     pos = {p: k for k, p in enumerate(periods)}
-    rows, cols_, vals = [], [], []
+    rows, cols_ = [], []
     for d in corpus.digests:
         if d.id not in of_digest:
             continue
@@ -45,20 +46,24 @@ def concept_timeline(graph, *, by: str = "date") -> tuple[pd.DataFrame, str | No
         for pid in dict.fromkeys(d.paper_ids):
             rows.append(k)
             cols_.append(index[pid])
-            vals.append(1.0)
-    import scipy.sparse as sp
-
-    member = sp.csr_matrix((vals, (rows, cols_)), shape=(len(periods), len(corpus)))
+    member = sp.csr_matrix((np.ones(len(rows)), (rows, cols_)), shape=(len(periods), len(corpus)))
     member.data[:] = 1.0  # a paper counts once per period
     per_period = np.asarray(member.sum(axis=1)).ravel()
-    counts = (member @ (cs.matrix > 0).astype(np.float64)).toarray()
-    out = []
-    names = cs.names
-    for k, p in enumerate(periods):
-        nz = np.flatnonzero(counts[k])
-        for j in nz:
-            out.append((p, names[j], int(counts[k, j]), int(per_period[k]), counts[k, j] / per_period[k]))
-    df = pd.DataFrame(out, columns=cols)
+    counts = sp.csr_matrix(member @ sp.csr_matrix(cs.matrix > 0, dtype=np.float64))
+    return periods, per_period, counts, note
+
+
+def concept_timeline(graph, *, by: str = "date") -> tuple[pd.DataFrame, str | None]:
+    """Papers per concept and period: columns period, concept, papers, share (of that period's papers)."""
+    periods, per_period, counts, note = _period_counts(graph, by)
+    cols = ["period", "concept", "papers", "period_papers", "share"]
+    if len(periods) == 0 or counts.nnz == 0:
+        return pd.DataFrame(columns=cols), note
+    coo = counts.tocoo()
+    names = np.asarray(graph.concepts.names, dtype=object)
+    period_arr = np.asarray(periods, dtype=object)
+    df = pd.DataFrame({"period": period_arr[coo.row], "concept": names[coo.col], "papers": coo.data.astype(int),
+                       "period_papers": per_period[coo.row].astype(int), "share": coo.data / per_period[coo.row]})
     return df.sort_values(["period", "papers", "concept"], ascending=[True, False, True]).reset_index(drop=True), note
 
 
@@ -85,8 +90,6 @@ def burst_states(counts: np.ndarray, totals: np.ndarray, *, s: float = 2.0, gamm
     The Viterbi recursion runs over the periods with every series in one array, so tens
     of thousands of concepts over hundreds of dates take well under a second.
     """
-    from scipy.special import gammaln
-
     r = np.asarray(counts, dtype=np.float64)
     d = np.asarray(totals, dtype=np.float64)
     k, n = r.shape
@@ -97,11 +100,11 @@ def burst_states(counts: np.ndarray, totals: np.ndarray, *, s: float = 2.0, gamm
     live = p0 > 0
     p0 = np.where(live, p0, 0.5)
     q = np.stack([p0, np.minimum(s * p0, 0.9999)])                      # state x series
-    log_binom = gammaln(d + 1)[None, :] - gammaln(r + 1) - gammaln(d[None, :] - r + 1)
+    # The binomial coefficient of each period is the same in both states, so it cancels in every comparison
+    # the Viterbi recursion makes: only the state-dependent part of the cost is computed.
     cost = np.empty((2, k, n))
     for st in range(2):
-        cost[st] = -(log_binom + r * np.log(q[st])[:, None] + (d[None, :] - r) * np.log(1 - q[st])[:, None])
-    cost[:, :, d == 0] = 0.0
+        cost[st] = -(r * np.log(q[st])[:, None] + (d[None, :] - r) * np.log(1 - q[st])[:, None])
     trans = gamma * math.log(max(n, 2))
     best0, best1 = cost[0, :, 0].copy(), cost[1, :, 0] + trans
     back0 = np.zeros((k, n), dtype=np.int8)
@@ -133,18 +136,22 @@ def rising_concepts(graph, *, by: str = "date", min_papers: int = 2, s: float = 
     the periods, and the periods Kleinberg's burst model marks as bursts
     (``bursting_now`` if the latest period is one). Sorted by ``z``, most rising first.
     """
-    timeline, note = concept_timeline(graph, by=by)
+    periods, totals, sparse_counts, note = _period_counts(graph, by)
     cols = ["concept", "papers", "latest_share", "earlier_share", "change", "z", "slope", "burst_periods",
             "bursting_now"]
-    if timeline.empty or timeline["period"].nunique() < 2:
+    used = np.flatnonzero(np.asarray(sparse_counts.sum(axis=0)).ravel() > 0)
+    if len(periods) < 2 or len(used) == 0:
         return pd.DataFrame(columns=cols), note
-    periods = sorted(timeline["period"].unique())
-    pos = {per: k for k, per in enumerate(periods)}
-    totals = timeline.drop_duplicates("period").set_index("period")["period_papers"].reindex(periods).to_numpy(
-        dtype=np.float64)
-    names, concept_pos = np.unique(timeline["concept"].to_numpy(dtype=object).astype(str), return_inverse=True)
-    counts = np.zeros((len(names), len(periods)))
-    np.add.at(counts, (concept_pos, timeline["period"].map(pos).to_numpy()), timeline["papers"].to_numpy())
+    present = np.asarray(sparse_counts.sum(axis=1)).ravel() > 0  # periods with at least one concept
+    periods = [p_ for p_, ok in zip(periods, present) if ok]
+    if len(periods) < 2:
+        return pd.DataFrame(columns=cols), note
+    totals = totals[present].astype(np.float64)
+    per_concept = sparse_counts[np.flatnonzero(present)][:, used].toarray().T  # concepts x periods, used ones only
+    # concepts shown under one name (two keys, one written form) are one row, as a reader sees them
+    names, which = np.unique(np.asarray(graph.concepts.names, dtype=object)[used].astype(str), return_inverse=True)
+    counts = np.zeros((len(names), per_concept.shape[1]))
+    np.add.at(counts, which, per_concept)
     keep = counts.sum(axis=1) >= min_papers
     names, c = names[keep], counts[keep]
     share = c / totals
