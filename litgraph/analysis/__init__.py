@@ -1,7 +1,7 @@
 """Analysis of a paper graph: communities, centralities, key papers, bridges, trends.
 
 Functions of a graph that return plain data; :func:`analyze` bundles them into an
-:class:`Analysis` whose methods return DataFrames. Only ``_igraph.py`` imports igraph.
+:class:`Analysis` whose methods return DataFrames. igraph is reached only through ``litgraph._igraph``.
 """
 
 from ._result import Analysis, analyze
