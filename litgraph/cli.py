@@ -106,6 +106,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--min-community-size", type=int, dest="min_community_size",
                    help="smaller communities are grouped as 'other' (default 3)")
     g.add_argument("--weight", help="analyse the layer mix ('weight', default) or one layer")
+    g.add_argument("--embedder", metavar="MODEL", help="fuse sentence embeddings into the similarity: "
+                   "'all-MiniLM-L6-v2' (extra 'semantic') or a model folder; cached beside the store")
 
 
 def _model_params(args: argparse.Namespace) -> dict:
@@ -139,7 +141,7 @@ def _model_params(args: argparse.Namespace) -> dict:
             except ValueError:
                 raise LitgraphError(f"--layers: {part!r} is not NAME=WEIGHT (e.g. concepts=1,similarity=0.5).") from None
         params["layers"] = layers
-    for key in ("seed", "method", "resolution", "min_community_size", "weight"):
+    for key in ("seed", "method", "resolution", "min_community_size", "weight", "embedder"):
         value = getattr(args, key, None)
         if value is not None:
             params[key] = value
@@ -250,7 +252,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .export import FORMATS
     from .ingest import read_digests
     from .pipeline import LitGraph
-    from .store import Store
+    from .store import Store, embedding_folder
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
@@ -264,6 +266,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             with Store(args.db) as store:
                 store.add(corpus)
                 corpus = store.corpus()
+            if params.get("embedder") is not None and params.get("embedding_cache") is None:
+                params["embedding_cache"] = str(embedding_folder(args.db) or "") or None
         progress("building and analysing the graph")
         try:
             model = LitGraph(**params)

@@ -41,6 +41,13 @@ class LitGraph(BaseEstimator):
         ``stop_concepts``, ...).
     similarity : mapping, optional
         Parameters of :class:`~litgraph.SimilarityEdges` (``top_k``, ``threshold``, ...).
+    embedder : str or Embedder, optional
+        Fuse sentence embeddings with the word similarity: ``"all-MiniLM-L6-v2"`` (the
+        model the ``semantic`` extra installs), the folder of a sentence-transformers
+        model, or any :class:`~litgraph.Embedder`.
+    embedding_cache : str, optional
+        Folder where the embeddings are kept between runs (only new papers are embedded).
+        ``litgraph report`` puts it beside the store.
     n_jobs : int, default -1
 
     Examples
@@ -54,7 +61,8 @@ class LitGraph(BaseEstimator):
     def __init__(self, *, layers: Mapping[str, float] | None = None, seed: int = 0, method: str = "leiden",
                  resolution: float = 1.0, min_community_size: int = 3, weight: str = "weight",
                  stability_runs: int = 0, concepts: Mapping[str, Any] | None = None,
-                 similarity: Mapping[str, Any] | None = None, n_jobs: int = -1) -> None:
+                 similarity: Mapping[str, Any] | None = None, embedder: Any = None,
+                 embedding_cache: str | None = None, n_jobs: int = -1) -> None:
         self.layers = layers
         self.seed = seed
         self.method = method
@@ -64,6 +72,8 @@ class LitGraph(BaseEstimator):
         self.stability_runs = stability_runs
         self.concepts = concepts
         self.similarity = similarity
+        self.embedder = embedder
+        self.embedding_cache = embedding_cache
         self.n_jobs = n_jobs
 
     def fit(self, corpus: Corpus) -> LitGraph:
@@ -85,7 +95,12 @@ class LitGraph(BaseEstimator):
                                             f"names to values. Got {value!r} instead.")
         try:
             extractor = ConceptExtractor(**{"n_jobs": self.n_jobs, **dict(self.concepts or {})})
-            builders = [SimilarityEdges(**dict(self.similarity))] if self.similarity else None
+            similarity = dict(self.similarity or {})
+            if self.embedder is not None:
+                similarity["embedder"] = self.embedder
+            if self.embedding_cache is not None:
+                similarity["cache"] = self.embedding_cache
+            builders = [SimilarityEdges(**similarity)] if similarity else None
         except TypeError as exc:
             raise InvalidParameterError(f"LitGraph: {exc}.") from None
         self.graph_: PaperGraph = build_graph(corpus, self.layers, seed=self.seed, concepts=extractor,

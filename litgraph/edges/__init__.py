@@ -17,7 +17,8 @@ from ._base import EDGE_COLUMNS, BuildContext, topk_pairs
 from .citations import CitationEdges, CocitationEdges, CouplingEdges, MentionEdges, short_name
 from .concepts import SharedConceptEdges
 from .cooccurrence import CooccurrenceEdges
-from .similarity import Embedder, EmbeddingCache, SentenceTransformerEmbedder, SimilarityEdges
+from ._embeddings import Embedder, EmbeddingCache, SentenceTransformerEmbedder
+from .similarity import SimilarityEdges
 
 __all__ = ["EDGE_COLUMNS", "BuildContext", "topk_pairs", "SharedConceptEdges", "SimilarityEdges",
            "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,147 +14,10 @@ from sklearn.preprocessing import normalize
 from .._lexicon import STOP_WORDS
 from ..exceptions import InvalidParameterError, LitgraphError
 from .._step import Custom, Float, Int
+from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
 from ._base import EdgeStep, best_per_row, BuildContext, edge_frame, empty_edges, topk_pairs
 
 logger = logging.getLogger("litgraph")
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """A semantic backend: ``encode(texts)`` returns one vector per text (2-D array).
-
-    ``name`` identifies the model, so cached vectors of another model are never reused.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import litgraph as lg
-    >>> class Letters:
-    ...     name = "letter-counts"
-    ...     def encode(self, texts):
-    ...         return np.array([[t.lower().count(c) for c in "abcdefghij"] for t in texts], dtype=float)
-    >>> isinstance(Letters(), lg.Embedder)
-    True
-    """
-
-    name: str
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class EmbeddingCache:
-    """Vectors already computed, kept in one ``.npz`` file per model, keyed by a hash of the text.
-
-    A daily run embeds only the papers it has not seen before.
-
-    Examples
-    --------
-    >>> import tempfile, numpy as np, litgraph as lg
-    >>> class Length:
-    ...     name = "length"
-    ...     def encode(self, texts):
-    ...         return np.array([[len(t), 1.0] for t in texts])
-    >>> cache = lg.EmbeddingCache(tempfile.mkdtemp())
-    >>> _, computed = cache.encode(Length(), ["a", "bb"])
-    >>> _, again = cache.encode(Length(), ["a", "bb", "ccc"])
-    >>> computed, again
-    (2, 1)
-    """
-
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
-
-    def _file(self, model: str) -> Path:
-        return self.folder / f"embeddings-{hashlib.sha1(model.encode()).hexdigest()[:12]}.npz"
-
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-    def load(self, model: str) -> dict[str, np.ndarray]:
-        """The cached vectors of ``model``; a :class:`LitgraphError` names a cache file that cannot be used."""
-        f = self._file(model)
-        if not f.exists():
-            return {}
-        try:
-            with np.load(f, allow_pickle=False) as data:
-                stored = str(data["model"]) if "model" in data.files else model
-                if stored != model:
-                    raise LitgraphError(f"{f}: the embedding cache holds vectors of the model {stored!r}, not "
-                                        f"{model!r}; delete the file or give another cache folder.")
-                return dict(zip(data["keys"].tolist(), data["vectors"]))
-        except (OSError, ValueError, KeyError, EOFError) as exc:
-            raise LitgraphError(f"{f}: the embedding cache cannot be read ({exc}); delete the file and run again "
-                                f"(its vectors are recomputed).") from None
-
-    def save(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        f = self._file(model)
-        tmp = f.with_suffix(".tmp.npz")
-        keys = sorted(vectors)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            np.savez(tmp, keys=np.asarray(keys), model=np.asarray(model),
-                     vectors=np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 0)))
-            tmp.replace(f)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise LitgraphError(f"{self.folder}: the embedding cache cannot be written ({exc.strerror or exc}); "
-                                f"give a writable cache folder.") from None
-
-    def encode(self, embedder: Embedder, texts: Sequence[str]) -> tuple[np.ndarray, int]:
-        """Vectors for ``texts``, computing only the missing ones; returns (vectors, number computed)."""
-        known = self.load(embedder.name)
-        keys = [self.key(t) for t in texts]
-        missing = [i for i, k in enumerate(keys) if k not in known]
-        if missing:
-            new = np.asarray(embedder.encode([texts[i] for i in missing]), dtype=np.float32)
-            for i, v in zip(missing, new):
-                known[keys[i]] = v
-            self.save(embedder.name, known)
-        return np.stack([known[k] for k in keys]), len(missing)
-
-
-class SentenceTransformerEmbedder:
-    """Sentence embeddings from a sentence-transformers model found on disk (never downloaded).
-
-    Parameters
-    ----------
-    model : str or Path
-        A folder holding the model, e.g. one shipped inside an installed package.
-        Requires the ``semantic`` extra (``pip install litgraph[semantic]``).
-
-    Examples
-    --------
-    >>> import litgraph as lg
-    >>> lg.SentenceTransformerEmbedder("no/such/model")
-    Traceback (most recent call last):
-    ...
-    litgraph.exceptions.InvalidParameterError: The 'model' parameter of SentenceTransformerEmbedder must be a folder holding a model. Got 'no/such/model', which does not exist.
-    """
-
-    def __init__(self, model: str | Path, *, batch_size: int = 64) -> None:
-        path = Path(model)
-        if not path.exists():
-            raise InvalidParameterError(f"The 'model' parameter of SentenceTransformerEmbedder must be a folder "
-                                        f"holding a model. Got {str(model)!r}, which does not exist.")
-        self.model_path = path
-        self.name = f"sentence-transformers:{path.name}"
-        self.batch_size = batch_size
-        self._model = None
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if self._model is None:
-            import os
-
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError:
-                raise LitgraphError("SentenceTransformerEmbedder needs the 'semantic' extra: "
-                                    "pip install 'litgraph[semantic]'.") from None
-            self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
-        return np.asarray(self._model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True))
 
 
 _HASHING_MIN = 20_000
@@ -227,8 +87,9 @@ def paper_text(title: str, abstract: str) -> str:
 
 
 def _check_embedder(value, name: str, owner: str) -> None:
-    if value is not None and not isinstance(value, Embedder):
-        raise InvalidParameterError(f"The {name!r} parameter of {owner} must have a 'name' and an encode(texts) "
+    if value is not None and not isinstance(value, (Embedder, str, Path)):
+        raise InvalidParameterError(f"The {name!r} parameter of {owner} must be {PACKAGED_MODEL!r}, the folder of a "
+                                    f"sentence-transformers model, or an object with a 'name' and an encode(texts) "
                                     f"method. Got {value!r} instead.")
 
 
@@ -239,23 +100,26 @@ class SimilarityEdges(EdgeStep):
     over title and abstract, cosine similarity, and for each paper its ``top_k``
     neighbours with similarity at least ``threshold``. The product is sparse and
     selects the top k per row as it goes: memory is O(N * top_k), never N x N.
-    Terms found in more than ``max_df`` of the papers, or in more than ``max_papers``
-    papers, are ignored: the cost of the exact product grows with the square of the
-    number of papers per term, and a term shared by thousands of papers says little
-    about which papers are nearest. From 20,000 papers on, terms are counted by feature
-    hashing (2^22 buckets) in parallel processes; the weighting is the same.
+    Candidates are found with the terms in at most ``max_papers`` papers (and at most
+    ``max_df`` of them), as the cost of the exact product grows with the square of the
+    number of papers per term; every candidate pair is then scored with all its terms,
+    so no paper loses its neighbours to the cap and scores are exact cosines. From
+    20,000 papers on, terms are counted by feature hashing (2^22 buckets) in parallel
+    processes; the weighting is the same.
 
     Parameters
     ----------
     top_k : int, default 10
-    threshold : float, default 0.1
-    max_df : float, default 0.2
-    max_papers : int, default 1000
+    threshold : float, default 0.0
     idf : float, default 0.5
         The power of the inverse document frequency in the word weights (1: classic
         TF-IDF; 0: term frequency alone).
-    embedder : Embedder, optional
-        A semantic backend (see :class:`Embedder`), fused with the word vectors.
+    max_df : float, default 1.0
+    max_papers : int, default 2000
+    embedder : Embedder or str, optional
+        A semantic backend (see :class:`Embedder`), fused with the word vectors; a string
+        names a model for :class:`SentenceTransformerEmbedder` (``"all-MiniLM-L6-v2"`` or a
+        folder).
     text_weight : float, default 0.3
         With an embedder: the share of the word cosine in the similarity, the rest being
         the embedding cosine; 0 uses the embedding alone.
@@ -275,7 +139,7 @@ class SimilarityEdges(EdgeStep):
     directed = False
 
     def __init__(self, *, top_k: int = 10, threshold: float = 0.0, idf: float = 0.5, max_df: float = 1.0,
-                 max_papers: int = 2000, embedder: Embedder | None = None, text_weight: float = 0.3,
+                 max_papers: int = 2000, embedder: Embedder | str | None = None, text_weight: float = 0.3,
                  cache: str | Path | None = None) -> None:
         self.idf = idf
         self.text_weight = text_weight
@@ -301,17 +165,18 @@ class SimilarityEdges(EdgeStep):
     def embeddings(self, ctx: BuildContext) -> np.ndarray:
         """The embedder's vectors of every paper (rows L2-normalised), from the cache where it has them."""
         texts = [paper_text(p.title, p.abstract) for p in ctx.corpus]
+        embedder = make_embedder(self.embedder, type(self).__name__)
         if self.cache is not None:
-            dense, computed = EmbeddingCache(self.cache).encode(self.embedder, texts)
+            dense, computed = EmbeddingCache(self.cache).encode(embedder, texts)
             logger.info("embedded %d new paper(s), %d from cache", computed, len(texts) - computed)
         else:
-            dense = np.asarray(self.embedder.encode(texts), dtype=np.float32)
+            dense = np.asarray(embedder.encode(texts), dtype=np.float32)
         if dense.ndim != 2 or dense.shape[0] != len(texts):
-            raise LitgraphError(f"The embedder {self.embedder.name!r} returned an array of shape {dense.shape}; "
+            raise LitgraphError(f"The embedder {embedder.name!r} returned an array of shape {dense.shape}; "
                                 f"expected ({len(texts)}, dimensions).")
         if not np.isfinite(dense).all():
             bad = int((~np.isfinite(dense)).any(axis=1).sum())
-            raise LitgraphError(f"The embedder {self.embedder.name!r} returned NaN or infinite values for {bad} "
+            raise LitgraphError(f"The embedder {embedder.name!r} returned NaN or infinite values for {bad} "
                                 f"paper(s); check the model (and clear its cache folder).")
         return normalize(dense).astype(np.float32)
 

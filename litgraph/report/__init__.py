@@ -70,12 +70,14 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     """
     from ..ingest import read_digests
     from ..pipeline import LitGraph
-    from ..store import Store
+    from ..store import Store, embedding_folder
 
     step = progress or (lambda name: None)
     day = check_date(day, "date", "litgraph report") if day is not None else datetime.now(timezone.utc).date()
     since = check_date(since, "since", "litgraph report", allow_none=True)
     params = dict(params or {})
+    if params.get("embedder") is not None and params.get("embedding_cache") is None and embedding_folder(db):
+        params["embedding_cache"] = str(embedding_folder(db))
     try:
         model = LitGraph(**params)
     except TypeError as exc:

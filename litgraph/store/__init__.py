@@ -25,7 +25,18 @@ from ..model import Appearance, Corpus, Digest, Merge, Paper
 
 from ._base import _DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _date, _guarded, _iso, _now, _since_text, sqlite_error
 
-__all__ = ["Store", "AddResult", "SCHEMA_VERSION"]
+__all__ = ["Store", "AddResult", "SCHEMA_VERSION", "embedding_folder"]
+
+
+def embedding_folder(db: str | Path) -> Path | None:
+    """Where runs over the store ``db`` keep their embedding cache: ``<db>-embeddings/`` beside it.
+
+    ``None`` for an in-memory store.
+    """
+    if str(db) == ":memory:":
+        return None
+    path = Path(db)
+    return path.with_name(f"{path.stem}-embeddings")
 
 
 class Store:
