@@ -97,13 +97,32 @@ def test_vocabulary_synonyms_and_stop_concepts():
     assert "message passing" not in cs.keys
 
 
-def test_parallel_scan_gives_the_same_concepts(sample_corpus, monkeypatch):
-    from litgraph.concepts import _extractor as mod
+def test_the_corpus_scan_equals_text_by_text_scans(sample_corpus):
+    """Runs, sentence starts and counts never leak from one text into the next."""
+    from litgraph.concepts._scan import scan
 
-    monkeypatch.setattr(mod, "_PARALLEL_MIN", 10)
-    a = lg.extract_concepts(sample_corpus, n_jobs=2)
-    b = lg.extract_concepts(sample_corpus, n_jobs=1)
-    assert a.keys == b.keys and a.names == b.names and (a.matrix != b.matrix).nnz == 0
+    texts = [f"{p.title}. {p.abstract}" for p in list(sample_corpus)[:60]]
+    texts += ["Transformers (TFs) of the Model's Layers", "Layers of Transformers. Spiking Networks rule",
+              "spiking networks", ""]
+    whole = scan(texts, 4)
+    for i, text in enumerate(texts):
+        alone = scan([text], 4)
+        row = whole.counts.getrow(i)
+        assert dict(zip([whole.keys[j] for j in row.indices], row.data)) == dict(
+            zip(alone.keys, alone.counts.toarray().ravel())), text
+        assert whole.defined.get(i) == alone.defined.get(0)
+
+
+def test_scan_rules_on_a_crafted_text():
+    from litgraph.concepts._scan import scan
+
+    s = scan(["Spiking Networks of the brain. We use Spiking Networks and the model's state-space layers. "
+              "Later Mamba beats Mamba."], 4)
+    keys = dict(zip(s.keys, s.counts.toarray().ravel()))
+    assert keys["spiking network"] == 2 and keys["state space layer"] == 1  # plural folded, hyphen as space
+    assert keys["~Mamba"] == 2 and "~Later" not in keys  # a capital opening a sentence is not counted
+    assert "model's" not in s.lowers and "model" in s.lowers
+    assert s.surface_forms(["state space layer"]) == {"state space layer": {"state-space layers": 1}}
 
 
 @pytest.mark.parametrize("params,name", [({"min_df": 0}, "min_df"), ({"max_df": 1.5}, "max_df"),

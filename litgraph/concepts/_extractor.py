@@ -14,7 +14,8 @@ from .._lexicon import STOP_CONCEPTS
 from .._step import Custom, Float, Int, Step
 from ..exceptions import InvalidParameterError, NotFittedError
 from ..model import Corpus
-from ._candidates import _PARALLEL_MIN, _n_jobs, _scan_chunk, _subphrases
+from ._candidates import _subphrases
+from ._scan import scan
 from ._set import ConceptSet
 from ._tokens import _NAME_LIKE, _is_acronym, _singular, concept_key
 
@@ -51,8 +52,8 @@ class ConceptExtractor(Step):
         Papers whose concept profiles have at least this cosine similarity (two parts or
         versions of one work) count as one paper towards ``min_df``; 1.0 turns this off.
     n_jobs : int, default -1
-        Processes used to scan large corpora (4,000 papers or more); -1 uses every core.
-        The result does not depend on it.
+        Accepted so that configurations of earlier versions keep working: the scan is
+        vectorised over the whole corpus and runs in one process.
 
     Examples
     --------
@@ -95,97 +96,90 @@ class ConceptExtractor(Step):
             forced |= {concept_key(str(v)) for v in self.vocabulary}
         stops = {concept_key(s) for s in STOP_CONCEPTS} | {concept_key(str(s)) for s in (self.stop_concepts or ())}
 
-        texts = [(p.title, p.abstract) for p in papers]
-        jobs = _n_jobs(self.n_jobs)
-        if jobs > 1 and n >= _PARALLEL_MIN:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
+        full = scan([f"{p.title}. {p.abstract}" for p in papers], self.max_words)
+        titles = scan([p.title for p in papers], self.max_words)
+        syn = synonyms.get
+        col: dict[str, int] = {}  # resolved concept keys
 
-            size = -(-n // jobs)
-            chunks = [texts[i:i + size] for i in range(0, n, size)]
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-                results = list(pool.map(_scan_chunk, chunks, [self.max_words] * len(chunks)))
-        else:
-            results = [_scan_chunk(texts, self.max_words)]
-        per_paper, title_grams = [], []
-        surfaces: dict[str, Counter] = defaultdict(Counter)
-        capitals: Counter = Counter()
-        lowers: set[str] = set()
-        for pp, tg, sf, cap, low in results:
-            per_paper += pp
-            title_grams += tg
-            for k, cnt in sf.items():
-                surfaces[k].update(cnt)
-            capitals.update(cap)
-            lowers |= low
+        # scan keys -> concept keys: names folded, a capitalised word only if never written in lower case
+        mapped = np.full(len(full.keys), -1, dtype=np.int64)
+        for j, k in enumerate(full.keys):
+            if k.startswith("~"):
+                if k[1:].lower() in full.lowers:
+                    continue
+                k = k[1:].lower()
+            elif k.startswith("="):
+                k = concept_key(k[1:]) if not _is_acronym(k[1:]) else _singular(k[1:])
+            mapped[j] = col.setdefault(syn(k, k), len(col))
+        c = full.counts.tocoo()
+        ok = mapped[c.col] >= 0
+        rows, cols, vals = [c.row[ok]], [mapped[c.col[ok]]], [c.data[ok]]
 
-        # acronyms: their dominant expansion across the corpus
+        # acronyms: the expansion a paper defines, else the corpus's dominant one (>= 2/3 of definitions)
         definitions: dict[str, Counter] = defaultdict(Counter)
-        for pc in per_paper:
-            for a, e in pc.defined.items():
+        for found in full.defined.values():
+            for a, e in found.items():
                 definitions[a][e] += 1
         dominant = {}
         for a, cnt in definitions.items():
-            (e, c), total = cnt.most_common(1)[0], sum(cnt.values())
-            if c / total >= 2 / 3:
+            (e, n_e), total = cnt.most_common(1)[0], sum(cnt.values())
+            if n_e / total >= 2 / 3:
                 dominant[a] = e
-        acr_key = {a: concept_key(a) for pc in per_paper for a in pc.acronyms}
-
-        # resolve every paper's candidates to concept keys
-        resolved: list[Counter] = []
+        acr_key = [concept_key(a) for a in full.acronym_names]
         alias_forms: dict[str, Counter] = defaultdict(Counter)
-        in_title: Counter = Counter()
-        for pc, tg in zip(per_paper, title_grams):
-            out: Counter = Counter()
-            for k, c in pc.keys.items():
-                if k.startswith("~"):
-                    word = k[1:]
-                    if word.lower() in lowers:
-                        continue
-                    k = word.lower()
-                elif k.startswith("="):
-                    k = concept_key(k[1:]) if not _is_acronym(k[1:]) else _singular(k[1:])
-                out[synonyms.get(k, k)] += c
-            for k in tg:
-                if k[:1] not in "~=":
-                    in_title[synonyms.get(k, k)] += 1
-            for a, c in pc.acronyms.items():
-                target = pc.defined.get(a) or dominant.get(a) or acr_key[a]
-                target = synonyms.get(target, synonyms.get(a.lower(), target))
-                out[target] += c
-                if target != acr_key[a]:
-                    alias_forms[target][a] += 1
-            for e in pc.defined.values():
-                out[synonyms.get(e, e)] += 1  # the definition itself counts as an occurrence
-            resolved.append(out)
+        a_coo = full.acronyms.tocoo()
+        for i, a_j, n_a in zip(a_coo.row.tolist(), a_coo.col.tolist(), a_coo.data.tolist()):
+            a = full.acronym_names[a_j]
+            target = full.defined.get(i, {}).get(a) or dominant.get(a) or acr_key[a_j]
+            target = syn(target, syn(a.lower(), target))
+            rows.append([i])
+            cols.append([col.setdefault(target, len(col))])
+            vals.append([n_a])
+            if target != acr_key[a_j]:
+                alias_forms[target][a] += 1
+        for i, found in full.defined.items():  # the definition itself counts as an occurrence
+            for e in found.values():
+                rows.append([i])
+                cols.append([col.setdefault(syn(e, e), len(col))])
+                vals.append([1.0])
+        resolved = sp.csr_matrix((np.concatenate(vals).astype(np.float64),
+                                  (np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64))),
+                                 shape=(n, len(col)))
+        resolved.sum_duplicates()
+        names_all = list(col)
+        present = (resolved > 0).astype(np.float64).tocsr()
+        df = np.asarray(present.sum(axis=0)).ravel()
 
-        df: Counter = Counter()
-        occurrences: Counter = Counter()
-        for pc in per_paper:
-            occurrences.update(pc.keys)
-        for out in resolved:
-            df.update(out.keys())
-        frequent = {k for k, c in df.items() if (c >= self.min_df or k in forced) and k not in stops}
+        # title mentions of phrase keys
+        t_map = np.array([col.get(syn(k, k), -1) if k[:1] not in "~=" else -1 for k in titles.keys], dtype=np.int64)
+        t = titles.counts.tocoo()
+        t_ok = t_map[t.col] >= 0
+        in_title = np.bincount(t_map[t.col[t_ok]], minlength=len(col))
+        occurrences = dict(zip(full.keys, np.asarray(full.counts.sum(axis=0)).ravel().astype(np.int64).tolist()))
+
+        frequent = sorted(set(np.flatnonzero(df >= self.min_df).tolist()) | {col[k] for k in forced if k in col})
+        frequent = np.array([j for j in frequent if names_all[j] not in stops], dtype=np.int64)
         # nested-term filter: drop phrases that never stand outside a longer concept
-        independent: Counter = Counter()
-        for out in resolved:
-            present = [k for k in out if k in frequent]
-            covered = {s for k in present if " " in k for s in _subphrases(k)}
-            independent.update(k for k in present if k not in covered)
-        keep = sorted(k for k in frequent if (independent[k] >= self.min_df or k in forced))
+        position = {names_all[j]: f for f, j in enumerate(frequent.tolist())}
+        s_rows, s_cols = [], []
+        for f, j in enumerate(frequent.tolist()):
+            if " " in names_all[j]:
+                for sub in _subphrases(names_all[j]):
+                    if sub in position:
+                        s_rows.append(f)
+                        s_cols.append(position[sub])
+        pf = sp.csr_matrix(present[:, frequent])
+        nested = sp.csr_matrix((np.ones(len(s_rows)), (s_rows, s_cols)), shape=(len(frequent), len(frequent)))
+        covered = (pf @ nested) > 0
+        independent = np.asarray((pf - pf.multiply(covered)).sum(axis=0)).ravel()
+        keep_cols = [j for f, j in enumerate(frequent.tolist())
+                     if independent[f] >= self.min_df or names_all[j] in forced]
         if self.max_df < 1.0:
-            keep = [k for k in keep if df[k] <= self.max_df * n]
-        col = {k: j for j, k in enumerate(keep)}
-        rows, cols, vals = [], [], []
-        for i, out in enumerate(resolved):
-            for k, c in out.items():
-                j = col.get(k)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(c)
-        matrix = sp.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, len(keep)))
-        matrix.sum_duplicates()
+            keep_cols = [j for j in keep_cols if df[j] <= self.max_df * n]
+        keep_cols.sort(key=lambda j: names_all[j])
+        keep = [names_all[j] for j in keep_cols]
+        matrix = sp.csr_matrix(resolved[:, keep_cols]) if keep_cols else sp.csr_matrix((n, 0))
+        title_df = in_title[keep_cols] if keep_cols else np.zeros(0, dtype=np.int64)
         dfs = np.asarray((matrix > 0).sum(axis=0)).ravel() if len(keep) else np.zeros(0)
         idf = np.log((1.0 + n) / (1.0 + dfs)) + 1.0
         # near-duplicate papers (two parts or versions of one work) count once towards min_df
@@ -194,9 +188,11 @@ class ConceptExtractor(Step):
         if len(cols_ok) < len(keep):
             matrix = sp.csr_matrix(matrix[:, cols_ok])
             keep = [keep[j] for j in cols_ok]
+            title_df = title_df[cols_ok]
             dfs = dfs[cols_ok]
             idf = np.log((1.0 + n) / (1.0 + dfs)) + 1.0
         names, aliases = [], []
+        surfaces, capitals = full.surface_forms(keep), full.capitals
         for k in keep:
             forms = surfaces.get(k, Counter()) + surfaces.get("=" + k, Counter())
             forms_norm: Counter = Counter()
@@ -206,7 +202,7 @@ class ConceptExtractor(Step):
                 forms_norm[" ".join(w if _is_acronym(w) or _NAME_LIKE.match(w) else w.lower() for w in words)] += c
             if " " in k and not k.startswith("="):
                 # occurrences written plainly (lower case, no hyphen) are not recorded one by one
-                plain = occurrences[k] - sum(forms_norm.values())
+                plain = int(occurrences.get(k, 0)) - sum(forms_norm.values())
                 if plain > 0 and k not in forms_norm:
                     forms_norm[k] = plain
             if forms_norm:
@@ -218,10 +214,10 @@ class ConceptExtractor(Step):
             names.append(name)
             extra = set(forms_norm) | set(alias_forms.get(k, ())) | {s for s, t in synonyms.items() if t == k}
             extra.discard(name)
-            aliases.append(tuple(sorted(extra, key=str.lower)[:12]))
+            aliases.append(tuple(sorted(extra, key=lambda a: (a.lower(), a))[:12]))
         self.concepts_ = ConceptSet(names=names, keys=keep, aliases=aliases, df=dfs, idf=idf, matrix=matrix,
                                     paper_ids=[p.id for p in papers],
-                                    title_df=np.array([in_title.get(k, 0) for k in keep], dtype=np.int64))
+                                    title_df=np.asarray(title_df, dtype=np.int64))
         self.n_papers_ = n
         return self
 

@@ -1,0 +1,219 @@
+"""The candidate scan of a whole corpus at array speed.
+
+Every text is split into tokens by one regular expression; each distinct token is
+classified once (stop word, sentence end, acronym, ...); candidate runs (RAKE, Rose et
+al. 2010), their word n-grams and the per-paper counts are then numpy operations over
+the token array. Python runs per distinct token and per distinct n-gram only, never per
+occurrence, so the scan grows with the vocabulary rather than the text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._lexicon import GENERIC_EDGE
+from ._acronyms import _acronyms_in
+from ._candidates import _notable_surface, _token_class, _unigram_kind
+from ._tokens import _PUNCT_BREAK, _TOKEN, _ends_adjective, _singular, concept_key
+
+_SEP = "\ue000"  # a private-use character between texts: a token of its own, never in a text
+_NEUTRAL = set(_PUNCT_BREAK) | set("()\"“”")
+
+
+@dataclass
+class Scan:
+    """Candidates of ``n`` texts.
+
+    ``counts`` (texts x ``keys``) counts the candidate keys of each text: phrase keys,
+    ``"=Name"`` for name-like words and ``"~Word"`` for capitalised words not opening a
+    sentence; ``acronyms`` (texts x ``acronym_names``) counts the acronyms, unresolved;
+    ``defined`` maps each text that defines acronyms to {acronym: expansion key}.
+    ``surfaces`` holds the written forms of names; :meth:`surface_forms` gives, for chosen
+    keys, every written form that says more than the key (hyphens, inner capitals, digits)
+    with its count; ``capitals`` counts capitalised words
+    and ``lowers`` is every word seen inside a candidate run.
+    """
+
+    keys: list[str]
+    counts: sp.csr_matrix
+    acronym_names: list[str]
+    acronyms: sp.csr_matrix
+    defined: dict[int, dict[str, str]]
+    surfaces: dict[str, Counter]
+    capitals: Counter
+    lowers: set[str]
+    _forms: list = field(default_factory=list, repr=False)
+    _vocab: list = field(default_factory=list, repr=False)
+
+    def surface_forms(self, wanted: list[str]) -> dict[str, Counter]:
+        """``surfaces`` of the keys ``wanted`` (also as ``"=" + key``), n-gram forms included."""
+        want = set(wanted) | {"=" + k for k in wanted}
+        out: dict[str, Counter] = {k: Counter(c) for k, c in self.surfaces.items() if k in want}
+        position = {k: i for i, k in enumerate(self.keys) if k in want}
+        if not position:
+            return out
+        wanted_ids = np.fromiter(position.values(), dtype=np.int64, count=len(position))
+        for key_ids, rows, counts in self._forms:
+            hit = np.flatnonzero(np.isin(key_ids, wanted_ids))
+            for g in hit.tolist():
+                form = " ".join([self._vocab[t] for t in rows[g].tolist()])
+                out.setdefault(self.keys[key_ids[g]], Counter())[form] += int(counts[g])
+        return out
+
+
+def _bad_first(low: str) -> bool:
+    return low in GENERIC_EDGE or low == "of"
+
+
+def _bad_last(low: str) -> bool:
+    return (low in GENERIC_EDGE or low == "of" or (low.endswith("ed") and not low.endswith("eed"))
+            or _ends_adjective(low))
+
+
+def _possessive(tok: str) -> str:
+    return tok[:-2] if tok.endswith(("'s", "’s")) and len(tok) > 3 else tok
+
+
+def _tokens(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Token ids of all texts in a row, each text preceded by the separator (id 0); the token strings."""
+    joined = _SEP + _SEP.join(t.replace(_SEP, " ") for t in texts)
+    raw = _TOKEN.findall(joined)  # the first token is the separator: id 0
+    ids = {t: i for i, t in enumerate(dict.fromkeys(raw))}
+    seq = np.fromiter(map(ids.__getitem__, raw), dtype=np.int64, count=len(raw))
+    # possessives folded ("model's" -> "model"), per distinct token
+    fixed: dict[str, int] = {}
+    remap = np.empty(len(ids), dtype=np.int64)
+    for tok, i in ids.items():
+        remap[i] = fixed.setdefault(_possessive(tok) if i else tok, len(fixed))
+    return remap[seq], list(fixed)
+
+
+def _unique_rows(rows: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct rows of a small-integer matrix (values < ``base``): (rows, inverse, counts)."""
+    if float(base) ** rows.shape[1] < 2.0 ** 62:
+        code = np.zeros(len(rows), dtype=np.int64)
+        for k in range(rows.shape[1]):
+            code = code * base + rows[:, k]
+        _, first, inverse, n = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
+        return rows[first], inverse.ravel(), n
+    uniq, inverse, n = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
+    return uniq, inverse.ravel(), n
+
+
+def scan(texts: list[str], max_words: int) -> Scan:
+    """The candidates of every text (see :class:`Scan`)."""
+    seq, vocab = _tokens(texts)
+    v = len(vocab)
+    cls = np.fromiter((_token_class(t) if i else 1 for i, t in enumerate(vocab)), dtype=np.int8, count=v)
+    kinds = [_unigram_kind(t) if i and cls[i] == 0 else "" for i, t in enumerate(vocab)]
+    neutral = np.fromiter((t in _NEUTRAL for t in vocab), dtype=bool, count=v)
+    bad_first = np.fromiter((_bad_first(t.lower()) for t in vocab), dtype=bool, count=v)
+    bad_last = np.fromiter((_bad_last(t.lower()) for t in vocab), dtype=bool, count=v)
+    is_of = np.fromiter((t == "of" for t in vocab), dtype=bool, count=v)
+
+    n_tok = len(seq)
+    doc = np.cumsum(seq == 0) - 1                  # text of each token
+    c = cls[seq]
+    word = c == 0
+    run = np.cumsum(~word)                         # equal for the tokens of one run
+    # sentence start: set by a sentence end or a text start (True), a word or a non-punctuation break (False)
+    setter = (seq == 0) | (c == 2) | word | ((c == 1) & ~neutral[seq])
+    value = (seq == 0) | (c == 2)
+    last = np.maximum.accumulate(np.where(setter, np.arange(n_tok), 0))
+    run_start = word & np.concatenate([[False], ~word[:-1]])
+    opens_sentence = np.zeros(n_tok, dtype=bool)
+    starts = np.flatnonzero(run_start)
+    opens_sentence[starts] = value[last[starts - 1]]
+
+    key_of: dict[str, int] = {}
+    forms: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # notable n-grams: key ids, tokens, counts
+    entries_doc, entries_key, entries_n = [], [], []
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+
+    # single words: acronyms, names, capitalised words
+    kind_code = {"acronym": 1, "name": 2, "capital": 3}
+    kcode = np.array([kind_code.get(k, 0) for k in kinds], dtype=np.int8)
+    pos = np.flatnonzero(word & (kcode[seq] > 0))
+    kc = kcode[seq[pos]]
+    cap_pos = pos[(kc == 3) & ~(run_start[pos] & opens_sentence[pos])]
+    name_pos = pos[kc == 2]
+    acr_pos = pos[kc == 1]
+    capitals: Counter = Counter()
+    for prefix, where in (("=", name_pos), ("~", cap_pos)):
+        if not len(where):
+            continue
+        pairs, n = np.unique(np.stack([doc[where], seq[where]]), axis=1, return_counts=True)
+        toks = np.unique(pairs[1])
+        kid = np.zeros(v, dtype=np.int64)
+        for t in toks.tolist():
+            kid[t] = key_of.setdefault(prefix + vocab[t], len(key_of))
+        entries_doc.append(pairs[0])
+        entries_key.append(kid[pairs[1]])
+        entries_n.append(n)
+        totals = np.bincount(pairs[1], weights=n, minlength=v)
+        for t in toks.tolist():
+            if prefix == "=":
+                surfaces["=" + vocab[t]][vocab[t]] += int(totals[t])
+            else:
+                capitals[vocab[t]] += int(totals[t])
+
+    # acronyms, by their singular form
+    acr_names: dict[str, int] = {}
+    acr_id = np.zeros(v, dtype=np.int64)
+    for t in np.unique(seq[acr_pos]).tolist():
+        acr_id[t] = acr_names.setdefault(_singular(vocab[t]), len(acr_names))
+    acronyms = sp.csr_matrix((np.ones(len(acr_pos)), (doc[acr_pos], acr_id[seq[acr_pos]])),
+                             shape=(len(texts), len(acr_names)))
+    acronyms.sum_duplicates()
+
+    # word n-grams inside runs; a key is the words in lower case, hyphens as spaces, the last one singular
+    piece = [t.lower().replace("-", " ").replace("’", "'") for t in vocab]
+    last_piece = [_singular(t.replace("’", "'")).lower().replace("-", " ") if cls[i] == 0 else ""
+                  for i, t in enumerate(vocab)]
+    notable_tok = np.fromiter((_notable_surface(t) for t in vocab), dtype=bool, count=v)
+    of_count = np.concatenate([[0], np.cumsum(is_of[seq])])
+    for size in range(2, max_words + 1):
+        if n_tok < size:
+            break
+        p = np.flatnonzero(word[:n_tok - size + 1])
+        end = p + size - 1
+        ok = (run[p] == run[end]) & ~bad_first[seq[p]] & ~bad_last[seq[end]]
+        if size != 3:
+            ok &= of_count[end + 1] == of_count[p]
+        p = p[ok]
+        if not len(p):
+            continue
+        uniq, inverse, _ = _unique_rows(np.stack([seq[p + k] for k in range(size)], axis=1), v)
+        gram_key = np.fromiter((key_of.setdefault(" ".join([piece[t] for t in row[:-1]]) + " " + last_piece[row[-1]],
+                                                  len(key_of)) for row in uniq.tolist()),
+                               dtype=np.int64, count=len(uniq))
+        _, first, n = np.unique(doc[p] * len(uniq) + inverse, return_index=True, return_counts=True)
+        entries_doc.append(doc[p][first])
+        entries_key.append(gram_key[inverse[first]])
+        entries_n.append(n)
+        notable = np.flatnonzero(notable_tok[uniq].any(axis=1))
+        forms.append((gram_key[notable], uniq[notable], np.bincount(inverse, minlength=len(uniq))[notable]))
+
+    keys = list(key_of)
+    counts = sp.csr_matrix((np.concatenate(entries_n).astype(np.float64) if entries_n else np.zeros(0),
+                            (np.concatenate(entries_doc) if entries_doc else np.zeros(0, dtype=np.int64),
+                             np.concatenate(entries_key) if entries_key else np.zeros(0, dtype=np.int64))),
+                           shape=(len(texts), len(keys)))
+    counts.sum_duplicates()
+
+    # acronym definitions, "long form (SF)", text by text where a parenthesis opens
+    defined: dict[int, dict[str, str]] = {}
+    bounds = np.flatnonzero(seq == 0).tolist() + [n_tok]
+    words = np.array(vocab, dtype=object)
+    for i, text in enumerate(texts):
+        if "(" in text:
+            toks = words[seq[bounds[i] + 1:bounds[i + 1]]].tolist()
+            found = _acronyms_in(toks)
+            if found:
+                defined[i] = {a: concept_key(e) for a, e in found.items()}
+    lowers = {vocab[t] for t in np.unique(seq[word]).tolist()}
+    return Scan(keys, counts, list(acr_names), acronyms, defined, dict(surfaces), capitals, lowers, forms, vocab)
