@@ -266,20 +266,22 @@ def test_real_sentence_embeddings_when_installed(tmp_path, sample_paths):
     assert (cbm[0], cbm[1]) in linked or (cbm[1], cbm[0]) in linked
 
 
-def test_hashed_tfidf_for_large_corpora_matches_and_ignores_the_split(sample_corpus, monkeypatch):
-    from litgraph.edges import BuildContext
+def test_word_counts_equal_scikit_learns_and_ignore_the_chunking(sample_corpus, monkeypatch):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from litgraph._lexicon import STOP_WORDS
     from litgraph.edges import similarity as sim
 
-    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)}, n_jobs=1)
-    exact = sim.SimilarityEdges().vectors(ctx)
-    monkeypatch.setattr(sim, "_HASHING_MIN", 10)
-    one = sim.SimilarityEdges().vectors(ctx)
-    ctx.n_jobs = 2
-    two = sim.SimilarityEdges().vectors(ctx)
-    assert (one != two).nnz == 0
-    a = set(zip(*[v.tolist() for v in topk_pairs(exact, 10, 0.1)[:2]]))
-    b = set(zip(*[v.tolist() for v in topk_pairs(one, 10, 0.1)[:2]]))
-    assert len(a & b) / len(a) > 0.95
+    texts = [sim.paper_text(p.title, p.abstract) for p in sample_corpus]
+    ref = CountVectorizer(ngram_range=(1, 2), stop_words=sorted(STOP_WORDS),
+                          token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b").fit_transform(texts)
+    ref = ref[:, np.flatnonzero(np.bincount(ref.indices, minlength=ref.shape[1]) >= 2)].astype(np.float32)
+    ours = sim._counts(texts)
+    assert ours.shape == ref.shape  # the same terms (columns in another order): compare what they imply
+    assert (abs((ours @ ours.T) - (ref @ ref.T)) > 0).nnz == 0
+    assert np.array_equal(np.sort(ours.data), np.sort(ref.data))
+    monkeypatch.setattr(sim, "_CHUNK", 50)
+    assert (sim._counts(texts) != ours).nnz == 0
 
 
 def test_all_zero_layer_weights_are_refused(sample_corpus):

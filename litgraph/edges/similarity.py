@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,43 +21,46 @@ from ._base import EdgeStep, best_per_row, BuildContext, edge_frame, empty_edges
 logger = logging.getLogger("litgraph")
 
 
-_HASHING_MIN = 20_000
-_TOKEN_PATTERN = r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b"
+_SEP = "\ue000"  # between texts: a token of its own, never inside a text
+_WORD = re.compile(r"(?u)\b[a-z][a-z0-9\-]+\b|\ue000")
+_CHUNK = 20_000
 
 
-def _hash_counts(texts: list[str]) -> sp.csr_matrix:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    vec = HashingVectorizer(ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), token_pattern=_TOKEN_PATTERN,
-                            n_features=1 << 22, alternate_sign=False, norm=None, dtype=np.float32)
-    return sp.csr_matrix(vec.transform(texts))
-
-
-def _counts(texts: list[str], n_jobs: int) -> sp.csr_matrix:
+def _counts(texts: list[str], n_jobs: int = 1) -> sp.csr_matrix:
     """Word and word-pair counts of every text (terms in one paper only are dropped).
 
-    From 20,000 papers on, terms are counted by feature hashing (2^22 buckets) in parallel
-    processes, so the counts do not depend on how the texts were split.
+    Words are runs of letters, digits and hyphens starting with a letter, in lower case;
+    stop words are removed and word pairs formed from the words that remain, as
+    scikit-learn's ``CountVectorizer(ngram_range=(1, 2))`` forms them. The texts are read
+    in chunks through one regular expression each, words get integer ids in one dict and
+    pairs are counted as numpy arrays, so memory stays O(chunk) beside the counts.
+    ``n_jobs`` is accepted for symmetry with the other layers; counting runs in one process.
     """
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    if len(texts) >= _HASHING_MIN and n_jobs > 1:
-        size = -(-len(texts) // n_jobs)
-        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork")) as pool:
-            x = sp.vstack(list(pool.map(_hash_counts, chunks))).tocsr()
-    elif len(texts) >= _HASHING_MIN:
-        x = _hash_counts(texts)
-    else:
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        vec = CountVectorizer(ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), token_pattern=_TOKEN_PATTERN,
-                              dtype=np.float32)
-        try:
-            x = sp.csr_matrix(vec.fit_transform(texts), dtype=np.float32)
-        except ValueError:  # no term at all (tiny or degenerate corpus)
-            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+    ids: dict[str, int] = {_SEP: 0}
+    stop = STOP_WORDS
+    rows, codes = [], []
+    for start in range(0, len(texts), _CHUNK):
+        chunk = texts[start:start + _CHUNK]
+        raw = _WORD.findall(_SEP + _SEP.join(t.replace(_SEP, " ").lower() for t in chunk))
+        for t in dict.fromkeys(raw):
+            if t not in ids and t not in stop:
+                ids[t] = len(ids)
+        seq = np.fromiter(map(ids.get, raw, [-1] * len(raw)), dtype=np.int64, count=len(raw))
+        seq = seq[seq != -1]  # stop words out; pairs join the words around them
+        doc = np.cumsum(seq == 0) - 1 + start
+        word = seq > 0
+        pair = word[:-1] & word[1:]
+        codes.append(seq[word])
+        rows.append(doc[word])
+        codes.append(-(seq[:-1][pair] * (1 << 31) + seq[1:][pair]))  # pairs: negative codes
+        rows.append(doc[:-1][pair])
+    if not rows:
+        return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+    code = np.concatenate(codes)
+    row = np.concatenate(rows)
+    terms, term = np.unique(code, return_inverse=True)
+    x = sp.csr_matrix((np.ones(len(code), dtype=np.float32), (row, term.ravel())), shape=(len(texts), len(terms)))
+    x.sum_duplicates()
     df = np.bincount(x.indices, minlength=x.shape[1])
     keep = np.flatnonzero(df >= (2 if len(texts) >= 3 else 1))
     return sp.csr_matrix(x[:, keep])
@@ -103,9 +107,8 @@ class SimilarityEdges(EdgeStep):
     Candidates are found with the terms in at most ``max_papers`` papers (and at most
     ``max_df`` of them), as the cost of the exact product grows with the square of the
     number of papers per term; every candidate pair is then scored with all its terms,
-    so no paper loses its neighbours to the cap and scores are exact cosines. From
-    20,000 papers on, terms are counted by feature hashing (2^22 buckets) in parallel
-    processes; the weighting is the same.
+    so no paper loses its neighbours to the cap and scores are exact cosines. Terms are
+    counted exactly at every corpus size (see :func:`_counts`).
 
     Parameters
     ----------
