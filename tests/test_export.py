@@ -165,7 +165,7 @@ def test_failed_write_leaves_no_file(res, tmp_path, monkeypatch):
 
     from litgraph.export import formats
 
-    monkeypatch.setattr(formats, "write_graphml_stream", boom)
+    monkeypatch.setattr(formats, "write_graphml_frames", boom)
     with pytest.raises(lg.LitgraphError, match="could not be written.*No space left"):
         lg.write_graphml(res, target)
     assert target.read_text() == "previous"

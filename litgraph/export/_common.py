@@ -139,7 +139,17 @@ def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | No
 
 
 def node_table(analysis) -> list[dict]:
-    """Flat, export-ready attributes of every paper: fields, community, centralities, concepts."""
+    """Flat, export-ready attributes of every paper: fields, community, centralities, concepts.
+
+    Built once per analysis (every export of a report reads the same rows).
+    """
+    cached = getattr(analysis, "_node_table", None)
+    if cached is None:
+        cached = analysis._node_table = _node_table(analysis)
+    return cached
+
+
+def _node_table(analysis) -> list[dict]:
     graph = analysis.graph
     frame = analysis.papers_frame().set_index("id").to_dict("index")
     cs = graph.concepts

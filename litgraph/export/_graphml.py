@@ -12,7 +12,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+import numpy as np
+import pandas as pd
+
 from .._text import strip_control
+
+# one C-level pass per value: XML's three special characters escaped, control characters and
+# non-characters dropped, lone surrogates replaced (as strip_control does)
+_XML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+_XML.update({c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]})
+_XML.update({c: "\ufffd" for c in range(0xD800, 0xE000)})
 
 _TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
 
@@ -36,19 +45,38 @@ def _text(value) -> str:
     return escape(strip_control(str(value)))
 
 
-def write_graphml_stream(path: Path, nodes: list[Mapping], edges: list[Mapping], *, graph_attrs: Mapping,
-                         directed: bool = False, edge_defaults: Mapping | None = None) -> None:
-    """Write ``nodes`` (each with an ``id``) and ``edges`` (each with ``source`` and ``target``) as GraphML.
+def _column(values: pd.Series, key: str, default=None) -> np.ndarray:
+    """``<data key=...>value</data>`` of every row ("" where the value is missing or the default)."""
+    head, tail = f"<data key={quoteattr(key)}>", "</data>"
+    missing = values.isna().to_numpy().copy()
+    if default is not None:
+        missing |= (values == default).to_numpy()
+    kind = values.dtype.kind
+    if kind == "b":
+        text = np.where(values.to_numpy(), "true", "false").astype(object)
+    elif kind == "f":
+        text = np.array([repr(v) for v in values.astype(float).tolist()], dtype=object)
+    elif kind in "iu":
+        text = values.astype(str).to_numpy(dtype=object)
+    else:
+        text = np.array([str(v).translate(_XML) if v is not None else "" for v in values.tolist()], dtype=object)
+    out = head + text + tail
+    out[missing] = ""
+    return out
 
-    ``edge_defaults`` gives edge attributes a GraphML ``<default>``: an edge whose value
-    equals it leaves the value out (most pairs are linked by one or two layers, so the
-    per-layer weights are mostly 0).
-    """
+
+def _graphml_type(values: pd.Series) -> str:
+    kind = values.dtype.kind
+    return {"b": "boolean", "i": "long", "u": "long", "f": "double"}.get(kind) or _type_of(values.tolist())
+
+
+def write_graphml_frames(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, graph_attrs: Mapping,
+                         edge_defaults: Mapping | None = None) -> None:
+    """GraphML of a node table (with an ``id`` column) and an undirected edge table
+    (``source``, ``target`` and attributes), formatted column by column."""
     edge_defaults = dict(edge_defaults or {})
-    node_keys = [k for k in (nodes[0] if nodes else {}) if k != "id"]
-    edge_keys = [k for k in (edges[0] if edges else {}) if k not in ("source", "target")]
-    node_types = {k: _type_of(n.get(k) for n in nodes) for k in node_keys}
-    edge_types = {k: _type_of(e.get(k) for e in edges) for k in edge_keys}
+    node_keys = [k for k in nodes.columns if k != "id"]
+    edge_keys = [k for k in edges.columns if k not in ("source", "target")]
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         w = fh.write
         w('<?xml version="1.0" encoding="utf-8"?>\n')
@@ -59,23 +87,24 @@ def write_graphml_stream(path: Path, nodes: list[Mapping], edges: list[Mapping],
         for k in graph_attrs:
             w(f'  <key id={quoteattr("g_" + k)} for="graph" attr.name={quoteattr(k)} attr.type="string"/>\n')
         for k in node_keys:
-            w(f'  <key id={quoteattr(k)} for="node" attr.name={quoteattr(k)} attr.type="{node_types[k]}"/>\n')
+            w(f'  <key id={quoteattr(k)} for="node" attr.name={quoteattr(k)} '
+              f'attr.type="{_graphml_type(nodes[k])}"/>\n')
         for k in edge_keys:
-            head = f'  <key id={quoteattr("e_" + k)} for="edge" attr.name={quoteattr(k)} attr.type="{edge_types[k]}"'
+            head = (f'  <key id={quoteattr("e_" + k)} for="edge" attr.name={quoteattr(k)} '
+                    f'attr.type="{_graphml_type(edges[k])}"')
             if k in edge_defaults:
                 w(f"{head}><default>{_text(edge_defaults[k])}</default></key>\n")
             else:
                 w(f"{head}/>\n")
-        w(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n')
+        w('  <graph edgedefault="undirected">\n')
         for k, v in graph_attrs.items():
             w(f'    <data key={quoteattr("g_" + k)}>{_text(v)}</data>\n')
-        for n in nodes:
-            data = "".join(f'<data key={quoteattr(k)}>{_text(n[k])}</data>' for k in node_keys
-                           if n.get(k) is not None)
-            w(f'    <node id={quoteattr(strip_control(str(n["id"])))}>{data}</node>\n')
-        for e in edges:
-            data = "".join(f'<data key={quoteattr("e_" + k)}>{_text(e[k])}</data>' for k in edge_keys
-                           if e.get(k) is not None and not (k in edge_defaults and e[k] == edge_defaults[k]))
-            w(f'    <edge source={quoteattr(strip_control(str(e["source"])))} '
-              f'target={quoteattr(strip_control(str(e["target"])))}>{data}</edge>\n')
+        ids = np.array([quoteattr(strip_control(str(v))) for v in nodes["id"].tolist()], dtype=object)
+        cols = [_column(nodes[k], k) for k in node_keys]
+        fh.writelines(f"    <node id={i}>{''.join(parts)}</node>\n" for i, *parts in zip(ids, *cols))
+        src = [quoteattr(strip_control(str(v))) for v in edges["source"].tolist()]
+        dst = [quoteattr(strip_control(str(v))) for v in edges["target"].tolist()]
+        cols = [_column(edges[k], "e_" + k, edge_defaults.get(k)) for k in edge_keys]
+        fh.writelines(f"    <edge source={s} target={t}>{''.join(parts)}</edge>\n"
+                      for s, t, *parts in zip(src, dst, *cols))
         w("  </graph>\n</graphml>\n")

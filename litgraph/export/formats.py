@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..exceptions import InvalidParameterError
 from .._text import strip_control
-from ._graphml import write_graphml_stream
+from ._graphml import write_graphml_frames
 from ._common import LAYER_STYLE, check_out_path, community_color, csv_safe, layout, node_table, write_atomic
 
 __all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "FORMATS"]
@@ -67,11 +67,19 @@ def write_graphml(obj, path) -> Path:
     66
     """
     p = check_out_path(path, (".graphml",), "write_graphml")
-    g = _flat_graph(obj)
-    nodes = [{"id": n, **d} for n, d in g.nodes(data=True)]
-    edges = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
-    defaults = {k: 0.0 for k in (edges[0] if edges else {}) if k.startswith("w_")}  # a layer that does not link them
-    return write_atomic(p, lambda tmp: write_graphml_stream(tmp, nodes, edges, graph_attrs=g.graph,
+    graph, analysis = _split(obj)
+    if analysis is not None:
+        nodes = pd.DataFrame(node_table(analysis))
+    else:
+        nodes = pd.DataFrame([{"id": k, **a} for k, a in graph._node_attrs().items()])
+    pairs = graph.pairs_frame()
+    wcols = [f"w_{k}" for k in graph.layer_weights]
+    edges = pairs[["source", "target", "weight", *wcols, "kinds", "direction", "concepts", "evidence"]].copy()
+    for c in ("weight", *wcols):
+        edges[c] = edges[c].astype(float)
+    attrs = {"layers": ",".join(f"{k}={w}" for k, w in graph.layer_weights.items()), "seed": str(graph.seed)}
+    defaults = {k: 0.0 for k in wcols}  # a layer that does not link the pair
+    return write_atomic(p, lambda tmp: write_graphml_frames(tmp, nodes, edges, graph_attrs=attrs,
                                                             edge_defaults=defaults))
 
 
