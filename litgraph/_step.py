@@ -4,20 +4,75 @@
 ``_parameter_constraints`` (a parameter name -> :class:`Constraint`), and checked by
 :meth:`Step._validate_params` with litgraph's one message format ("The 'top_k' parameter
 of SimilarityEdges must be an int >= 1. Got 0 instead."); ``fit`` returns ``self`` and
-what it learns ends in ``_``. :class:`BaseEstimator` gives ``get_params``,
-``set_params``, ``clone`` and the repr.
+what it learns ends in ``_``. :class:`Params` gives ``get_params``, ``set_params``
+and the repr with scikit-learn's conventions (so ``sklearn.base.clone`` and grid
+searches work on every step) without importing scikit-learn.
 """
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
-from sklearn.base import BaseEstimator
-
 from ._validation import check_bool, check_float, check_int, check_option
+from .exceptions import InvalidParameterError
 
-__all__ = ["Step", "Constraint", "Int", "Float", "Options", "Bool", "Custom"]
+__all__ = ["Params", "Step", "Constraint", "Int", "Float", "Options", "Bool", "Custom"]
+
+
+class Params:
+    """Keyword parameters stored as given: ``get_params``, ``set_params``, repr.
+
+    The parameters are the keyword arguments of ``__init__``; ``get_params(deep=True)``
+    adds ``name__sub`` entries for parameters that have parameters of their own, and
+    ``set_params`` accepts them. The repr lists the parameters that differ from their
+    defaults.
+    """
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return sorted(p.name for p in sig.parameters.values()
+                      if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in self._param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            out[name] = value
+        return out
+
+    def set_params(self, **params) -> Params:
+        valid = self._param_names()
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in params.items():
+            name, _, sub = key.partition("__")
+            if name not in valid:
+                raise InvalidParameterError(f"{type(self).__name__} has no parameter {name!r}; its parameters are "
+                                            f"{', '.join(valid)}.")
+            if sub:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+        for name, sub_params in nested.items():
+            getattr(self, name).set_params(**sub_params)
+        return self
+
+    def __repr__(self) -> str:
+        sig = inspect.signature(type(self).__init__)
+        shown = []
+        for name in self._param_names():
+            value, default = getattr(self, name), sig.parameters[name].default
+            try:
+                same = value is default or bool(value == default)
+            except Exception:  # noqa: BLE001 - arrays and other values without a plain truth value
+                same = False
+            if not same:
+                shown.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
 
 class Constraint:
@@ -74,7 +129,7 @@ class Custom(Constraint):
         self.check(value, name, owner)
 
 
-class Step(BaseEstimator):
+class Step(Params):
     """Base class of litgraph's steps (concept extraction, each edge layer)."""
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {}

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sklearn.base import BaseEstimator
-
+from ._step import Params
 from .analysis import Analysis, analyze
 from .concepts import ConceptExtractor
 from .exceptions import InvalidParameterError, NotFittedError
@@ -22,7 +21,7 @@ from .model import Corpus
 __all__ = ["LitGraph"]
 
 
-class LitGraph(BaseEstimator):
+class LitGraph(Params):
     """Build and analyse the paper graph of a corpus in one call.
 
     Parameters

@@ -79,7 +79,8 @@ def test_version_and_help_import_nothing_heavy():
 def test_import_litgraph_is_lazy_but_complete():
     code = ("import sys, litgraph as lg\nheavy = {m.split('.')[0] for m in sys.modules} & {'pandas', 'sklearn', "
             "'igraph', 'matplotlib'}\nassert not heavy, heavy\nassert lg.LitGraph.__name__ == 'LitGraph'\n"
-            "assert 'sklearn' in sys.modules and 'read_digests' in dir(lg)\nprint('OK')")
+            "assert 'read_digests' in dir(lg)\nlg.LitGraph(seed=0).fit(lg.load_sample())\n"
+            "assert 'sklearn' not in sys.modules, 'a run needs no scikit-learn'\nprint('OK')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.stdout.strip() == "OK", r.stderr
 

@@ -55,3 +55,29 @@ def test_step_contract(make, param, bad, tiny):
         broken = clone(step).set_params(**{param: bad})
         with pytest.raises(lg.InvalidParameterError, match=rf"The '{param}' parameter of {type(step).__name__} "):
             broken.fit(corpus if isinstance(step, lg.ConceptExtractor) else ctx)
+
+
+def test_params_repr_nested_and_unknown_names():
+    model = lg.LitGraph(seed=3, similarity={"top_k": 5})
+    assert repr(model) == "LitGraph(seed=3, similarity={'top_k': 5})"
+    assert repr(lg.SimilarityEdges()) == "SimilarityEdges()"
+    with pytest.raises(lg.InvalidParameterError, match="SimilarityEdges has no parameter 'topk'; its parameters are"):
+        lg.SimilarityEdges().set_params(topk=3)
+
+    from litgraph._step import Params
+
+    class Holder(Params):  # parameters with a step inside
+        def __init__(self, inner=None):
+            self.inner = inner
+
+    h = Holder(inner=lg.SimilarityEdges())
+    assert h.get_params()["inner__top_k"] == 10
+    assert h.set_params(inner__top_k=4).inner.top_k == 4
+
+
+def test_the_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from litgraph._lexicon import ENGLISH_STOP_WORDS as ours
+
+    assert ours == ENGLISH_STOP_WORDS

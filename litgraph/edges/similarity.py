@@ -10,7 +10,6 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from .._lexicon import STOP_WORDS
 from ..exceptions import InvalidParameterError, LitgraphError
@@ -64,6 +63,20 @@ def _counts(texts: list[str], n_jobs: int = 1) -> sp.csr_matrix:
     df = np.bincount(x.indices, minlength=x.shape[1])
     keep = np.flatnonzero(df >= (2 if len(texts) >= 3 else 1))
     return sp.csr_matrix(x[:, keep])
+
+
+def normalize(x):
+    """Rows scaled to unit L2 norm (rows of zeros stay zero); sparse or dense."""
+    if sp.issparse(x):
+        x = sp.csr_matrix(x, copy=True)
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        x.data /= np.repeat(norms, np.diff(x.indptr)).astype(x.dtype)
+        return x
+    x = np.asarray(x)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
 
 
 def weigh(counts: sp.csr_matrix, idf_power: float) -> sp.csr_matrix:
