@@ -30,7 +30,10 @@ def fold_whitespace(text: str) -> str:
     >>> fold_whitespace("Repre-\n sentation \x1b[31mlearning\n")
     'Representation [31mlearning'
     """
-    return _WS.sub(" ", _BROKEN_WORD.sub("", strip_control(text))).strip()
+    text = strip_control(text)
+    if "\n" in text:
+        text = _BROKEN_WORD.sub("", text)
+    return " ".join(text.split())  # str.split's whitespace is the regex's \s
 
 
 def strip_control(text: str) -> str:
@@ -44,6 +47,8 @@ def strip_control(text: str) -> str:
     >>> strip_control("bad \ud800 char")
     'bad \ufffd char'
     """
+    if text.isprintable():  # no control character, non-character or surrogate: the common case
+        return text
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
@@ -78,6 +83,8 @@ def title_key(title: str) -> str:
     >>> title_key("Self-Explainable  Neural Networks!")
     'selfexplainableneuralnetworks'
     """
+    if title.isascii():  # no accents to fold: the common case, at C speed
+        return _NON_ALNUM.sub("", title.lower())
     text = unicodedata.normalize("NFKD", title)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_ALNUM.sub("", text.casefold())

@@ -251,12 +251,13 @@ class Analysis:
         gamma = self.params["resolution"]
         rows = []
         order = np.lexsort((np.arange(len(self._score)), -self._score))
+        ids = self.graph.corpus.ids
         for com in sorted(set(m.tolist()) - {OTHER}) + ([OTHER] if (m == OTHER).any() else []):
             members = m == com
             inside = members[edges[:, 0]] & members[edges[:, 1]] if len(edges) else np.zeros(0, bool)
             w_in = w[inside].sum()
             s_c = strength[members].sum()
-            top = [self.graph.corpus[self.graph.corpus.ids[i]].title for i in order if members[i]][:3]
+            top = [self.graph.corpus[ids[i]].title for i in order[members[order]][:3]]
             row = {"community": com, "label": self.label(com), "size": int(members.sum()),
                    "top_papers": " | ".join(top),
                    "cohesion": float(2 * w_in / s_c) if s_c > 0 else 0.0,

@@ -181,9 +181,8 @@ class MentionEdges(EdgeStep):
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
         papers = list(ctx.corpus)
-        lower_words: set[str] = set()
-        for p in papers:
-            lower_words.update(w for w in _NAME_TOKEN.findall(p.abstract) if w.islower())
+        words = [set(_NAME_TOKEN.findall(p.abstract)) for p in papers]  # each abstract read once
+        lower_words = {w for ws in words for w in ws if w.islower()}
         claims: dict[str, list[int]] = {}
         for p in papers:
             name = short_name(p.title)
@@ -200,9 +199,8 @@ class MentionEdges(EdgeStep):
         for n in names:
             first_token.setdefault(_NAME_TOKEN.findall(n)[0] if _NAME_TOKEN.findall(n) else n, []).append(n)
         rows, cols, ev = [], [], []
-        for p in papers:
+        for p, tokens in zip(papers, words):
             i = ctx.index[p.id]
-            tokens = set(_NAME_TOKEN.findall(p.abstract))
             found = set()
             for tok in tokens & first_token.keys():
                 for n in first_token[tok]:
