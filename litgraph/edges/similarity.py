@@ -260,15 +260,20 @@ def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: fl
 
     The exact product over common terms is what costs (it grows with the square of the
     number of papers per term), so candidates (4 x top_k per paper) come from the terms
-    in at most ``max_papers`` papers, and each candidate pair is then scored with every
-    term: no paper loses its neighbours to the cap, and the scores are exact cosines.
+    in at most ``max_papers`` papers, with their cosine over those terms; each candidate
+    pair then adds its product over the common terms (few per paper): no paper loses its
+    neighbours to the cap, and the scores are exact cosines.
     """
-    cand_i, cand_j, _ = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, 0.0, n_jobs)
-    i = np.concatenate([cand_i, cand_j])
-    j = np.concatenate([cand_j, cand_i])
-    score = np.empty(len(i), dtype=np.float64)
-    for s in range(0, len(i), 50_000):  # row pairs in chunks: memory stays O(chunk), not O(pairs x terms)
-        part = slice(s, s + 50_000)
-        score[part] = np.asarray(x[i[part]].multiply(x[j[part]]).sum(axis=1)).ravel()
+    n = x.shape[0]
+    ci, cj, cs = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, 0.0, n_jobs)
+    lo, hi = np.minimum(ci, cj).astype(np.int64), np.maximum(ci, cj).astype(np.int64)
+    _, first = np.unique(lo * n + hi, return_index=True)  # each pair once, whichever end found it
+    lo, hi = lo[first], hi[first]
+    score = np.asarray(cs, dtype=np.float64)[first]
+    common = sp.csr_matrix(x[:, np.flatnonzero(~rare)])
+    for s in range(0, len(lo), 100_000):  # row pairs in chunks: memory stays O(chunk)
+        part = slice(s, s + 100_000)
+        score[part] += np.asarray(common[lo[part]].multiply(common[hi[part]]).sum(axis=1)).ravel()
     keep = score >= max(threshold, 1e-12)
-    return best_per_row(i[keep], j[keep], score[keep], top_k, x.shape[0])
+    lo, hi, score = lo[keep], hi[keep], score[keep]
+    return best_per_row(np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([score, score]), top_k, n)
