@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="write the dated report (for cron)", description=(
         "Add new digests to the store, analyse everything stored, and write OUT/<date>/ with index.html, "
-        "report.md, report.json and the graph exports; OUT/latest points at it. With no new digest since the "
+        "report.md and report.json; OUT/latest points at it, and OUT/graph/graph.html holds the newest "
+        "interactive graph. Communities keep their ids from the previous report. With no new digest since the "
         "previous report nothing is written."))
     p.add_argument("digests", nargs="*", metavar="DIGEST", help="new digest files, folders or globs")
     p.add_argument("--sample", action="store_true", help="also read the bundled sample digests")
@@ -82,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only digests of DATE (YYYY-MM-DD) or later enter the analysis")
     p.add_argument("--date", metavar="DATE", help="the report's date and folder name (default: today, UTC)")
     p.add_argument("--force", action="store_true", help="write a report even if no digest is new")
+    p.add_argument("--exports", choices=["view", "all", "dated", "none"], default="view",
+                   help="graph files: 'view' OUT/graph/graph.html (default); 'all' also GraphML and CSV there; "
+                        "'dated' all of them in the dated folder; 'none' only the summary")
+    p.add_argument("--keep", type=int, metavar="N", help="keep only the N newest dated report folders")
     _add_model_options(p)
     _add_read_options(p)
     _add_common(p)
@@ -297,7 +302,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         result = run_report(digests, db=args.db, out=args.out, since=args.since, day=args.date,
                             params=_model_params(args), captured=args.captured, strict=not args.lenient,
-                            force=args.force, progress=progress)
+                            force=args.force, exports=args.exports, keep=args.keep, progress=progress)
     finally:
         progress.close()
     if not args.quiet:

@@ -75,8 +75,12 @@ class LitGraph(Params):
         self.embedding_cache = embedding_cache
         self.n_jobs = n_jobs
 
-    def fit(self, corpus: Corpus) -> LitGraph:
-        """Extract concepts, build the graph and analyse it; returns ``self``."""
+    def fit(self, corpus: Corpus, *, previous: Mapping[str, int] | None = None) -> LitGraph:
+        """Extract concepts, build the graph and analyse it; returns ``self``.
+
+        ``previous`` (paper id -> community id, e.g. an earlier report's) keeps community ids
+        from run to run (see :func:`~litgraph.analyze`).
+        """
         from .edges import SimilarityEdges
 
         from ._validation import check_float, check_int, check_option
@@ -107,7 +111,8 @@ class LitGraph(Params):
         self.analysis_: Analysis = analyze(self.graph_, method=self.method, resolution=self.resolution,
                                            seed=self.seed, weight=self.weight,
                                            min_community_size=self.min_community_size,
-                                           stability_runs=self.stability_runs, n_jobs=self.n_jobs)
+                                           stability_runs=self.stability_runs, n_jobs=self.n_jobs,
+                                           previous=previous)
         return self
 
     def _check(self) -> Analysis:

@@ -36,9 +36,12 @@ def test_two_reports_and_a_quiet_third(two_days, sample_paths):
     assert r2.returncode == 0, r2.stderr
     assert r1.stdout.startswith("Report written to") and r2.stdout.startswith("Report written to")
     assert r3.returncode == 0 and r3.stdout.startswith("No new digest since the report of 2025-11-05")
-    assert sorted(p.name for p in out.iterdir()) == ["2025-11-04", "2025-11-05", "latest"]
+    assert sorted(p.name for p in out.iterdir()) == ["2025-11-04", "2025-11-05", "graph", "latest"]
     assert (out / "latest").resolve() == (out / "2025-11-05").resolve()
     assert not (out / "2025-11-06").exists()
+    for day in ("2025-11-04", "2025-11-05"):  # a dated folder holds what a reader opens, nothing more
+        assert sorted(p.name for p in (out / day).iterdir()) == ["index.html", "report.json", "report.md"]
+    assert sorted(p.name for p in (out / "graph").iterdir()) == ["graph.html"]
 
 
 def test_second_report_lists_exactly_the_new_papers(two_days, sample_paths):
@@ -61,9 +64,15 @@ def test_report_json_follows_its_schema(two_days):
         data = json.loads((out / day / "report.json").read_text(encoding="utf-8"))
         jsonschema.validate(data, REPORT_SCHEMA)
         for name in data["files"].values():
-            assert (out / day / name).exists(), name
+            assert name is None or (out / day / name).exists(), name
+        assert data["files"]["graph_html"] == "../graph/graph.html" and data["files"]["graphml"] is None
     day2 = json.loads((out / "2025-11-05" / "report.json").read_text(encoding="utf-8"))
-    assert day2["rising_concepts"] and day2["trends_note"] == ""  # three dated digests
+    since = [w for w in day2["trends"] if w["window"] == "since the previous report"]
+    assert since and since[0]["rising"] and day2["trends_note"] == ""  # day two against day one
+    for w in day1["trends"] + day2["trends"]:  # the trend rules: supported, grown, new means never seen before
+        assert all(t["papers"] >= 5 and t["z"] > 0 and t["window_share"] > t["baseline_share"] for t in w["rising"])
+        assert all(t["baseline_papers"] == 0 and t["papers"] >= 5 for t in w["new_concepts"])
+        assert all(len(t["weekly"]) == 12 == len(t["sparkline"]) for t in w["rising"] + w["new_concepts"])
     assert day2["parameters"]["seed"] == 0 and day2["versions"]["litgraph"] == lg.__version__
 
 

@@ -29,7 +29,11 @@ def reason(res, i: int) -> str:
     if len(p.digests) > 1:
         bits.append(f"in {len(p.digests)} digests")
     if p.upvotes is not None:
-        bits.append(f"{p.upvotes} upvotes")
+        standing = res.upvote_standing[i]
+        if np.isfinite(standing):
+            bits.append(f"{p.upvotes} upvotes, more than {standing:.0%} of the papers of its day")
+        else:
+            bits.append(f"{p.upvotes} upvotes")
     top = res.graph.concepts.concepts_of(p.id, 3)
     if top:
         bits.append("about " + ", ".join(top))

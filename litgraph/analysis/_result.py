@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from .._validation import check_float, check_int, check_option
+from .._validation import check_date, check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
 from .._igraph import to_igraph
 from ._reasons import linked_communities, reason
 from .centrality import bridge_scores, centralities
-from .ranking import KEY_PAPER_WEIGHTS, key_paper_scores
+from .ranking import KEY_PAPER_WEIGHTS, day_upvote_percentile, key_paper_scores
 from .communities import OTHER, detect_communities, label_communities, modularity
+from .continuity import check_previous, initial_membership, match_communities
 from .trends import concept_timeline, new_papers, rising_concepts
+from .rising import paper_days, window_start, window_trends
 
 __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
 
@@ -23,7 +26,8 @@ __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
 
 def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int | None = None,
             weight: str = "weight", min_community_size: int = 3, consensus: int = 5, stability_runs: int = 0,
-            exact_betweenness_max: int = 2000, betweenness_samples: int = 256, n_jobs: int = -1) -> Analysis:
+            exact_betweenness_max: int = 2000, betweenness_samples: int = 256, n_jobs: int = -1,
+            previous: Mapping[str, int] | None = None) -> Analysis:
     """Find communities, centralities, key papers and bridges of a paper graph.
 
     Parameters
@@ -51,6 +55,11 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
         Betweenness is exact up to this many papers, else sampled (see :func:`centralities`).
     n_jobs : int, default -1
         Processes for sampled betweenness (-1: every core; 1: none).
+    previous : mapping of paper id to community id, optional
+        An earlier run's communities (e.g. yesterday's report): Leiden starts from them
+        and communities keep their ids where their members did (see
+        :mod:`litgraph.analysis.continuity`); new communities get ids above every
+        previous one. Without it, communities are numbered by size, largest first.
 
     Examples
     --------
@@ -72,8 +81,13 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
         raise InvalidParameterError(f"The 'weight' parameter of analyze must be one of "
                                     f"{', '.join(map(repr, allowed))} (the layers this graph was built with). "
                                     f"Got {weight!r} instead.")
+    previous = check_previous(previous, "analyze")
+    ids = graph.corpus.ids
     membership = detect_communities(graph, method=method, resolution=resolution, seed=int(seed), weight=weight,
-                                    min_size=min_community_size, consensus=consensus)
+                                    min_size=min_community_size, consensus=consensus,
+                                    initial=initial_membership(ids, previous) if previous else None)
+    if previous:
+        membership = match_communities(ids, membership, previous)
     cent, info = centralities(graph, membership, weight=weight, seed=int(seed),
                               exact_betweenness_max=exact_betweenness_max, betweenness_samples=betweenness_samples,
                               n_jobs=n_jobs)
@@ -84,9 +98,10 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
     params = {"method": method, "resolution": resolution, "seed": int(seed), "weight": weight,
               "min_community_size": min_community_size, "consensus": consensus, "stability_runs": stability_runs,
               **info}
+    standing = day_upvote_percentile(graph.corpus)
     return Analysis(graph, membership, cent, params, stability, labels=label_communities(graph, membership),
                     modularity=modularity(graph, membership, weight=weight, resolution=resolution),
-                    scores=key_paper_scores(graph.corpus, cent))
+                    scores=key_paper_scores(graph.corpus, cent, standing), upvote_standing=standing)
 
 
 def _stability(graph, reference, method, resolution, seed, weight, min_size, runs, consensus) -> np.ndarray:
@@ -120,7 +135,7 @@ class Analysis:
 
     def __init__(self, graph, membership: np.ndarray, centrality: pd.DataFrame, params: dict,
                  stability: np.ndarray | None, *, labels: dict[int, list[str]], modularity: float,
-                 scores: np.ndarray) -> None:
+                 scores: np.ndarray, upvote_standing: np.ndarray | None = None) -> None:
         """Store what :func:`analyze` computed; nothing is computed here."""
         self.graph = graph
         self.membership = membership
@@ -131,6 +146,7 @@ class Analysis:
         self._labels = labels
         self.modularity = modularity
         self._score = scores
+        self.upvote_standing = upvote_standing if upvote_standing is not None else np.full(len(scores), np.nan)
 
     def __repr__(self) -> str:
         return (f"<Analysis: {self.n_communities} communities (modularity {self.modularity:.3f}), "
@@ -287,6 +303,28 @@ class Analysis:
         df, note = rising_concepts(self.graph, by=by, min_papers=min_papers)
         df.attrs["note"] = note or ""
         return df
+
+    def rising(self, days: int = 30, *, end: date | str | None = None, min_papers: int = 5,
+               prior: float = 0.1) -> pd.DataFrame:
+        """Concepts rising in the last ``days`` days against everything before (see :func:`window_trends`).
+
+        Only concepts with at least ``min_papers`` papers in the window whose share grew are
+        listed, highest log-odds ``z`` first; ``new`` marks those no earlier paper carries.
+        """
+        check_int(days, "days", "rising", min_value=1)
+        days_known = [d for d in paper_days(self.graph.corpus) if d is not None]
+        last = check_date(end, "end", "rising", allow_none=True) or max(days_known, default=None)
+        if last is None:
+            out = pd.DataFrame(columns=["concept", "papers", "baseline_papers", "window_share", "baseline_share",
+                                        "log_odds", "z", "new", "weekly", "sparkline"])
+            out.attrs["note"] = "No paper has a digest date, so there is no window to compare."
+            return out
+        df = window_trends(self.graph, start=window_start(last, days), end=last, min_papers=min_papers, prior=prior)
+        attrs = dict(df.attrs)
+        out = df[(df["window_share"] > df["baseline_share"]) & (df["z"] > 0)].reset_index(drop=True)
+        out.attrs.update(attrs, note="" if attrs["baseline_papers"] else
+                         "No paper was featured before the window, so nothing can be rising against it.")
+        return out
 
     def timeline(self, *, by: str = "date") -> pd.DataFrame:
         """Papers per concept and period (see :func:`concept_timeline`); ``attrs["note"]`` as in :meth:`trends`."""

@@ -25,7 +25,8 @@ def _weight_name(graph, weight: str, owner: str) -> str:
 
 
 def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int = 0,
-                       weight: str = "weight", min_size: int = 3, consensus: int = 1) -> np.ndarray:
+                       weight: str = "weight", min_size: int = 3, consensus: int = 1,
+                       initial: np.ndarray | None = None) -> np.ndarray:
     """Community of each paper (corpus order); small communities become :data:`OTHER`.
 
     Leiden (Traag, Waltman & van Eck, 2019) optimising modularity, or Louvain
@@ -60,28 +61,32 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     if g.ecount() == 0:
         return _renumber(np.arange(n), min_size)
     w = np.asarray(g.es["weight"], dtype=np.float64)
+    start = None if initial is None else [int(v) for v in np.asarray(initial).tolist()]
+    if start is not None and len(start) != n:
+        raise InvalidParameterError(f"The 'initial' parameter of detect_communities has {len(start)} labels for "
+                                    f"{n} papers; give one label per paper (corpus order).")
     if consensus > 1:
         ends = np.asarray(g.get_edgelist())
         together = np.zeros(len(w))
         for r in range(consensus):
-            m = _partition(g, method, resolution, int(seed) + 1 + r, w.tolist(), iterations=2)
+            m = _partition(g, method, resolution, int(seed) + 1 + r, w.tolist(), iterations=2, initial=start)
             together += m[ends[:, 0]] == m[ends[:, 1]]
         w = w * together / consensus
         keep = w > 0
         g = g.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)  # a new graph; the cache stays
         w = w[keep]
-    return _renumber(_partition(g, method, resolution, int(seed), w.tolist()), min_size)
+    return _renumber(_partition(g, method, resolution, int(seed), w.tolist(), initial=start), min_size)
 
 
 def _partition(g, method: str, resolution: float, seed: int, weights: list[float],
-               iterations: int = -1) -> np.ndarray:
+               iterations: int = -1, initial: list[int] | None = None) -> np.ndarray:
     """One seeded partition; Leiden runs ``iterations`` passes (-1: until nothing moves)."""
     if g.ecount() == 0:
         return np.arange(g.vcount())
     with seeded(seed):
         if method == "leiden":
             part = g.community_leiden(objective_function="modularity", weights=weights, resolution=resolution,
-                                      n_iterations=iterations)
+                                      n_iterations=iterations, initial_membership=initial)
         else:
             part = g.community_multilevel(weights=weights, resolution=resolution)
     return np.asarray(part.membership)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["KEY_PAPER_WEIGHTS", "key_paper_scores", "percentile", "stable"]
+__all__ = ["KEY_PAPER_WEIGHTS", "key_paper_scores", "percentile", "stable", "day_upvote_percentile"]
 
 #: How the key-paper score mixes percentile ranks (see :meth:`Analysis.key_papers`).
 KEY_PAPER_WEIGHTS = {"pagerank": 0.45, "betweenness": 0.20, "strength": 0.15, "digest signal": 0.20}
@@ -34,22 +34,50 @@ def percentile(x: np.ndarray) -> np.ndarray:
     return ((s.rank(method="average") - 1) / (len(s) - 1)).to_numpy()
 
 
-def key_paper_scores(corpus, centrality: pd.DataFrame) -> np.ndarray:
+def day_upvote_percentile(corpus) -> np.ndarray:
+    """Each paper's best standing in upvotes among the papers of the same digest (a capture day), in [0, 1].
+
+    Upvotes depend on the day: a quiet week gives fewer votes to every paper, and a paper
+    seen on the day it appeared has had less time than one seen a week later. So each
+    appearance is ranked against the other papers of its digest (percentile rank, ties
+    sharing their average rank) and a paper keeps its best rank over its digests. NaN for
+    papers never shown with upvotes; a digest with a single voted paper ranks it 0.5.
+    """
+    index = {pid: i for i, pid in enumerate(corpus.ids)}
+    best = np.full(len(corpus), np.nan)
+    for d in corpus.digests:
+        votes = {}
+        for pid in dict.fromkeys(d.paper_ids):
+            v = next((a.upvotes for a in corpus[pid].appearances if a.digest == d.id and a.upvotes is not None), None)
+            if v is not None:
+                votes[pid] = v
+        if not votes:
+            continue
+        s = pd.Series(votes, dtype="float64")
+        pct = (s.rank(method="average") - 1) / (len(s) - 1) if len(s) > 1 else pd.Series(0.5, index=s.index)
+        for pid, v in pct.items():
+            i = index[pid]
+            best[i] = v if np.isnan(best[i]) else max(best[i], v)
+    return best
+
+
+def key_paper_scores(corpus, centrality: pd.DataFrame, upvote_standing: np.ndarray | None = None) -> np.ndarray:
     """The key-paper score of every paper (corpus order), in [0, 1].
 
     A mix of percentile ranks (see :data:`KEY_PAPER_WEIGHTS`): PageRank, betweenness and
-    strength, and the digest signal (the mean percentile of upvotes and of the number of
-    digests a paper appeared in, where the input has them; the weights are rescaled when
-    it has neither). All zero for a graph without links.
+    strength, and the digest signal (the mean of the paper's upvote standing on its day,
+    :func:`day_upvote_percentile`, and the percentile of the number of digests it appeared
+    in, where the input has them; the weights are rescaled when it has neither). All zero
+    for a graph without links.
     """
     c = centrality
-    upvotes = np.array([p.upvotes if p.upvotes is not None else np.nan for p in corpus], dtype=np.float64)
+    upvotes = day_upvote_percentile(corpus) if upvote_standing is None else upvote_standing
     n_dig = np.array([len(p.digests) for p in corpus], dtype=np.float64)
     parts = [("pagerank", percentile(c["pagerank"].to_numpy())), ("betweenness", percentile(c["betweenness"].to_numpy())),
              ("strength", percentile(c["strength"].to_numpy()))]
     signals = []
     if np.isfinite(upvotes).any():
-        signals.append(percentile(np.nan_to_num(upvotes, nan=-1.0)))
+        signals.append(np.nan_to_num(upvotes, nan=0.0))
     if (n_dig > 1).any():
         signals.append(percentile(n_dig))
     if signals:

@@ -1,10 +1,13 @@
-"""Scheduled reports: a dated folder with an HTML summary, Markdown, JSON and the graph exports.
+"""Scheduled reports: a dated folder with an HTML summary, Markdown and JSON; the graph beside it.
 
 :func:`run_report` is what ``litgraph report`` (and a cron job) runs: add new digests to
-the store, fit a :class:`~litgraph.LitGraph` on the stored corpus, and write
-``<out>/<date>/`` (``index.html``, ``report.md``, ``report.json``, ``graph.html``,
-``graph.graphml``, ``nodes.csv``, ``edges.csv``), then point ``<out>/latest`` at it. The
-folder is built under a temporary name and renamed at the end, so a run that fails
+the store, fit a :class:`~litgraph.LitGraph` on the stored corpus (starting from the
+previous report's communities, so they keep their ids), and write ``<out>/<date>/``
+(``index.html``, ``report.md``, ``report.json``: what a reader opens, small enough to
+keep for years), then point ``<out>/latest`` at it. The interactive graph of the newest
+report goes to ``<out>/graph/graph.html`` (with ``exports="all"`` also ``graph.graphml``,
+``nodes.csv``, ``edges.csv``; ``"dated"`` puts all of them in the dated folder instead).
+Folders are built under a temporary name and renamed at the end, so a run that fails
 half-way leaves the previous report and ``latest`` as they were. ``report.json``
 follows the JSON Schema in ``litgraph/schemas/report.schema.json``.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -25,7 +29,8 @@ from .._validation import check_date
 from ..exceptions import InvalidParameterError, LitgraphError
 
 from ._folders import _latest_name, _point_latest, _recover, _swap_in
-from ._render import FILES, REPORT_SCHEMA, render_html, render_markdown, report_data
+from ._render import (FILES, REPORT_SCHEMA, previous_membership, render_html, render_markdown, report_data,
+                      topics_summary)
 
 __all__ = ["run_report", "ReportResult", "report_data", "render_markdown", "render_html", "REPORT_SCHEMA"]
 
@@ -45,7 +50,7 @@ class ReportResult:
 
 def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: date | str | None = None,
                day: date | str | None = None, params: dict | None = None, captured: date | str | None = None,
-               strict: bool = True, force: bool = False,
+               strict: bool = True, force: bool = False, exports: str = "view", keep: int | None = None,
                progress: Callable[[str], None] | None = None) -> ReportResult:
     """Add new digests to the store, analyse, and write the dated report folder.
 
@@ -65,6 +70,12 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         :class:`~litgraph.LitGraph` parameters.
     force : bool, default False
         Write a report even when no digest is new since the previous one.
+    exports : {"view", "all", "dated", "none"}, default "view"
+        Which graph files are written and where: ``"view"`` the interactive graph in
+        ``<out>/graph/``; ``"all"`` also GraphML and the CSV tables there; ``"dated"`` all of
+        them inside the dated folder (a full snapshot per report); ``"none"`` only the summary.
+    keep : int, optional
+        Keep only this many dated report folders (the newest); older ones are deleted.
     progress : callable, optional
         Called with the name of each step as it starts.
     """
@@ -72,6 +83,11 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     from ..pipeline import LitGraph
     from ..store import Store, embedding_folder
 
+    from .._validation import check_int, check_option
+
+    check_option(exports, "exports", "litgraph report", EXPORTS)
+    if keep is not None:
+        check_int(keep, "keep", "litgraph report", min_value=1)
     step = progress or (lambda name: None)
     day = check_date(day, "date", "litgraph report") if day is not None else datetime.now(timezone.utc).date()
     since = check_date(since, "since", "litgraph report", allow_none=True)
@@ -107,33 +123,85 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         if len(corpus) == 0:
             raise LitgraphError(f"No digest dated on or after {since} in {db}; choose an earlier --since.")
         step("building and analysing the graph")
-        model.fit(corpus)
-        data = report_data(model, day=day, previous=previous, params=model.get_params())
+        model.fit(corpus, previous=previous_membership(previous) or None)
+        files = _files(exports)
+        data = report_data(model, day=day, previous=previous, params=model.get_params(), files=files)
         step("writing the report")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{day.isoformat()}.tmp-{os.getpid()}-", dir=out))
-        try:
-            os.chmod(tmp, 0o755)
-            from ..export import write_csv, write_graphml, write_html
-
-            write_html(model.analysis_, tmp / FILES["graph_html"], title=f"litgraph {day.isoformat()}")
-            write_graphml(model.analysis_, tmp / FILES["graphml"])
-            write_csv(model.analysis_, tmp / FILES["nodes_csv"])
-            (tmp / FILES["json"]).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                             encoding="utf-8")
-            (tmp / FILES["markdown"]).write_text(render_markdown(data), encoding="utf-8")
-            (tmp / FILES["index"]).write_text(render_html(data), encoding="utf-8")
-            final = out / day.isoformat()
-            _swap_in(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        final = out / day.isoformat()
+        if exports in ("view", "all"):
+            _write_folder(out, SHARED, lambda tmp: _write_exports(model.analysis_, tmp, day, exports))
+        _write_folder(out, final.name, lambda tmp: _write_summary(model.analysis_, tmp, data, day, exports))
         moved = _point_latest(out, final.name)
         store.record_run("report", model.get_params(),
                          {"date": day.isoformat(), "folder": str(final), "paper_ids": corpus.ids,
-                          "digest_ids": digest_ids})
+                          "digest_ids": digest_ids, **topics_summary(model.analysis_)})
+    pruned = _prune(out, keep) if keep is not None else []
     msg = (f"Report written to {final}: {data['corpus']['papers']} papers, {data['corpus']['new_papers']} new, "
            f"{data['graph']['communities']} communities.")
     if not moved:
         msg += f" {out / 'latest'} still points at the later report {_latest_name(out)}."
+    if pruned:
+        msg += f" Deleted {len(pruned)} old report folder(s) (keep={keep})."
     return ReportResult(final, True, msg, data)
+
+
+#: The graph files of a report (see ``exports`` in :func:`run_report`).
+EXPORTS = ["view", "all", "dated", "none"]
+#: Folder (in ``out``) of the newest report's graph files.
+SHARED = "graph"
+_GRAPH_FILES = {"graph_html": "graph.html", "graphml": "graph.graphml", "nodes_csv": "nodes.csv",
+                "edges_csv": "edges.csv"}
+
+
+def _files(exports: str) -> dict:
+    """What ``report.json`` lists under ``files``: paths relative to the dated folder, None if not written."""
+    files = {k: FILES[k] for k in ("index", "markdown", "json")}
+    for key, name in _GRAPH_FILES.items():
+        wanted = exports in ("all", "dated") or (exports == "view" and key == "graph_html")
+        files[key] = None if not wanted else (name if exports == "dated" else f"../{SHARED}/{name}")
+    return files
+
+
+def _write_folder(out: Path, name: str, fill: Callable[[Path], None]) -> None:
+    """Build ``out/name`` under a temporary name with ``fill(tmp)``, then swap it in."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-{os.getpid()}-", dir=out))
+    try:
+        os.chmod(tmp, 0o755)
+        fill(tmp)
+        _swap_in(tmp, out / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write_exports(res, folder: Path, day: date, exports: str) -> None:
+    from ..export import write_csv, write_graphml, write_html
+
+    write_html(res, folder / _GRAPH_FILES["graph_html"], title=f"litgraph {day.isoformat()}")
+    if exports in ("all", "dated"):
+        write_graphml(res, folder / _GRAPH_FILES["graphml"])
+        write_csv(res, folder / _GRAPH_FILES["nodes_csv"])
+
+
+def _write_summary(res, folder: Path, data: dict, day: date, exports: str) -> None:
+    if exports == "dated":
+        _write_exports(res, folder, day, exports)
+    (folder / FILES["json"]).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                        encoding="utf-8")
+    (folder / FILES["markdown"]).write_text(render_markdown(data), encoding="utf-8")
+    (folder / FILES["index"]).write_text(render_html(data), encoding="utf-8")
+
+
+_DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _prune(out: Path, keep: int) -> list[str]:
+    """Delete all but the ``keep`` newest dated folders (never the one ``latest`` points at)."""
+    latest = _latest_name(out)
+    dated = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.is_symlink() and _DATED.fullmatch(p.name))
+    doomed = [name for name in dated[:-keep] if name != latest] if len(dated) > keep else []
+    for name in doomed:
+        shutil.rmtree(out / name, ignore_errors=True)
+        logger.info("deleted the old report folder %s (keep=%d)", out / name, keep)
+    return doomed
 

@@ -15,7 +15,7 @@ from ..exceptions import LitgraphError
 
 logger = logging.getLogger("litgraph")
 
-_LEFTOVER = re.compile(r"\.(\d{4}-\d{2}-\d{2})\.(old|tmp)-(\d+)(?:-.*)?")
+_LEFTOVER = re.compile(r"\.(\d{4}-\d{2}-\d{2}|graph)\.(old|tmp)-(\d+)(?:-.*)?")
 
 
 def _swap_in(tmp: Path, final: Path) -> None:

@@ -7,7 +7,7 @@ import html as _html
 import json
 import platform
 import re
-from datetime import date
+from datetime import date, timedelta
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ _WS = re.compile(r"\s+")
 REPORT_SCHEMA = json.loads((resources.files("litgraph") / "schemas" / "report.schema.json").read_text("utf-8"))
 
 FILES = {"index": "index.html", "markdown": "report.md", "json": "report.json", "graph_html": "graph.html",
-         "graphml": "graph.graphml", "nodes_csv": "nodes.csv", "edges_csv": "edges.csv"}
+         "graphml": "graph.graphml", "nodes_csv": "nodes.csv", "edges_csv": "edges.csv"}  # names in a dated folder
 
 
 def _versions() -> dict[str, str]:
@@ -47,34 +47,131 @@ def _num(x: Any) -> Any:
     return x
 
 
+#: The trend windows of a report: (name, days); "since the previous report" is added when there is one.
+WINDOWS = (("last 7 days", 7), ("last 30 days", 30))
+
+
+def _trend_windows(res, day: date, previous_date: str | None, n_rising: int, min_papers: int) -> tuple[list, str]:
+    from ..analysis.rising import paper_days, window_start, window_trends
+
+    known = [d for d in paper_days(res.graph.corpus) if d is not None]
+    if not known:
+        return [], ("No digest carries a date, so there are no trends over time. Pass the capture date "
+                    "(--captured) or name digest files by their date (YYYY-MM-DD).")
+    end = max(known)
+    spans = []
+    if previous_date:
+        prev = date.fromisoformat(previous_date)
+        if prev < end:
+            spans.append(("since the previous report", prev + timedelta(days=1)))
+    spans += [(name, window_start(end, days)) for name, days in WINDOWS]
+    out = []
+    for name, start in spans:
+        df = window_trends(res.graph, start=start, end=end, min_papers=min_papers, prior=0.1)
+        base = df.attrs["baseline_papers"]
+        rising = df[(df["window_share"] > df["baseline_share"]) & (df["z"] > 0) & ~df["new"]] if base else df.iloc[:0]
+        new = df[df["new"]].sort_values(["papers", "concept"], ascending=[False, True]) if base else df.iloc[:0]
+
+        def rows(frame):
+            return [{"concept": t.concept, "papers": int(t.papers), "baseline_papers": int(t.baseline_papers),
+                     "window_share": _num(t.window_share), "baseline_share": _num(t.baseline_share),
+                     "z": _num(round(t.z, 6)), "weekly": list(t.weekly), "sparkline": t.sparkline}
+                    for t in frame.head(n_rising).itertuples()]
+
+        out.append({"window": name, "start": start.isoformat(), "end": end.isoformat(),
+                    "papers": int(df.attrs["papers"]), "baseline_papers": int(base),
+                    "rising": rows(rising), "new_concepts": rows(new)})
+    note = "" if any(w["baseline_papers"] for w in out) else (
+        "Every paper falls inside the trend windows, so there is no earlier baseline to rise against yet.")
+    return out, note
+
+
+def _topics(res, previous: dict | None, day: date) -> dict:
+    from ..analysis.continuity import topic_changes
+    from ..analysis.rising import paper_days
+
+    ids = res.graph.corpus.ids
+    prev = previous_membership(previous)
+    ch = topic_changes(ids, res.membership, prev)
+    days = paper_days(res.graph.corpus)
+    known = [d for d in days if d is not None]
+    end = max(known) if known else None
+    prev_labels = (previous or {}).get("summary", {}).get("topic_labels", {})
+    recent = {}
+    for c, d in zip(res.membership.tolist(), days):
+        if c != -1 and d is not None and end is not None:
+            r = recent.setdefault(c, [0, 0])
+            r[0] += (end - d).days < 7
+            r[1] += (end - d).days < 30
+    return {"changes": ch, "recent": recent, "previous_labels": prev_labels, "matched": bool(prev)}
+
+
+def previous_membership(previous: dict | None) -> dict[str, int]:
+    """Paper id -> community id of the report before, from its stored summary ({} if none)."""
+    topics = (previous or {}).get("summary", {}).get("topics") or {}
+    return {pid: int(t) for t, members in topics.items() for pid in members}
+
+
+def topics_summary(res) -> dict:
+    """What the next report needs to keep community ids: members and labels of every community."""
+    ids = res.graph.corpus.ids
+    topics: dict[str, list[str]] = {}
+    for pid, c in zip(ids, res.membership.tolist()):
+        if c != -1:
+            topics.setdefault(str(c), []).append(pid)
+    return {"topics": topics, "topic_labels": {t: res.label(int(t)) for t in topics}}
+
+
 def report_data(model, *, day: date, previous: dict | None = None, params: dict | None = None,
-                top_k: int = 15, n_bridges: int = 10, n_rising: int = 15) -> dict:
-    """The facts of a report as a JSON-ready dict (the shape of ``report.json``); computes nothing new."""
+                top_k: int = 15, n_bridges: int = 10, n_rising: int = 15, min_trend_papers: int = 5,
+                files: dict | None = None) -> dict:
+    """The facts of a report as a JSON-ready dict (the shape of ``report.json``)."""
     res = model.analysis_ if hasattr(model, "analysis_") else model
     graph, corpus = res.graph, res.graph.corpus
     prev_ids = set(previous["summary"].get("paper_ids", [])) if previous else set()
     prev_digests = set(previous["summary"].get("digest_ids", [])) if previous else set()
+    previous_date = previous["summary"].get("date") if previous else None
     new_ids = [pid for pid in corpus.ids if pid not in prev_ids]
     comms = res.communities_frame()
     kp = res.key_papers(top_k)
     br = res.bridges(n_bridges)
-    tr = res.trends()
+    windows, trends_note = _trend_windows(res, day, previous_date, n_rising, min_trend_papers)
+    topics = _topics(res, previous, day)
+    ch = topics["changes"]
     layers = graph.edges_frame()["kind"].value_counts().to_dict()
+
+    def community_row(c) -> dict:
+        com = int(c.community)
+        before = ch["sizes"].get(com, [None, None])[0] if topics["matched"] else None
+        status = "other" if com == -1 else ("first report" if not topics["matched"] else
+                                            ("new" if com in ch["new"] else "continued"))
+        recent = topics["recent"].get(com, [0, 0])
+        return {"community": com, "label": c.label, "size": int(c.size),
+                "cohesion": _num(round(c.cohesion, 6)), "modularity_share": _num(round(c.modularity_share, 6)),
+                "top_papers": [t for t in c.top_papers.split(" | ") if t], "status": status,
+                "previous_size": before, "change": None if before is None else int(c.size) - int(before),
+                "previous_label": topics["previous_labels"].get(str(com)) if status == "continued" else None,
+                "new_last_7_days": int(recent[0]), "new_last_30_days": int(recent[1])}
+
     return {
-        "schema": "litgraph-report/1",
+        "schema": "litgraph-report/2",
         "date": day.isoformat(),
-        "previous_report": previous["summary"].get("date") if previous else None,
+        "previous_report": previous_date,
         "versions": _versions(),
         "parameters": json.loads(json.dumps(params or {}, default=str)),
         "corpus": {"papers": len(corpus), "digests": len(corpus.digests),
-                   "dated_digests": sum(1 for d in corpus.digests if d.date is not None),
+                   "dated_digests": sum(1 for d in corpus.digests if (d.date or d.captured) is not None),
                    "new_papers": len(new_ids),
                    "new_digests": sum(1 for d in corpus.digests if d.id not in prev_digests)},
         "graph": {"linked_pairs": graph.n_edges, "layers": {k: int(layers.get(k, 0)) for k in graph.layer_weights},
                   "communities": res.n_communities, "modularity": _num(round(res.modularity, 6))},
-        "communities": [{"community": int(c.community), "label": c.label, "size": int(c.size),
-                         "cohesion": _num(round(c.cohesion, 6)), "modularity_share": _num(round(c.modularity_share, 6)),
-                         "top_papers": [t for t in c.top_papers.split(" | ") if t]} for c in comms.itertuples()],
+        "communities": [community_row(c) for c in comms.itertuples()],
+        "topic_changes": {"matched_to_previous": topics["matched"],
+                          "kept_share": None if ch["kept_share"] is None else _num(round(ch["kept_share"], 6)),
+                          "new": ch["new"],
+                          "gone": [{"community": g, "label": topics["previous_labels"].get(str(g), ""),
+                                    "previous_size": ch["previous_sizes"].get(g, 0)} for g in ch["gone"]],
+                          "splits": ch["splits"], "merges": ch["merges"]},
         "key_papers": [{"rank": int(p.rank), "id": p.id, "title": p.title, "community": int(p.community),
                         "label": p.label, "score": _num(round(p.score, 6)), "pagerank": _num(p.pagerank),
                         "betweenness": _num(p.betweenness), "degree": int(p.degree),
@@ -83,13 +180,11 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
         "bridges": [{"id": b.id, "title": b.title, "community": int(b.community), "label": b.label,
                      "bridge_score": _num(round(b.bridge_score, 6)), "participation": _num(round(b.participation, 6)),
                      "links": b.links} for b in br.itertuples()],
-        "rising_concepts": [{"concept": t.concept, "papers": int(t.papers), "latest_share": _num(t.latest_share),
-                             "earlier_share": _num(t.earlier_share), "change": _num(t.change), "z": _num(t.z),
-                             "bursting_now": bool(t.bursting_now)} for t in tr.head(n_rising).itertuples()],
-        "trends_note": tr.attrs.get("note", ""),
+        "trends": windows,
+        "trends_note": trends_note,
         "new_papers": [{"id": pid, "title": corpus[pid].title,
                         "url": safe_url(corpus[pid].url) or corpus[pid].arxiv_url} for pid in new_ids],
-        "files": dict(FILES),
+        "files": dict(files if files is not None else FILES),
     }
 
 
@@ -120,6 +215,35 @@ def _md_link(title: str, url: str | None) -> str:
     return f"[{_esc_md(title)}]({safe})"
 
 
+def _change(m: dict) -> str:
+    """A community's change since the previous report, in words."""
+    if m["status"] == "new":
+        return "new"
+    if m["status"] != "continued" or m["change"] is None:
+        return ""
+    return "no change" if m["change"] == 0 else (f"grew by {m['change']}" if m["change"] > 0
+                                                 else f"shrank by {-m['change']}")
+
+
+def _topic_lines(t: dict, esc=None) -> list[str]:
+    """Sentences on topics that appeared, went, split or merged since the previous report."""
+    esc = esc or _esc_md
+    if not t["matched_to_previous"]:
+        return []
+    out = [""]
+    if t["kept_share"] is not None:
+        out.append(f"{100 * t['kept_share']:.0f}% of the papers of the previous report kept their community.")
+    if t["new"]:
+        out.append("New communities: " + ", ".join(str(c) for c in t["new"]) + ".")
+    for g in t["gone"]:
+        out.append(f"Community {g['community']} ({esc(g['label'])}, {g['previous_size']} papers) is gone.")
+    for sp_ in t["splits"]:
+        out.append(f"Community {sp_['from']} split into " + ", ".join(str(c) for c in sp_["into"]) + ".")
+    for mg in t["merges"]:
+        out.append("Communities " + ", ".join(str(c) for c in mg["from"]) + f" merged into {mg['into']}.")
+    return out if len(out) > 1 else []
+
+
 def render_markdown(r: dict) -> str:
     """``report.md``: the report for e-mail or chat."""
     c = r["corpus"]
@@ -127,29 +251,39 @@ def render_markdown(r: dict) -> str:
              f"{c['papers']} papers from {c['digests']} digests; **{c['new_papers']} new** since "
              + (f"the report of {r['previous_report']}" if r["previous_report"] else "the start (first report)")
              + f". {r['graph']['communities']} communities, modularity {r['graph']['modularity']:.2f}.", "",
-             "## Communities", "", "| # | Label | Size | Top papers |", "|---:|---|---:|---|"]
+             "## Communities", "", "| # | Label | Size | Change | Last 30 days | Top papers |",
+             "|---:|---|---:|---|---:|---|"]
     for m in r["communities"]:
-        lines.append(f"| {m['community']} | {_esc_md(m['label'])} | {m['size']} | "
-                     f"{_esc_md(' · '.join(m['top_papers']))} |")
+        lines.append(f"| {m['community']} | {_esc_md(m['label'])} | {m['size']} | {_change(m)} | "
+                     f"{m['new_last_30_days']} | {_esc_md(' · '.join(m['top_papers']))} |")
+    lines += _topic_lines(r["topic_changes"])
     lines += ["", "## Key papers", ""]
     for p in r["key_papers"]:
         lines.append(f"{p['rank']}. **{_esc_md(p['title'])}** ({_esc_md(p['label'])}) — {_esc_md(p['why'])}")
     lines += ["", "## Bridges", ""]
     lines += [f"- **{_esc_md(b['title'])}**: {_esc_md(b['links'])}" for b in r["bridges"]] or ["No bridges."]
     lines += ["", "## Rising concepts", ""]
-    if r["rising_concepts"]:
-        lines += ["| Concept | Papers | Latest | Before | z |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {_esc_md(t['concept'])}{' (burst)' if t['bursting_now'] else ''} | {t['papers']} | "
-                  f"{100 * t['latest_share']:.1f}% | {100 * t['earlier_share']:.1f}% | {t['z']:.1f} |"
-                  for t in r["rising_concepts"]]
+    for w in r["trends"]:
+        lines += [f"### {w['window'].capitalize()} ({w['start']} to {w['end']}: {w['papers']} papers, "
+                  f"against {w['baseline_papers']} before)", ""]
+        if w["rising"]:
+            lines += ["| Concept | Papers | Share | Before | z | Weekly |", "|---|---:|---:|---:|---:|---|"]
+            lines += [f"| {_esc_md(t['concept'])} | {t['papers']} | {100 * t['window_share']:.1f}% | "
+                      f"{100 * t['baseline_share']:.1f}% | {t['z']:.1f} | `{t['sparkline']}` |" for t in w["rising"]]
+        else:
+            lines.append("No concept with at least the minimum number of papers rose in this window.")
+        if w["new_concepts"]:
+            lines += ["", "New concepts (no earlier paper carries them): " + ", ".join(
+                f"{_esc_md(t['concept'])} ({t['papers']})" for t in w["new_concepts"])]
+        lines.append("")
     if r["trends_note"]:
-        lines += ["", f"_{_esc_md(r['trends_note'])}_"]
+        lines += [f"_{_esc_md(r['trends_note'])}_"]
     lines += ["", f"## New papers ({len(r['new_papers'])})", ""]
     for p in r["new_papers"][:100]:
         lines.append(f"- {_md_link(p['title'], p['url'])}")
     if len(r["new_papers"]) > 100:
         lines.append(f"- … and {len(r['new_papers']) - 100} more (report.json)")
-    lines += ["", f"Files: {', '.join(r['files'].values())}. litgraph {r['versions']['litgraph']}.", ""]
+    lines += ["", f"Files: {', '.join(f for f in r['files'].values() if f)}. litgraph {r['versions']['litgraph']}.", ""]
     return "\n".join(lines)
 
 
@@ -158,20 +292,26 @@ def _chart(rising: list[dict]) -> str:
     rows = rising[:10]
     if not rows:
         return ""
-    top = max(max(t["latest_share"], t["earlier_share"]) for t in rows) or 1.0
+    top = max(max(t["window_share"], t["baseline_share"]) for t in rows) or 1.0
     h = 22 * len(rows) + 30
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="{h}" role="img" '
-             f'aria-label="Share of papers per concept, before and in the latest digest">']
+             f'aria-label="Share of papers per concept, before and in the window">']
     for i, t in enumerate(rows):
         y = 10 + 22 * i
-        w0 = 360 * t["earlier_share"] / top
-        w1 = 360 * t["latest_share"] / top
+        w0 = 360 * t["baseline_share"] / top
+        w1 = 360 * t["window_share"] / top
         parts.append(f'<text x="0" y="{y + 13}" font-size="12">{_html.escape(t["concept"][:32])}</text>')
         parts.append(f'<rect x="230" y="{y + 1}" width="{w0:.1f}" height="8" fill="#bbb"/>')
         parts.append(f'<rect x="230" y="{y + 10}" width="{w1:.1f}" height="8" fill="#e15759"/>')
-    parts.append(f'<text x="230" y="{h - 4}" font-size="11" fill="#666">grey: before · red: latest period</text>')
+    parts.append(f'<text x="230" y="{h - 4}" font-size="11" fill="#666">grey: share before the window · red: share in the window</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _main_window(r: dict) -> dict | None:
+    """The window the HTML summary charts: the last 30 days if anything rose there, else the first that has."""
+    ranked = sorted(r["trends"], key=lambda w: w["window"] != "last 30 days")
+    return next((w for w in ranked if w["rising"]), None)
 
 
 def render_html(r: dict) -> str:
@@ -184,6 +324,8 @@ def render_html(r: dict) -> str:
                              autoescape=True)
     colors = {m["community"]: community_color(m["community"]) for m in r["communities"]}
     params_json = json.dumps({"parameters": r["parameters"], "versions": r["versions"]}, indent=2, sort_keys=True)
-    return env.get_template("report.html.j2").render(r=r, colors=colors, chart=_chart(r["rising_concepts"]),
+    change = {m["community"]: _change(m) for m in r["communities"]}
+    topic_lines = [line for line in _topic_lines(r["topic_changes"], esc=str) if line]
+    return env.get_template("report.html.j2").render(r=r, colors=colors, change=change, topic_lines=topic_lines, chart=_chart(_main_window(r)["rising"]) if _main_window(r) else "",
                                                      params_json=params_json)
 
