@@ -53,13 +53,12 @@ def _build(graph, weight: str):
 
     BUILDS["count"] += 1
     ids = graph.corpus.ids
-    index = {pid: i for i, pid in enumerate(ids)}
     pairs = graph.pairs_frame()
     col = "weight" if weight == "weight" else f"w_{weight}"
     w = pairs[col].to_numpy(dtype=np.float64) if len(pairs) else np.zeros(0)
     keep = w > 0
-    src = pairs["source"].map(index).to_numpy()[keep] if len(pairs) else np.zeros(0, dtype=int)
-    dst = pairs["target"].map(index).to_numpy()[keep] if len(pairs) else np.zeros(0, dtype=int)
+    src = graph.corpus.positions(pairs["source"])[keep] if len(pairs) else np.zeros(0, dtype=int)
+    dst = graph.corpus.positions(pairs["target"])[keep] if len(pairs) else np.zeros(0, dtype=int)
     g = ig.Graph(n=len(ids), edges=list(zip(src.tolist(), dst.tolist())), directed=False)
     g.es["weight"] = w[keep].tolist()
     if weight == "weight" and len(pairs):

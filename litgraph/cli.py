@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="graph files: 'view' OUT/graph/graph.html (default); 'all' also GraphML and CSV there; "
                         "'dated' all of them in the dated folder; 'none' only the summary")
     p.add_argument("--keep", type=int, metavar="N", help="keep only the N newest dated report folders")
+    p.add_argument("--refit", action="store_true", help="rebuild the graph from scratch instead of extending the "
+                                                       "saved one (done anyway every 7 days or after 10%% growth)")
     _add_model_options(p)
     _add_read_options(p)
     _add_common(p)
@@ -302,7 +304,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         result = run_report(digests, db=args.db, out=args.out, since=args.since, day=args.date,
                             params=_model_params(args), captured=args.captured, strict=not args.lenient,
-                            force=args.force, exports=args.exports, keep=args.keep, progress=progress)
+                            force=args.force, exports=args.exports, keep=args.keep, refit=args.refit,
+                            progress=progress)
     finally:
         progress.close()
     if not args.quiet:

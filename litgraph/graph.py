@@ -67,7 +67,7 @@ def _check_layers(layers: Mapping[str, float] | Iterable[str] | None) -> dict[st
 
 def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | None = None, *, seed: int = 0,
                 concepts: ConceptExtractor | ConceptSet | None = None, builders: Iterable[Any] | None = None,
-                n_jobs: int = 1) -> PaperGraph:
+                n_jobs: int = 1, keep_state: bool = False) -> PaperGraph:
     """Build the multi-layer paper graph of a corpus.
 
     Parameters
@@ -86,6 +86,8 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
         each replaces the default builder of its ``kind``.
     n_jobs : int, default 1
         Threads for the sparse top-k products.
+    keep_state : bool, default False
+        Keep what :class:`litgraph.incremental.GraphState` needs to extend the graph later.
 
     Raises
     ------
@@ -140,8 +142,8 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
             ctx.supported_pairs = set()
             for f in frames:
                 if len(f):
-                    a = f["source"].map(ctx.index).to_numpy()
-                    b = f["target"].map(ctx.index).to_numpy()
+                    a = corpus.positions(f["source"])
+                    b = corpus.positions(f["target"])
                     ctx.supported_pairs |= set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))
         t = time.perf_counter()
         f = chosen[kind].fit(ctx).edges_
@@ -151,7 +153,10 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     edges = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else empty_edges()
     params = {"layers": weights, "seed": int(seed),
               "builders": {k: (v.get_params() if hasattr(v, "get_params") else {}) for k, v in chosen.items()}}
-    return PaperGraph(corpus, edges[EDGE_COLUMNS], weights, cset, params, timings)
+    graph = PaperGraph(corpus, edges[EDGE_COLUMNS], weights, cset, params, timings)
+    if keep_state and "similarity" in chosen:
+        graph._fit_parts = {"similarity": chosen["similarity"]}
+    return graph
 
 
 class PaperGraph:
@@ -278,7 +283,7 @@ class PaperGraph:
         if getattr(self, "_incidence", None) is None:
             p = self.pairs_frame()
             index = {pid: i for i, pid in enumerate(self.corpus.ids)}
-            ends = np.concatenate([p["source"].map(index).to_numpy(), p["target"].map(index).to_numpy()]).astype(
+            ends = np.concatenate([self.corpus.positions(p["source"]), self.corpus.positions(p["target"])]).astype(
                 np.int64)
             rows = np.concatenate([np.arange(len(p)), np.arange(len(p))])
             order = np.argsort(ends, kind="stable")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from ._records import Appearance, Digest, Merge, Paper, Record
@@ -199,6 +200,14 @@ class Corpus:
     @property
     def ids(self) -> list[str]:
         return list(self.papers)
+
+    def positions(self, paper_ids) -> np.ndarray:
+        """Positions (corpus order) of paper ids, as an integer array; -1 for an id not in the corpus."""
+        index = self.__dict__.get("_positions")
+        if index is None:
+            index = pd.Index(list(self.papers))
+            object.__setattr__(self, "_positions", index)
+        return index.get_indexer(pd.Index(paper_ids) if not isinstance(paper_ids, pd.Series) else paper_ids)
 
     def digest(self, digest_id: str) -> Digest:
         for d in self.digests:

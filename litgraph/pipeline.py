@@ -75,11 +75,17 @@ class LitGraph(Params):
         self.embedding_cache = embedding_cache
         self.n_jobs = n_jobs
 
-    def fit(self, corpus: Corpus, *, previous: Mapping[str, int] | None = None) -> LitGraph:
+    def fit(self, corpus: Corpus, *, previous: Mapping[str, int] | None = None, state: Any = None,
+            keep_state: bool = False) -> LitGraph:
         """Extract concepts, build the graph and analyse it; returns ``self``.
 
         ``previous`` (paper id -> community id, e.g. an earlier report's) keeps community ids
-        from run to run (see :func:`~litgraph.analyze`).
+        from run to run (see :func:`~litgraph.analyze`). ``state`` (a
+        :class:`litgraph.incremental.GraphState` of an earlier fit) extends that graph with
+        the corpus's new papers instead of rebuilding it, when it can; ``fit_kind_`` says
+        which was done ("full" or "incremental") and ``fit_reason_`` why a full build was
+        needed. With ``keep_state`` (or a ``state``), ``state_`` holds the state to save for
+        the next run.
         """
         from .edges import SimilarityEdges
 
@@ -106,8 +112,25 @@ class LitGraph(Params):
             builders = [SimilarityEdges(**similarity)] if similarity else None
         except TypeError as exc:
             raise InvalidParameterError(f"LitGraph: {exc}.") from None
-        self.graph_: PaperGraph = build_graph(corpus, self.layers, seed=self.seed, concepts=extractor,
-                                              builders=builders, n_jobs=2 if self.n_jobs != 1 else 1)
+        from .incremental import GraphState, RefitNeeded, update_graph
+
+        self.fit_kind_, self.fit_reason_ = "full", "no saved state given"
+        graph = None
+        if state is not None:
+            try:
+                graph, self.state_ = update_graph(state, corpus)
+                self.fit_kind_, self.fit_reason_ = "incremental", ""
+            except RefitNeeded as exc:
+                self.fit_reason_ = str(exc)
+        if graph is None:
+            graph = build_graph(corpus, self.layers, seed=self.seed, concepts=extractor, builders=builders,
+                                n_jobs=2 if self.n_jobs != 1 else 1, keep_state=keep_state or state is not None)
+            if keep_state or state is not None:
+                try:
+                    self.state_ = GraphState.from_graph(graph)
+                except RefitNeeded:
+                    self.state_ = None
+        self.graph_: PaperGraph = graph
         self.analysis_: Analysis = analyze(self.graph_, method=self.method, resolution=self.resolution,
                                            seed=self.seed, weight=self.weight,
                                            min_community_size=self.min_community_size,

@@ -321,7 +321,7 @@ class Analysis:
             return out
         df = window_trends(self.graph, start=window_start(last, days), end=last, min_papers=min_papers, prior=prior)
         attrs = dict(df.attrs)
-        out = df[(df["window_share"] > df["baseline_share"]) & (df["z"] > 0)].reset_index(drop=True)
+        out = df.loc[((df["window_share"] > df["baseline_share"]) & (df["z"] > 0)).to_numpy(bool)].reset_index(drop=True)
         out.attrs.update(attrs, note="" if attrs["baseline_papers"] else
                          "No paper was featured before the window, so nothing can be rising against it.")
         return out

@@ -18,6 +18,10 @@ CENTRALITIES = ("degree", "strength", "pagerank", "betweenness", "closeness", "p
 _GRAPH = None  # the graph a forked worker reads
 
 
+#: With ``n_jobs=-1``, sampled betweenness uses worker processes from this many papers on.
+PROCESS_MIN_PAPERS = 50_000
+
+
 def _betweenness_part(args):
     length, sources = args
     return np.asarray(_GRAPH.betweenness(directed=False, weights=length, sources=sources), dtype=np.float64)
@@ -29,6 +33,8 @@ def _sampled(g, length: list[float], sources: list[int], *, closeness_sources: i
 
     global _GRAPH
     jobs = (os.cpu_count() or 1) if n_jobs is None or n_jobs < 0 else max(1, n_jobs)
+    if (n_jobs is None or n_jobs < 0) and g.vcount() < PROCESS_MIN_PAPERS:
+        jobs = 1  # below this size starting processes costs more CPU than it saves wall time
     jobs = min(jobs, len(sources))
     if jobs > 1:
         import multiprocessing as mp
@@ -98,7 +104,6 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
     ig = igraph_module()
     ids = graph.corpus.ids
     n = len(ids)
-    index = {pid: i for i, pid in enumerate(ids)}
     directed = {k for k in graph.layer_weights if k in _DIRECTED}
     layers = list(graph.layer_weights) if weight == "weight" else [weight]
     p = graph.pairs_frame()
@@ -109,8 +114,8 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
         undirected = sum((graph.layer_weights[k] / graph.layer_scales[k] if weight == "weight" else 1.0)
                          * p[f"w_{k}"].to_numpy(dtype=np.float64) for k in layers if k not in directed) \
             if any(k not in directed for k in layers) else np.zeros(len(p))
-        a = p["source"].map(index).to_numpy()
-        b = p["target"].map(index).to_numpy()
+        a = graph.corpus.positions(p["source"])
+        b = graph.corpus.positions(p["target"])
         keep = undirected > 0
         src += [a[keep], b[keep]]
         dst += [b[keep], a[keep]]
@@ -122,8 +127,8 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
         part = e[e["kind"] == k]
         if len(part):
             scale = graph.layer_weights[k] / graph.layer_scales[k] if weight == "weight" else 1.0
-            src.append(part["source"].map(index).to_numpy())
-            dst.append(part["target"].map(index).to_numpy())
+            src.append(graph.corpus.positions(part["source"]))
+            dst.append(graph.corpus.positions(part["target"]))
             wts.append(scale * part["weight"].to_numpy(dtype=np.float64))
     if not src or sum(len(s) for s in src) == 0:
         return np.full(n, 1.0 / n) if n else np.zeros(0)

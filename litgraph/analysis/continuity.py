@@ -7,9 +7,10 @@ That needs community ids that persist. Given the previous run's community of eve
 1. found starting from the previous partition (Leiden improves a given partition
    rather than starting from singletons, Traag et al. 2019), so a day's new papers move
    the partition only where they change it, and
-2. matched to the previous communities by member overlap (a one-to-one assignment that
-   maximises the shared papers, Kuhn 1955): a community keeps the id of the previous
-   community that gave it most of its old members, or that most of whose members it
+2. matched to the previous communities by member overlap (pairs taken greedily, largest
+   overlap first, each community and each previous community at most once, as in
+   community tracking by overlap, Greene et al. 2010): a community keeps the id of the
+   previous community that gave it most of its old members, or most of whose members it
    took; every other community gets a new id, above every id used before.
 
 :func:`topic_changes` then names what happened: new topics, topics gone, splits, merges.
@@ -72,27 +73,31 @@ def _overlap(ids: Sequence[str], membership: np.ndarray, previous: Mapping[str, 
 def match_communities(ids: Sequence[str], membership: np.ndarray, previous: Mapping[str, int]) -> np.ndarray:
     """``membership`` renumbered so that communities keep the previous run's ids (see the module's text).
 
-    A community keeps the id of previous community ``p`` when the one-to-one assignment of
-    largest overlap pairs them and the overlap is at least half of the community's members
-    that were in the previous run, or at least half of ``p``'s members still present.
+    A community keeps the id of previous community ``p`` when the greedy one-to-one pairing
+    by largest overlap pairs them and the overlap is at least half of the community's
+    members that were in the previous run, or at least half of ``p``'s members still present.
     Communities that keep no id get new ones, above every previous id, largest first.
     "Other" (-1) stays -1.
     """
-    from scipy.optimize import linear_sum_assignment
-
     membership = np.asarray(membership, dtype=np.int64)
     if not previous:
         return membership.copy()
     cur, prev, m = _overlap(ids, membership, previous)
     mapping: dict[int, int] = {}
     if m.size and m.any():
-        rows, cols = linear_sum_assignment(-m)
         old_members = m.sum(axis=1)   # members of each current community that were in the previous run
         still = m.sum(axis=0)         # members of each previous community that are in a community now
-        for r, c in zip(rows.tolist(), cols.tolist()):
+        r_idx, c_idx = np.nonzero(m)
+        taken_r, taken_c = set(), set()
+        for k in np.lexsort((c_idx, r_idx, -m[r_idx, c_idx])).tolist():
+            r, c = int(r_idx[k]), int(c_idx[k])
+            if r in taken_r or c in taken_c:
+                continue
             shared = m[r, c]
-            if shared > 0 and (2 * shared >= old_members[r] or 2 * shared >= still[c]):
+            if 2 * shared >= old_members[r] or 2 * shared >= still[c]:
                 mapping[cur[r]] = prev[c]
+                taken_r.add(r)
+                taken_c.add(c)
     next_id = max([p for p in previous.values() if p != _OTHER], default=-1) + 1
     sizes = {c: int((membership == c).sum()) for c in cur}
     for c in sorted((c for c in cur if c not in mapping), key=lambda c: (-sizes[c], c)):

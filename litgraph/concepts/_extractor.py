@@ -103,14 +103,10 @@ class ConceptExtractor(Step):
 
         # scan keys -> concept keys: names folded, a capitalised word only if never written in lower case
         mapped = np.full(len(full.keys), -1, dtype=np.int64)
-        for j, k in enumerate(full.keys):
-            if k.startswith("~"):
-                if k[1:].lower() in full.lowers:
-                    continue
-                k = k[1:].lower()
-            elif k.startswith("="):
-                k = concept_key(k[1:]) if not _is_acronym(k[1:]) else _singular(k[1:])
-            mapped[j] = col.setdefault(syn(k, k), len(col))
+        for j, raw in enumerate(full.keys):
+            k = full.resolved_key(raw)
+            if k is not None:
+                mapped[j] = col.setdefault(syn(k, k), len(col))
         c = full.counts.tocoo()
         ok = mapped[c.col] >= 0
         rows, cols, vals = [c.row[ok]], [mapped[c.col[ok]]], [c.data[ok]]

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from .._lexicon import GENERIC_EDGE
 from ._acronyms import _acronyms_in
 from ._candidates import _notable_surface, _token_class, _unigram_kind
-from ._tokens import _PUNCT_BREAK, _TOKEN, _ends_adjective, _singular, concept_key
+from ._tokens import _PUNCT_BREAK, _TOKEN, _ends_adjective, _is_acronym, _singular, concept_key
 
 _SEP = "\ue000"  # a private-use character between texts: a token of its own, never in a text
 _NEUTRAL = set(_PUNCT_BREAK) | set("()\"“”")
@@ -48,6 +48,15 @@ class Scan:
     lowers: set[str]
     _forms: list = field(default_factory=list, repr=False)
     _vocab: list = field(default_factory=list, repr=False)
+
+    def resolved_key(self, key: str) -> str | None:
+        """The concept key of a scan key: names folded, a capitalised word only if these texts never write it
+        in lower case (None then)."""
+        if key.startswith("~"):
+            return None if key[1:].lower() in self.lowers else key[1:].lower()
+        if key.startswith("="):
+            return concept_key(key[1:]) if not _is_acronym(key[1:]) else _singular(key[1:])
+        return key
 
     def surface_forms(self, wanted: list[str]) -> dict[str, Counter]:
         """``surfaces`` of the keys ``wanted`` (also as ``"=" + key``), n-gram forms included."""

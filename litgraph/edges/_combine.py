@@ -16,13 +16,13 @@ def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mappin
     divided by the layer's scale; pairs of zero combined weight are left out.
     """
     e = edges
-    index = {pid: i for i, pid in enumerate(ids)}
+    index = pd.Index(list(ids))
     cols = ["source", "target", "weight"] + [f"w_{k}" for k in layer_weights] + [
         "kinds", "direction", "concepts", "evidence"]
     if e.empty:
         return pd.DataFrame(columns=cols).astype({"weight": float})
-    i = e["source"].map(index).to_numpy()
-    j = e["target"].map(index).to_numpy()
+    i = index.get_indexer(e["source"])
+    j = index.get_indexer(e["target"])
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     kinds = list(layer_weights)
     kind_pos = {k: n for n, k in enumerate(kinds)}

@@ -180,39 +180,80 @@ class MentionEdges(EdgeStep):
     directed = True
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
+        return self.mentions(ctx)
+
+    def mentions(self, ctx: BuildContext, rows=None) -> pd.DataFrame:
+        """The mention edges of the corpus; with ``rows`` (paper positions), only those that start or
+        end at one of these papers (what an incremental update adds for new papers)."""
         papers = list(ctx.corpus)
-        words = [set(_NAME_TOKEN.findall(p.abstract)) for p in papers]  # each abstract read once
-        lower_words = {w for ws in words for w in ws if w.islower()}
+        focus = None if rows is None else set(int(r) for r in rows)
+        if focus is None:
+            words = [set(_NAME_TOKEN.findall(p.abstract)) for p in papers]  # each abstract read once
+            lower_words = {w for ws in words for w in ws if w.islower()}
+
+            def lower_seen(word: str) -> bool:
+                return word in lower_words
+        else:
+            joined = "\n".join(p.abstract for p in papers)
+            focus_tokens = set().union(*(_NAME_TOKEN.findall(papers[i].abstract) for i in focus))
+            focus_names = {short_name(papers[i].title) for i in focus}
+
+            def lower_seen(word: str) -> bool:  # asked only for names that can link a paper in focus
+                return re.search(r"(?<![A-Za-z0-9])" + re.escape(word) + r"(?![A-Za-z0-9])", joined) is not None
         claims: dict[str, list[int]] = {}
         for p in papers:
             name = short_name(p.title)
             if name is None:
                 continue
             plain = re.fullmatch(r"[A-Z][a-z]+", name) is not None
-            if plain and (name.lower() in lower_words or name.lower() in STOP_WORDS):
+            if plain and name.lower() in STOP_WORDS:
+                continue
+            if plain and focus is not None and name not in focus_names and name not in focus_tokens:
+                continue  # a plain word no paper in focus names or mentions: it links nothing in focus
+            if plain and lower_seen(name.lower()):
                 continue
             claims.setdefault(name, []).append(ctx.index[p.id])
         names = {n: ids[0] for n, ids in claims.items() if len(ids) == 1}
         if not names:
             return empty_edges()
-        first_token = {}
+        first_token: dict[str, list[str]] = {}
         for n in names:
-            first_token.setdefault(_NAME_TOKEN.findall(n)[0] if _NAME_TOKEN.findall(n) else n, []).append(n)
-        rows, cols, ev = [], [], []
-        for p, tokens in zip(papers, words):
-            i = ctx.index[p.id]
+            toks = _NAME_TOKEN.findall(n)
+            first_token.setdefault(toks[0] if toks else n, []).append(n)
+        targets = {n for n, j in names.items() if focus is not None and j in focus}
+        rows_, cols, ev = [], [], []
+        patterns: dict[str, re.Pattern] = {}
+        for i, p in enumerate(papers):
+            if focus is not None and i not in focus:
+                # an earlier paper: only the names of the papers in focus can be new to it
+                cand = [n for n in targets if n in p.abstract]
+                tokens = set(_NAME_TOKEN.findall(p.abstract)) if cand else set()
+                wanted = {n for n in cand}
+            else:
+                tokens = words[i] if focus is None else set(_NAME_TOKEN.findall(p.abstract))
+                wanted = None
             found = set()
             for tok in tokens & first_token.keys():
                 for n in first_token[tok]:
-                    if n == tok or re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", p.abstract):
+                    if wanted is not None and n not in wanted:
+                        continue
+                    if n == tok:
+                        found.add(n)
+                        continue
+                    if n not in p.abstract:
+                        continue
+                    pat = patterns.get(n)
+                    if pat is None:
+                        pat = patterns[n] = re.compile(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])")
+                    if pat.search(p.abstract):
                         found.add(n)
             for n in sorted(found):
                 j = names[n]
                 if j != i:
-                    rows.append(i)
+                    rows_.append(i)
                     cols.append(j)
                     ev.append(f"abstract mentions {n!r}")
-        if not rows:
+        if not rows_:
             return empty_edges()
-        return edge_frame(ctx, np.array(rows), np.array(cols), np.ones(len(rows)), self.kind, directed=True,
+        return edge_frame(ctx, np.array(rows_), np.array(cols), np.ones(len(rows_)), self.kind, directed=True,
                           evidence=ev)

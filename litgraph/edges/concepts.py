@@ -75,19 +75,27 @@ class SharedConceptEdges(EdgeStep):
             return empty_edges()
         # cosine over all concepts (common ones add a little), evidence from the linking ones
         full = np.asarray(x[rows].multiply(x[cols]).sum(axis=1)).ravel()
-        b = sp.csr_matrix(cs.matrix[:, linking] > 0, dtype=np.float64)
-        shared_m = sp.csr_matrix(b[rows].multiply(b[cols]))
-        n_shared = np.diff(shared_m.indptr)
-        keep = (full >= self.threshold) & (n_shared >= self.min_shared)
-        rows, cols, full = rows[keep], cols[keep], full[keep]
-        shared_m = shared_m[np.flatnonzero(keep)]
-        shared_m.sort_indices()
-        names = names_all[linking].tolist()
-        ind, ptr = shared_m.indices.tolist(), shared_m.indptr.tolist()
-        concepts, evidence = [], []
-        for r in range(len(ptr) - 1):
-            idx = ind[ptr[r]:ptr[r + 1]]
-            top = tuple(names[j] for j in idx[:8])
-            concepts.append(top)
-            evidence.append("shared concepts: " + ", ".join(top) + (f" (+{len(idx) - 8} more)" if len(idx) > 8 else ""))
-        return edge_frame(ctx, rows, cols, full, self.kind, score=full, concepts=concepts, evidence=evidence)
+        concepts, evidence, n_shared = shared_concepts_evidence(cs, linking, rows, cols)
+        keep = np.flatnonzero((full >= self.threshold) & (n_shared >= self.min_shared))
+        return edge_frame(ctx, rows[keep], cols[keep], full[keep], self.kind, score=full[keep],
+                          concepts=[concepts[r] for r in keep], evidence=[evidence[r] for r in keep])
+
+
+def shared_concepts_evidence(cs, linking: np.ndarray, rows: np.ndarray, cols: np.ndarray):
+    """For each pair (rows[r], cols[r]): its shared linking concepts (most specific first, at most 8), the
+    evidence sentence, and the number of linking concepts shared."""
+    names_all = np.asarray(cs.names, dtype=object)
+    linking = linking[np.lexsort((names_all[linking].astype(str), -cs.idf[linking]))]
+    b = sp.csr_matrix(cs.matrix[:, linking] > 0, dtype=np.float64)
+    shared_m = sp.csr_matrix(b[rows].multiply(b[cols]))
+    shared_m.sort_indices()
+    n_shared = np.diff(shared_m.indptr)
+    names = names_all[linking].tolist()
+    ind, ptr = shared_m.indices.tolist(), shared_m.indptr.tolist()
+    concepts, evidence = [], []
+    for r in range(len(ptr) - 1):
+        idx = ind[ptr[r]:ptr[r + 1]]
+        top = tuple(names[j] for j in idx[:8])
+        concepts.append(top)
+        evidence.append("shared concepts: " + ", ".join(top) + (f" (+{len(idx) - 8} more)" if len(idx) > 8 else ""))
+    return concepts, evidence, n_shared

@@ -25,26 +25,29 @@ _WORD = re.compile(r"(?u)\b[a-z][a-z0-9\-]+\b|\ue000")
 _CHUNK = 20_000
 
 
-def _counts(texts: list[str], n_jobs: int = 1) -> sp.csr_matrix:
-    """Word and word-pair counts of every text (terms in one paper only are dropped).
+def _codes(texts: list[str], ids: dict[str, int], grow: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(row, term code) of every word and word pair of ``texts``; words get ids in ``ids``.
 
     Words are runs of letters, digits and hyphens starting with a letter, in lower case;
     stop words are removed and word pairs formed from the words that remain, as
-    scikit-learn's ``CountVectorizer(ngram_range=(1, 2))`` forms them. The texts are read
-    in chunks through one regular expression each, words get integer ids in one dict and
-    pairs are counted as numpy arrays, so memory stays O(chunk) beside the counts.
-    ``n_jobs`` is accepted for symmetry with the other layers; counting runs in one process.
+    scikit-learn's ``CountVectorizer(ngram_range=(1, 2))`` forms them. A word's code is
+    its id, a pair's is ``-(id1 * 2**31 + id2)``. With ``grow=False`` words missing from
+    ``ids`` get ids of their own that match no known term (they still break pairs).
     """
-    ids: dict[str, int] = {_SEP: 0}
     stop = STOP_WORDS
     rows, codes = [], []
+    extra: dict[str, int] = {}
     for start in range(0, len(texts), _CHUNK):
         chunk = texts[start:start + _CHUNK]
         raw = _WORD.findall(_SEP + _SEP.join(t.replace(_SEP, " ").lower() for t in chunk))
         for t in dict.fromkeys(raw):
             if t not in ids and t not in stop:
-                ids[t] = len(ids)
-        seq = np.fromiter(map(ids.get, raw, [-1] * len(raw)), dtype=np.int64, count=len(raw))
+                if grow:
+                    ids[t] = len(ids)
+                elif t not in extra:
+                    extra[t] = (1 << 30) + len(extra)
+        look = ids.get if grow else (lambda t, d=-1: ids.get(t, extra.get(t, d)))
+        seq = np.fromiter(map(look, raw, [-1] * len(raw)), dtype=np.int64, count=len(raw))
         seq = seq[seq != -1]  # stop words out; pairs join the words around them
         doc = np.cumsum(seq == 0) - 1 + start
         word = seq > 0
@@ -54,15 +57,63 @@ def _counts(texts: list[str], n_jobs: int = 1) -> sp.csr_matrix:
         codes.append(-(seq[:-1][pair] * (1 << 31) + seq[1:][pair]))  # pairs: negative codes
         rows.append(doc[:-1][pair])
     if not rows:
-        return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-    code = np.concatenate(codes)
-    row = np.concatenate(rows)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows), np.concatenate(codes)
+
+
+def _counts(texts: list[str], n_jobs: int = 1, *, vocabulary: bool = False):
+    """Word and word-pair counts of every text (terms in one paper only are dropped).
+
+    See :func:`_codes` for the terms. The texts are read in chunks through one regular
+    expression each, words get integer ids in one dict and pairs are counted as numpy
+    arrays, so memory stays O(chunk) beside the counts. With ``vocabulary=True`` the
+    result is ``(counts, (word ids, term codes))``, what :func:`count_terms` needs to
+    count new texts in the same columns. ``n_jobs`` is accepted for symmetry with the
+    other layers; counting runs in one process.
+    """
+    ids: dict[str, int] = {_SEP: 0}
+    row, code = _codes(texts, ids)
+    if len(row) == 0:
+        x = sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        return (x, (ids, np.zeros(0, dtype=np.int64))) if vocabulary else x
     terms, term = np.unique(code, return_inverse=True)
     x = sp.csr_matrix((np.ones(len(code), dtype=np.float32), (row, term.ravel())), shape=(len(texts), len(terms)))
     x.sum_duplicates()
     df = np.bincount(x.indices, minlength=x.shape[1])
     keep = np.flatnonzero(df >= (2 if len(texts) >= 3 else 1))
-    return sp.csr_matrix(x[:, keep])
+    x = sp.csr_matrix(x[:, keep])
+    return (x, (ids, terms[keep])) if vocabulary else x
+
+
+def count_terms(texts: list[str], vocabulary: tuple[dict[str, int], np.ndarray]) -> sp.csr_matrix:
+    """Counts of new texts in the columns of an earlier :func:`_counts` (terms it did not keep are left out)."""
+    ids, terms = vocabulary
+    row, code = _codes(texts, ids, grow=False)
+    pos = np.searchsorted(terms, code)
+    pos = np.minimum(pos, max(len(terms) - 1, 0))
+    hit = (terms[pos] == code) if len(terms) else np.zeros(len(code), dtype=bool)
+    x = sp.csr_matrix((np.ones(int(hit.sum()), dtype=np.float32), (row[hit], pos[hit])),
+                      shape=(len(texts), len(terms)))
+    x.sum_duplicates()
+    return x
+
+
+def term_weights(counts: sp.csr_matrix, idf_power: float) -> np.ndarray:
+    """The per-term multiplier of :func:`weigh`: idf ** ``idf_power`` (ones for 0)."""
+    if idf_power <= 0 or counts.shape[1] == 0:
+        return np.ones(counts.shape[1], dtype=np.float32)
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    return ((np.log((1.0 + n) / (1.0 + df)) + 1.0) ** idf_power).astype(np.float32)
+
+
+def weigh_with(counts: sp.csr_matrix, weights: np.ndarray) -> sp.csr_matrix:
+    """Sublinear term frequency times the given per-term weights, rows L2-normalised."""
+    x = counts.copy().astype(np.float32)
+    if x.shape[1] == 0:
+        return sp.csr_matrix(x)
+    x.data = (1.0 + np.log(x.data)) * weights[x.indices]
+    return sp.csr_matrix(normalize(x))
 
 
 def normalize(x):
@@ -86,16 +137,7 @@ def weigh(counts: sp.csr_matrix, idf_power: float) -> sp.csr_matrix:
     ``0`` keeps term frequency alone, which ranks neighbours better on real abstracts:
     full idf lets a rare term shared by two papers outweigh everything else they share.
     """
-    x = counts.copy().astype(np.float32)
-    if x.shape[1] == 0:  # no term at all: nothing to compare
-        return sp.csr_matrix(x)
-    x.data = 1.0 + np.log(x.data)
-    if idf_power > 0:
-        n = x.shape[0]
-        df = np.bincount(x.indices, minlength=x.shape[1])
-        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0) ** idf_power
-        x = sp.csr_matrix(x @ sp.diags(idf.astype(np.float32)))
-    return sp.csr_matrix(normalize(x))
+    return weigh_with(counts, term_weights(counts, idf_power))
 
 
 def paper_text(title: str, abstract: str) -> str:
@@ -176,7 +218,10 @@ class SimilarityEdges(EdgeStep):
         if self.embedder is not None and self.text_weight == 0:
             return sp.csr_matrix(self.embeddings(ctx))
         texts = [paper_text(p.title, p.abstract) for p in ctx.corpus]
-        return weigh(_counts(texts, ctx.n_jobs), self.idf)
+        counts, self.vocabulary_ = _counts(texts, ctx.n_jobs, vocabulary=True)
+        self.term_weights_ = term_weights(counts, self.idf)
+        self.vectors_ = weigh_with(counts, self.term_weights_)
+        return self.vectors_
 
     def embeddings(self, ctx: BuildContext) -> np.ndarray:
         """The embedder's vectors of every paper (rows L2-normalised), from the cache where it has them."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import glob as _glob
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -180,7 +180,8 @@ def _check_date(value, name: str) -> date | None:
                                 f"('2025-11-24') or None. Got {value!r} instead.")
 
 
-def _read_file(path: Path, *, captured: date | None, strict: bool, format: str | None):
+def _read_file(path: Path, *, captured: date | None, strict: bool, format: str | None,
+               known: Collection[str] = ()):
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -190,6 +191,8 @@ def _read_file(path: Path, *, captured: date | None, strict: bool, format: str |
     except OSError as exc:
         raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror}).") from None
     src = Source(name=str(path), text=_decode(data, str(path)), captured=captured)
+    if src.content_hash in known:
+        return None
     return _parse_source(src, strict=strict, format=format)
 
 
@@ -267,7 +270,7 @@ def _first_mention(files: list[tuple[Path, bool]]) -> list[tuple[Path, bool]]:
 
 
 def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str | Mapping[str, date] | None = None,
-                 strict: bool = True, format: str | None = None) -> Corpus:
+                 strict: bool = True, format: str | None = None, known: Collection[str] = ()) -> Corpus:
     """Read digests from a folder, a glob, a list of paths, or one file into one corpus.
 
     A folder contributes its files ending in one of :data:`DIGEST_SUFFIXES`, in name
@@ -284,6 +287,9 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
     strict, format
         As in :func:`read_digest`. With ``strict=False`` a file that cannot be read at
         all is skipped with a warning too.
+    known : collection of str, optional
+        Content hashes of digests already read (e.g. :meth:`Store.content_hashes`): such
+        files are not parsed again. If every file is known the corpus is empty.
 
     Examples
     --------
@@ -300,12 +306,17 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
     parts: list[tuple[Digest, list[Record]]] = []
     failed: list[str] = []
     not_digests: list[str] = []
+    n_known = 0
     for f, explicit in files:
         cap = captured
         if isinstance(captured, Mapping):
             cap = captured.get(str(f), captured.get(f.name))
         try:
-            parts.extend(_read_file(f, captured=_check_date(cap, "captured"), strict=strict, format=format))
+            got = _read_file(f, captured=_check_date(cap, "captured"), strict=strict, format=format, known=known)
+            if got is None:
+                n_known += 1
+                continue
+            parts.extend(got)
         except UnrecognizedFormatError as exc:
             if explicit:
                 raise
@@ -320,6 +331,9 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
     if failed:
         warnings.warn(f"skipped {len(failed)} unreadable file(s): " + "; ".join(failed), SkippedRecordsWarning,
                       stacklevel=2)
+    if not parts and n_known and not failed:
+        logger.info("all %d digest file(s) are known; nothing new to read", n_known)
+        return Corpus.from_records([])
     if not parts:
         if not_digests and not failed:
             raise UnrecognizedFormatError(str(files[0][0]) if len(files) == 1 else "the given paths",

@@ -51,7 +51,7 @@ class ReportResult:
 def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: date | str | None = None,
                day: date | str | None = None, params: dict | None = None, captured: date | str | None = None,
                strict: bool = True, force: bool = False, exports: str = "view", keep: int | None = None,
-               progress: Callable[[str], None] | None = None) -> ReportResult:
+               refit: bool = False, progress: Callable[[str], None] | None = None) -> ReportResult:
     """Add new digests to the store, analyse, and write the dated report folder.
 
     Parameters
@@ -76,6 +76,11 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         them inside the dated folder (a full snapshot per report); ``"none"`` only the summary.
     keep : int, optional
         Keep only this many dated report folders (the newest); older ones are deleted.
+    refit : bool, default False
+        Rebuild the graph from scratch. Without it a run extends the graph saved by the
+        previous one with the new papers (see :mod:`litgraph.incremental`), unless a full
+        rebuild is due (first run, changed parameters, 10% growth or 7 days since the last
+        one); the report says which was done and why.
     progress : callable, optional
         Called with the name of each step as it starts.
     """
@@ -107,10 +112,11 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     with Store(db) as store:
         if digests:
             step("reading digests")
-            corpus = read_digests(digests, captured=captured, strict=strict)
-            step("adding to the store")
-            added = store.add(corpus)
-            logger.info("%s", added)
+            corpus = read_digests(digests, captured=captured, strict=strict, known=store.content_hashes())
+            if len(corpus.digests):
+                step("adding to the store")
+                added = store.add(corpus)
+                logger.info("%s", added)
         previous = store.last_run("report")
         digest_ids = store.digests_frame()["id"].tolist()
         if not digest_ids:
@@ -123,15 +129,24 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         if len(corpus) == 0:
             raise LitgraphError(f"No digest dated on or after {since} in {db}; choose an earlier --since.")
         step("building and analysing the graph")
-        model.fit(corpus, previous=previous_membership(previous) or None)
+        state, reason = _saved_state(store, corpus, model, day, refit)
+        model.fit(corpus, previous=previous_membership(previous) or None, state=state, keep_state=True)
+        run = {"kind": model.fit_kind_, "reason": reason if state is None else model.fit_reason_,
+               "new_papers": len(corpus) - len(state.ids) if state is not None and model.fit_kind_ == "incremental"
+               else len(corpus)}
         files = _files(exports)
-        data = report_data(model, day=day, previous=previous, params=model.get_params(), files=files)
+        data = report_data(model, day=day, previous=previous, params=model.get_params(), files=files, run=run)
         step("writing the report")
         final = out / day.isoformat()
         if exports in ("view", "all"):
             _write_folder(out, SHARED, lambda tmp: _write_exports(model.analysis_, tmp, day, exports))
         _write_folder(out, final.name, lambda tmp: _write_summary(model.analysis_, tmp, data, day, exports))
         moved = _point_latest(out, final.name)
+        if getattr(model, "state_", None) is not None:
+            if model.fit_kind_ == "full":
+                model.state_.full_fit_day = day.isoformat()
+            model.state_.model_params = json.loads(json.dumps(model.get_params(), default=str))
+            store.save_state(STATE_KEY, model.state_.to_bytes())
         store.record_run("report", model.get_params(),
                          {"date": day.isoformat(), "folder": str(final), "paper_ids": corpus.ids,
                           "digest_ids": digest_ids, **topics_summary(model.analysis_)})
@@ -143,6 +158,27 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     if pruned:
         msg += f" Deleted {len(pruned)} old report folder(s) (keep={keep})."
     return ReportResult(final, True, msg, data)
+
+
+#: Key of the saved graph state in the store.
+STATE_KEY = "report-graph"
+
+
+def _saved_state(store, corpus, model, day: date, refit: bool):
+    """(the saved graph state to extend, or None; why a full build is done)."""
+    from ..incremental import GraphState, RefitNeeded, needs_refit
+
+    if refit:
+        return None, "a full rebuild was asked for (--refit)"
+    blob = store.load_state(STATE_KEY)
+    if blob is None:
+        return None, "no saved graph state (first run)"
+    try:
+        state = GraphState.from_bytes(blob)
+    except RefitNeeded as exc:
+        return None, str(exc)
+    reason = needs_refit(state, corpus, json.loads(json.dumps(model.get_params(), default=str)), day.isoformat())
+    return (None, reason) if reason else (state, "")
 
 
 #: The graph files of a report (see ``exports`` in :func:`run_report`).

@@ -69,8 +69,13 @@ def _trend_windows(res, day: date, previous_date: str | None, n_rising: int, min
     for name, start in spans:
         df = window_trends(res.graph, start=start, end=end, min_papers=min_papers, prior=0.1)
         base = df.attrs["baseline_papers"]
-        rising = df[(df["window_share"] > df["baseline_share"]) & (df["z"] > 0) & ~df["new"]] if base else df.iloc[:0]
-        new = df[df["new"]].sort_values(["papers", "concept"], ascending=[False, True]) if base else df.iloc[:0]
+        if base and len(df):
+            is_new = df["new"].astype(bool).to_numpy()
+            up = ((df["window_share"] > df["baseline_share"]) & (df["z"] > 0)).to_numpy(bool)
+            rising = df.loc[up & ~is_new]
+            new = df.loc[is_new].sort_values(["papers", "concept"], ascending=[False, True])
+        else:
+            rising = new = df.iloc[:0]
 
         def rows(frame):
             return [{"concept": t.concept, "papers": int(t.papers), "baseline_papers": int(t.baseline_papers),
@@ -124,7 +129,7 @@ def topics_summary(res) -> dict:
 
 def report_data(model, *, day: date, previous: dict | None = None, params: dict | None = None,
                 top_k: int = 15, n_bridges: int = 10, n_rising: int = 15, min_trend_papers: int = 5,
-                files: dict | None = None) -> dict:
+                files: dict | None = None, run: dict | None = None) -> dict:
     """The facts of a report as a JSON-ready dict (the shape of ``report.json``)."""
     res = model.analysis_ if hasattr(model, "analysis_") else model
     graph, corpus = res.graph, res.graph.corpus
@@ -157,6 +162,7 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
         "schema": "litgraph-report/2",
         "date": day.isoformat(),
         "previous_report": previous_date,
+        "run": dict(run or {"kind": "full", "reason": "", "new_papers": len(corpus)}),
         "versions": _versions(),
         "parameters": json.loads(json.dumps(params or {}, default=str)),
         "corpus": {"papers": len(corpus), "digests": len(corpus.digests),
@@ -215,6 +221,14 @@ def _md_link(title: str, url: str | None) -> str:
     return f"[{_esc_md(title)}]({safe})"
 
 
+def _run_line(run: dict) -> str:
+    """How the graph was made this time, in one sentence."""
+    if run["kind"] == "incremental":
+        return (f"Incremental run: {run['new_papers']} new paper(s) joined to the saved graph "
+                f"(a full rebuild follows every 7 days or after 10% growth).")
+    return f"Full build: {run['reason']}." if run.get("reason") else "Full build."
+
+
 def _change(m: dict) -> str:
     """A community's change since the previous report, in words."""
     if m["status"] == "new":
@@ -251,6 +265,7 @@ def render_markdown(r: dict) -> str:
              f"{c['papers']} papers from {c['digests']} digests; **{c['new_papers']} new** since "
              + (f"the report of {r['previous_report']}" if r["previous_report"] else "the start (first report)")
              + f". {r['graph']['communities']} communities, modularity {r['graph']['modularity']:.2f}.", "",
+             _run_line(r["run"]), "",
              "## Communities", "", "| # | Label | Size | Change | Last 30 days | Top papers |",
              "|---:|---|---:|---|---:|---|"]
     for m in r["communities"]:
@@ -326,6 +341,7 @@ def render_html(r: dict) -> str:
     params_json = json.dumps({"parameters": r["parameters"], "versions": r["versions"]}, indent=2, sort_keys=True)
     change = {m["community"]: _change(m) for m in r["communities"]}
     topic_lines = [line for line in _topic_lines(r["topic_changes"], esc=str) if line]
-    return env.get_template("report.html.j2").render(r=r, colors=colors, change=change, topic_lines=topic_lines, chart=_chart(_main_window(r)["rising"]) if _main_window(r) else "",
+    return env.get_template("report.html.j2").render(r=r, colors=colors, change=change, topic_lines=topic_lines,
+                                                     run_line=_run_line(r["run"]), chart=_chart(_main_window(r)["rising"]) if _main_window(r) else "",
                                                      params_json=params_json)
 

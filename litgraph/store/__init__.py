@@ -379,4 +379,19 @@ class Store:
             return None
         return {"id": row[0], "started_at": row[1], "params": json.loads(row[2]), "summary": json.loads(row[3])}
 
+    # -- saved work (incremental reports) ---------------------------------------------------
+    def save_state(self, key: str, value: bytes) -> None:
+        """Keep a blob of saved work (e.g. a graph's state for the next incremental run) under ``key``."""
+        with self._transaction() as con:
+            con.execute("INSERT OR REPLACE INTO state (key, saved_at, value) VALUES (?,?,?)", (key, _now(), value))
+
+    @_guarded
+    def load_state(self, key: str) -> bytes | None:
+        row = self._con.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    @_guarded
+    def content_hashes(self) -> set[str]:
+        """Content hashes of the stored digests (files with these are not parsed again)."""
+        return {r[0] for r in self._con.execute("SELECT content_hash FROM digests")}
 
