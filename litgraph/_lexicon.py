@@ -78,4 +78,6 @@ STOP_CONCEPTS = frozenset("""
 this paper|we propose|results show|state of the art|extensive experiment|novel framework|large margin|wide range
 |recent year|recent work|previous work|prior work|key idea|main idea|future work|code release|empirical result
 |experimental result|large amount|small number|large number|significant improvement|real world|paper propose
+|project page|technical report|percentage point|source code|code and data|github repository|publicly available
+|ablation study|comprehensive evaluation|extensive evaluation|strong baseline|llm based
 """.replace("\n", "").split("|"))
