@@ -99,31 +99,24 @@ def write_atomic(path: Path, writer: Callable[[Path], None]) -> Path:
 def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | None = None) -> np.ndarray:
     """Positions of every paper (corpus order), computed with igraph.
 
-    Fruchterman-Reingold (1991), weighted and seeded; links inside a community pull
-    four times harder when ``membership`` is given, so communities show as groups.
-    Unlinked papers are placed in a ring around the rest so they stay visible without
-    crowding it.
+    Without ``membership``: Fruchterman-Reingold (1991), weighted and seeded. With it,
+    each community gets a region of its own (see :func:`community_layout`), so a reader
+    sees topics as places. Unlinked papers are placed in a ring around the rest so they
+    stay visible without crowding it.
     """
     from .._igraph import seeded, to_igraph
 
     g = to_igraph(graph, weight)
     n = g.vcount()
-    if n == 0:
-        return np.zeros((0, 2))
-    if n == 1:
-        return np.zeros((1, 2))
+    if n <= 1:
+        return np.zeros((n, 2))
     with seeded(seed):
         if g.ecount() == 0:
             coords = np.asarray(g.layout_circle().coords, dtype=float)
+        elif membership is not None:
+            coords = community_layout(g, np.asarray(membership))
         else:
-            w = np.asarray(g.es["weight"], dtype=float)
-            if membership is not None:
-                ends = np.asarray(g.get_edgelist())
-                same = (membership[ends[:, 0]] == membership[ends[:, 1]]) & (membership[ends[:, 0]] >= 0)
-                w = np.where(same, 4.0 * w, w)
-            iters = 500 if n <= 2000 else 150
-            coords = np.asarray(g.layout_fruchterman_reingold(weights=(w / w.max()).tolist(), niter=iters,
-                                                             grid="auto" if n > 1000 else "nogrid").coords)
+            coords = _force_layout(g)
     deg = np.asarray(g.degree())
     linked = deg > 0
     if linked.any() and (~linked).any():
@@ -134,8 +127,88 @@ def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | No
         coords[iso] = centre + radius * np.c_[np.cos(ang), np.sin(ang)]
     coords = coords - coords.mean(axis=0)
     span = np.abs(coords).max() or 1.0
-    scale = 40.0 * np.sqrt(n) / span if n > 1 else 1.0
+    scale = 55.0 * np.sqrt(n) / span
     return np.round(coords * scale, 2)
+
+
+def _force_layout(g, weights: np.ndarray | None = None) -> np.ndarray:
+    """Weighted Fruchterman-Reingold positions of an igraph graph (seeded by the caller)."""
+    n = g.vcount()
+    if n <= 2 or g.ecount() == 0:
+        return np.asarray(g.layout_circle().coords, dtype=float) if n > 1 else np.zeros((n, 2))
+    w = np.asarray(g.es["weight"] if weights is None else weights, dtype=float)
+    iters = 500 if n <= 2000 else 150
+    return np.asarray(g.layout_fruchterman_reingold(weights=(w / w.max()).tolist(), niter=iters,
+                                                    grid="auto" if n > 1000 else "nogrid").coords, dtype=float)
+
+
+def community_layout(g, membership: np.ndarray) -> np.ndarray:
+    """Positions in which every community occupies a disc of its own.
+
+    Two levels: the communities are laid out as one weighted graph (a node per
+    community, linked by the weight between them) and their discs, of radius growing with
+    the square root of their size, pushed apart until none overlap; each community's
+    papers are then laid out on their own links (Fruchterman-Reingold) and fitted into
+    its disc. Papers in no community ("other", -1) share one disc.
+    """
+    n = g.vcount()
+    groups = membership.astype(np.int64)
+    labels, inv = np.unique(groups, return_inverse=True)
+    k = len(labels)
+    sizes = np.bincount(inv, minlength=k).astype(float)
+    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    w = np.asarray(g.es["weight"], dtype=float) if g.ecount() else np.zeros(0)
+    ci, cj = inv[ends[:, 0]], inv[ends[:, 1]]
+    # level 1: the community graph
+    radius = np.sqrt(sizes)
+    if k == 1:
+        centres = np.zeros((1, 2))
+    else:
+        from .._igraph import igraph_module
+
+        ig = igraph_module()
+        between = ci != cj
+        pair = np.minimum(ci, cj)[between] * k + np.maximum(ci, cj)[between]
+        keys, total = np.unique(pair, return_inverse=True)
+        cw = np.bincount(total.ravel(), weights=w[between], minlength=len(keys)) if len(keys) else np.zeros(0)
+        cg = ig.Graph(n=k, edges=list(zip((keys // k).tolist(), (keys % k).tolist())))
+        cg.es["weight"] = cw.tolist()
+        centres = _force_layout(cg) if cg.ecount() else np.asarray(cg.layout_circle().coords, dtype=float)
+        centres = _separate(centres * radius.mean() * 3.0, radius)
+    # level 2: each community inside its disc
+    coords = np.zeros((n, 2))
+    order = np.argsort(inv, kind="stable")
+    bounds = np.searchsorted(inv[order], np.arange(k + 1))
+    for c in range(k):
+        members = order[bounds[c]:bounds[c + 1]]
+        if len(members) == 1:
+            coords[members] = centres[c]
+            continue
+        sub = g.subgraph(members.tolist())
+        local = _force_layout(sub)
+        local = local - local.mean(axis=0)
+        reach = np.linalg.norm(local, axis=1).max() or 1.0
+        coords[members] = centres[c] + local * (0.9 * radius[c] / reach)
+    return coords
+
+
+def _separate(centres: np.ndarray, radius: np.ndarray, gap: float = 1.15, rounds: int = 200) -> np.ndarray:
+    """Centres moved apart until discs of these radii (times ``gap``) no longer overlap."""
+    c = centres.astype(float).copy()
+    need = gap * (radius[:, None] + radius[None, :])
+    for _ in range(rounds):
+        d = c[:, None, :] - c[None, :, :]
+        dist = np.linalg.norm(d, axis=2)
+        np.fill_diagonal(dist, np.inf)
+        over = need - dist
+        if (over <= 1e-9).all():
+            break
+        push = np.where(over > 0, over / 2, 0.0) / np.where(np.isfinite(dist) & (dist > 0), dist, 1.0)
+        c += (d * push[:, :, None]).sum(axis=1)
+        same = np.flatnonzero(dist.min(axis=1) < 1e-9)  # coincident centres: nudge each its own way
+        if len(same):
+            c[same] += np.random.default_rng(len(c)).normal(scale=1e-3, size=(len(same), 2))
+    return c
 
 
 def node_table(analysis) -> list[dict]:
