@@ -14,5 +14,13 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# The JavaScript readers the GEXF export is tested with (graphology-gexf, as Gephi Lite and sigma.js use it).
+if command -v npm >/dev/null 2>&1; then
+  npm install --prefix tests/js --no-audit --no-fund --silent >/dev/null 2>&1 \
+    || echo "scripts/test.sh: npm could not install tests/js (the graphology test will be skipped)" >&2
+else
+  echo "scripts/test.sh: npm is missing; install Node.js for the graphology test (it will be skipped)" >&2
+fi
 python -m ruff check litgraph tests benchmarks
 python -m pytest "$@"

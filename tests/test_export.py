@@ -49,7 +49,8 @@ def test_gexf_round_trip(res, tmp_path):
     g = nx.read_gexf(lg.write_gexf(res, tmp_path / "g.gexf"))
     assert g.number_of_nodes() == 339 and g.number_of_edges() == res.graph.n_edges
     pid = res.graph.corpus.ids[5]
-    assert g.nodes[pid]["label"] == res.label(int(res.membership[5]))
+    assert g.nodes[pid]["label"] == res.graph.corpus[pid].title
+    assert g.nodes[pid]["community_label"] == res.label(int(res.membership[5]))
 
 
 def test_json_round_trip(res, tmp_path):
@@ -62,12 +63,12 @@ def test_json_round_trip(res, tmp_path):
 def test_csv_round_trip(res, tmp_path):
     nodes_path, edges_path = lg.write_csv(res, tmp_path / "nodes.csv")
     assert edges_path.name == "edges.csv"
-    nodes = pd.read_csv(nodes_path)
+    nodes = pd.read_csv(nodes_path, dtype={"Id": str})
     edges = pd.read_csv(edges_path)
-    assert len(nodes) == 339 and set(nodes["id"]) == set(res.graph.corpus.ids)
+    assert len(nodes) == 339 and set(nodes["Id"]) == set(res.graph.corpus.ids)
     assert len(edges) == len(res.graph.edges_frame())
-    assert {"source", "target", "kind", "weight", "evidence"} <= set(edges.columns)
-    assert np.allclose(edges["weight"], res.graph.edges_frame()["weight"])
+    assert {"Source", "Target", "Type", "Kind", "Weight", "evidence"} <= set(edges.columns)
+    assert np.allclose(edges["Weight"], res.graph.edges_frame()["weight"])
 
 
 def test_graph_without_analysis_exports_too(res, tmp_path):

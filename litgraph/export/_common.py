@@ -53,7 +53,23 @@ def _csv_cell(value):
 
 
 def community_color(community: int) -> str:
-    return OTHER_COLOR if community < 0 else PALETTE[community % len(PALETTE)]
+    """The colour of a community: the 20 of :data:`PALETTE` first, then hues a golden angle apart.
+
+    Past the palette, hue ``137.5 * k`` degrees (the golden angle keeps consecutive ids far
+    apart on the colour wheel) at one of three lightness and saturation levels, so no two
+    of the first hundreds of communities share a colour; "other" (-1) is grey.
+    """
+    if community < 0:
+        return OTHER_COLOR
+    if community < len(PALETTE):
+        return PALETTE[community]
+    import colorsys
+
+    k = community - len(PALETTE)
+    hue = (k * 137.50776405) % 360.0 / 360.0
+    light, sat = ((0.50, 0.65), (0.38, 0.55), (0.62, 0.70))[k % 3]
+    r, g, b = colorsys.hls_to_rgb(hue, light, sat)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def check_out_path(path: str | os.PathLike, suffixes: tuple[str, ...], owner: str) -> Path:
@@ -211,8 +227,30 @@ def _separate(centres: np.ndarray, radius: np.ndarray, gap: float = 1.15, rounds
     return c
 
 
+def positions(analysis) -> list[dict]:
+    """Where each paper is drawn (corpus order): ``x``, ``y`` (the community-region layout of the
+    whole graph), ``size`` (from PageRank, as the HTML view sizes papers) and its community colour
+    as ``color`` (hex) and ``r``, ``g``, ``b``; computed once per analysis."""
+    cached = getattr(analysis, "_positions", None)
+    if cached is not None:
+        return cached
+    coords = layout(analysis.graph, int(analysis.params["seed"]), membership=analysis.membership)
+    pr = analysis.centrality["pagerank"].to_numpy(dtype=float)
+    top = pr.max() if len(pr) and pr.max() > 0 else 1.0
+    out = []
+    for (x, y), c, v in zip(coords.tolist(), analysis.membership.tolist(), pr.tolist()):
+        hexa = community_color(int(c))
+        out.append({"x": float(x), "y": float(y), "size": round(7 + 22 * (max(v, 0.0) / top) ** 0.5, 2),
+                    "color": hexa, "r": int(hexa[1:3], 16), "g": int(hexa[3:5], 16), "b": int(hexa[5:7], 16)})
+    analysis._positions = out
+    return out
+
+
 def node_table(analysis) -> list[dict]:
     """Flat, export-ready attributes of every paper: fields, community, centralities, concepts.
+
+    ``label`` is the title (what graph tools show on a node); ``community_label`` names the
+    community. A value the input does not have (upvotes) is None, never a sentinel.
 
     Built once per analysis (every export of a report reads the same rows).
     """
@@ -230,11 +268,12 @@ def _node_table(analysis) -> list[dict]:
     for p in graph.corpus:
         row = frame[p.id]
         out.append({
-            "id": p.id, "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
+            "id": p.id, "label": p.title, "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
             "published": p.published.isoformat() if p.published else (p.published_text or ""),
-            "upvotes": int(p.upvotes) if p.upvotes is not None else -1, "n_digests": len(p.digests),
+            "upvotes": int(p.upvotes) if p.upvotes is not None else None, "n_digests": len(p.digests),
             "digests": " ".join(p.digests), "arxiv_id": p.arxiv_id or "", "url": p.url or p.arxiv_url or "",
-            "links": " ".join(p.links), "community": int(row["community"]), "label": str(row["label"]),
+            "links": " ".join(p.links), "community": int(row["community"]),
+            "community_label": str(row["label"]),
             "concepts": "; ".join(cs.concepts_of(p.id, 6)), "score": float(row["score"]), "rank": int(row["rank"]),
             "degree": int(row["degree"]), "strength": float(row["strength"]), "pagerank": float(row["pagerank"]),
             "betweenness": float(row["betweenness"]), "closeness": float(row["closeness"]),

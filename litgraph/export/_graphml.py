@@ -57,7 +57,7 @@ def _column(values: pd.Series, key: str, default=None) -> np.ndarray:
     elif kind == "f":
         text = np.array([repr(v) for v in values.astype(float).tolist()], dtype=object)
     elif kind in "iu":
-        text = values.astype(str).to_numpy(dtype=object)
+        text = np.array([str(v) for v in values.tolist()], dtype=object)
     else:
         text = np.array([str(v).translate(_XML) if v is not None else "" for v in values.tolist()], dtype=object)
     out = head + text + tail

@@ -12,12 +12,15 @@ import json
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ..exceptions import InvalidParameterError
 from .._text import strip_control
+from ._gexf import write_gexf_frames
 from ._graphml import write_graphml_frames
-from ._common import LAYER_STYLE, check_out_path, community_color, csv_safe, layout, node_table, write_atomic
+from ._common import (LAYER_STYLE, check_out_path, community_color, csv_safe, layout, node_table, positions,
+                      write_atomic)
 
 __all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "FORMATS"]
 
@@ -42,8 +45,8 @@ def _flat_graph(obj) -> nx.Graph:
     graph, analysis = _split(obj)
     g = graph.to_networkx()
     if analysis is not None:
-        for row in node_table(analysis):
-            g.nodes[row["id"]].update({k: v for k, v in row.items() if k != "id"})
+        for row, where in zip(node_table(analysis), positions(analysis)):
+            g.nodes[row["id"]].update({k: v for k, v in row.items() if k != "id"}, **where)
     for d in [d for _, d in g.nodes(data=True)] + [d for *_, d in g.edges(data=True)]:
         for k in list(d):
             if d[k] is None:
@@ -54,8 +57,28 @@ def _flat_graph(obj) -> nx.Graph:
     return g
 
 
+def _nodes(graph, analysis) -> pd.DataFrame:
+    """The node table of the file exports: ``id``, ``name`` (the id again, for igraph), ``label`` (the
+    title) and the attributes; with an analysis also where and how the view draws each paper."""
+    if analysis is not None:
+        nodes = pd.concat([pd.DataFrame(node_table(analysis)), pd.DataFrame(positions(analysis))], axis=1)
+    else:
+        nodes = pd.DataFrame([{"id": k, **a} for k, a in graph._node_attrs().items()])
+        nodes.insert(1, "label", nodes["title"])
+    nodes.insert(1, "name", nodes["id"])
+    if "upvotes" in nodes:
+        nodes["upvotes"] = nodes["upvotes"].astype("Int64")  # unknown stays missing, known stays an integer
+    return nodes
+
+
 def write_graphml(obj, path) -> Path:
     """GraphML (opens in Gephi, Cytoscape, yEd); node and edge attributes typed.
+
+    Each node carries ``name`` (its id: igraph's ``Read_GraphML`` names vertices by it),
+    ``label`` (the title, which Gephi shows), ``community`` and ``community_label``, and with
+    an analysis ``x``, ``y``, ``size`` and ``r``, ``g``, ``b``, which Gephi's importer takes as
+    the position, size and colour. igraph reads every number as a float (its attributes are
+    doubles); networkx keeps integers.
 
     Examples
     --------
@@ -68,15 +91,9 @@ def write_graphml(obj, path) -> Path:
     """
     p = check_out_path(path, (".graphml",), "write_graphml")
     graph, analysis = _split(obj)
-    if analysis is not None:
-        nodes = pd.DataFrame(node_table(analysis))
-    else:
-        nodes = pd.DataFrame([{"id": k, **a} for k, a in graph._node_attrs().items()])
-    pairs = graph.pairs_frame()
+    nodes = _nodes(graph, analysis).drop(columns=["color"], errors="ignore")
     wcols = [f"w_{k}" for k in graph.layer_weights]
-    edges = pairs[["source", "target", "weight", *wcols, "kinds", "direction", "concepts", "evidence"]].copy()
-    for c in ("weight", *wcols):
-        edges[c] = edges[c].astype(float)
+    edges = _pair_table(graph)
     attrs = {"layers": ",".join(f"{k}={w}" for k, w in graph.layer_weights.items()), "seed": str(graph.seed)}
     defaults = {k: 0.0 for k in wcols}  # a layer that does not link the pair
     return write_atomic(p, lambda tmp: write_graphml_frames(tmp, nodes, edges, graph_attrs=attrs,
@@ -84,7 +101,10 @@ def write_graphml(obj, path) -> Path:
 
 
 def write_gexf(obj, path) -> Path:
-    """GEXF 1.2 (Gephi's own format).
+    """GEXF 1.2 (Gephi's own format; Gephi Lite and sigma.js read it through graphology-gexf).
+
+    Node labels are titles; with an analysis every node has its ``viz`` position, colour and
+    size (the HTML view's), so the file opens drawn. Attributes are typed and declared once.
 
     Examples
     --------
@@ -95,8 +115,26 @@ def write_gexf(obj, path) -> Path:
     '.gexf'
     """
     p = check_out_path(path, (".gexf",), "write_gexf")
-    g = _flat_graph(obj)
-    return write_atomic(p, lambda tmp: nx.write_gexf(g, tmp, encoding="utf-8"))
+    graph, analysis = _split(obj)
+    nodes = _nodes(graph, analysis)
+    viz = nodes[["x", "y", "size", "r", "g", "b"]] if analysis is not None else None
+    nodes = nodes.drop(columns=["name", "x", "y", "size", "r", "g", "b", "color"], errors="ignore")
+    edges = _pair_table(graph)
+    from .._version import __version__
+
+    desc = f"litgraph paper graph; layers {', '.join(f'{k}={w}' for k, w in graph.layer_weights.items())}"
+    return write_atomic(p, lambda tmp: write_gexf_frames(tmp, nodes, edges, creator=f"litgraph {__version__}",
+                                                         description=desc, viz=viz))
+
+
+def _pair_table(graph) -> pd.DataFrame:
+    """One row per linked pair: combined weight, each layer's weight, kinds, direction, concepts, evidence."""
+    pairs = graph.pairs_frame()
+    wcols = [f"w_{k}" for k in graph.layer_weights]
+    edges = pairs[["source", "target", "weight", *wcols, "kinds", "direction", "concepts", "evidence"]].copy()
+    for c in ("weight", *wcols):
+        edges[c] = edges[c].astype(float)
+    return edges
 
 
 def write_json(obj, path) -> Path:
@@ -121,10 +159,15 @@ def write_csv(obj, path) -> tuple[Path, Path]:
     """``<stem>.nodes.csv``-style pair: give a path ending in ``.csv``; nodes and edges are written beside it.
 
     ``path`` names the nodes file (e.g. ``nodes.csv``); the edges go to ``edges.csv`` in the
-    same folder when the stem is ``nodes``, else to ``<stem>.edges.csv``. Edges are the
-    per-layer edges with their evidence. A text cell that starts with ``= + - @`` gets a
-    leading ``'`` so that spreadsheets never run it as a formula (OWASP's advice on CSV
-    injection).
+    same folder when the stem is ``nodes``, else to ``<stem>.edges.csv``. The columns Gephi's
+    spreadsheet import looks for come first: ``Id`` and ``Label`` (the title) for nodes;
+    ``Source``, ``Target``, ``Type`` (``Undirected`` or ``Directed``) and ``Weight`` for
+    edges, which are the per-layer edges (``Kind``) with their evidence. A value the input
+    does not have is an empty cell. Paper ids such as ``2401.10010`` look like numbers: read
+    them as text (``pd.read_csv(path, dtype={"Id": str})``, or as a text column in a
+    spreadsheet's import dialog) or they lose their trailing zeros. A text cell that starts
+    with ``= + - @`` gets a leading ``'`` so that spreadsheets never run it as a formula
+    (OWASP's advice on CSV injection).
 
     Examples
     --------
@@ -136,10 +179,16 @@ def write_csv(obj, path) -> tuple[Path, Path]:
     """
     p = check_out_path(path, (".csv",), "write_csv")
     graph, analysis = _split(obj)
-    nodes = pd.DataFrame(node_table(analysis)) if analysis is not None else graph.nodes_frame()
+    nodes = _nodes(graph, analysis).drop(columns=["name", "r", "g", "b"], errors="ignore").rename(
+        columns={"id": "Id", "label": "Label"})
     edges = graph.edges_frame()
     edges["concepts"] = edges["concepts"].map(lambda t: "; ".join(t or ()))
     edges["digests"] = edges["digests"].map(lambda t: "; ".join(t or ()))
+    edges.insert(2, "Type", np.where(edges["directed"].to_numpy(bool), "Directed", "Undirected"))
+    edges = edges.drop(columns=["directed"]).rename(columns={"source": "Source", "target": "Target",
+                                                             "weight": "Weight", "kind": "Kind"})
+    edges = edges[["Source", "Target", "Type", "Weight", "Kind", *[c for c in edges.columns if c not in (
+        "Source", "Target", "Type", "Weight", "Kind")]]]
     edge_path = p.with_name("edges.csv") if p.stem == "nodes" else p.with_name(f"{p.stem}.edges.csv")
     nodes, edges = csv_safe(nodes), csv_safe(edges)
     write_atomic(p, lambda tmp: nodes.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))

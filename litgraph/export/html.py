@@ -96,8 +96,8 @@ def _page_data(analysis, *, size_by: str, max_nodes: int, physics_max: int, seed
         net.nodes.append({
             "id": r["id"], "label": label, "x": float(coords[k, 0]), "y": float(coords[k, 1]),
             "size": round(7 + 22 * rel, 2), "color": community_color(r["community"]),
-            "paper": {"title": r["title"], "date": r["published"], "upvotes": None if r["upvotes"] < 0 else r["upvotes"],
-                      "community": r["label"], "concepts": r["concepts"], "excerpt": excerpt, "links": links},
+            "paper": {"title": r["title"], "date": r["published"], "upvotes": r["upvotes"],
+                      "community": r["community_label"], "concepts": r["concepts"], "excerpt": excerpt, "links": links},
         })
     wmax = {k: float(v.max()) for k, v in edges.groupby("kind")["weight"]} if len(edges) else {}
     for n, e in enumerate(edges.itertuples(index=False)):
