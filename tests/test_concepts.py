@@ -145,3 +145,14 @@ def test_concepts_of_a_paper(concepts, sample_corpus):
     idf = [concepts.idf[concepts.index(c)] for c in concepts.concepts_of(pid)]
     assert idf == sorted(idf, reverse=True)
     assert np.isfinite(concepts.coherence()).all()
+
+
+def test_scanning_in_chunks_changes_nothing(sample_corpus, monkeypatch):
+    """A large corpus is scanned a chunk at a time (bounded memory); the concepts must be the same."""
+    from litgraph.concepts import _scan
+
+    whole = lg.extract_concepts(sample_corpus)
+    monkeypatch.setattr(_scan, "CHUNK", 40)
+    parts = lg.extract_concepts(sample_corpus)
+    assert parts.names == whole.names and parts.keys == whole.keys and parts.aliases == whole.aliases
+    assert (parts.matrix != whole.matrix).nnz == 0 and (parts.title_df == whole.title_df).all()

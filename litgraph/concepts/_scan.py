@@ -66,10 +66,10 @@ class Scan:
         if not position:
             return out
         wanted_ids = np.fromiter(position.values(), dtype=np.int64, count=len(position))
-        for key_ids, rows, counts in self._forms:
+        for key_ids, rows, counts, vocab in self._forms:
             hit = np.flatnonzero(np.isin(key_ids, wanted_ids))
             for g in hit.tolist():
-                form = " ".join([self._vocab[t] for t in rows[g].tolist()])
+                form = " ".join([vocab[t] for t in rows[g].tolist()])
                 out.setdefault(self.keys[key_ids[g]], Counter())[form] += int(counts[g])
         return out
 
@@ -113,8 +113,51 @@ def _unique_rows(rows: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, n
     return uniq, inverse.ravel(), n
 
 
-def scan(texts: list[str], max_words: int) -> Scan:
-    """The candidates of every text (see :class:`Scan`)."""
+#: Texts scanned at once: the token arrays of a chunk are the scan's working memory.
+CHUNK = 20_000
+
+
+def scan(texts: list[str], max_words: int, chunk: int | None = None) -> Scan:
+    """The candidates of every text (see :class:`Scan`), read ``chunk`` texts at a time.
+
+    The token arrays take some 100 bytes per token; scanning a large corpus in chunks and
+    merging their candidates keeps that at one chunk's worth (the result is the same).
+    """
+    chunk = chunk or CHUNK
+    if len(texts) <= chunk:
+        return _scan(texts, max_words)
+    parts = [_scan(texts[s:s + chunk], max_words) for s in range(0, len(texts), chunk)]
+    key_of: dict[str, int] = {}
+    acr_of: dict[str, int] = {}
+    counts, acronyms, forms = [], [], []
+    defined: dict[int, dict[str, str]] = {}
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+    capitals: Counter = Counter()
+    lowers: set[str] = set()
+    offset = 0
+    for part in parts:
+        kmap = np.array([key_of.setdefault(k, len(key_of)) for k in part.keys], dtype=np.int64)
+        amap = np.array([acr_of.setdefault(a, len(acr_of)) for a in part.acronym_names], dtype=np.int64)
+        c, a = part.counts.tocoo(), part.acronyms.tocoo()
+        counts.append((c.row + offset, kmap[c.col] if len(kmap) else c.col, c.data))
+        acronyms.append((a.row + offset, amap[a.col] if len(amap) else a.col, a.data))
+        defined.update({i + offset: d for i, d in part.defined.items()})
+        for k, cnt in part.surfaces.items():
+            surfaces[k].update(cnt)
+        capitals.update(part.capitals)
+        lowers |= part.lowers
+        forms += [(kmap[ids], rows, n, vocab) for ids, rows, n, vocab in part._forms]
+        offset += part.counts.shape[0]
+
+    def stack(triples, width):
+        rows, cols, vals = (np.concatenate([t[i] for t in triples]) for i in range(3))
+        return sp.csr_matrix((vals, (rows, cols)), shape=(offset, width))
+
+    return Scan(list(key_of), stack(counts, len(key_of)), list(acr_of), stack(acronyms, len(acr_of)), defined,
+                dict(surfaces), capitals, lowers, forms, [])
+
+
+def _scan(texts: list[str], max_words: int) -> Scan:
     seq, vocab = _tokens(texts)
     v = len(vocab)
     cls = np.fromiter((_token_class(t) if i else 1 for i, t in enumerate(vocab)), dtype=np.int8, count=v)
@@ -205,7 +248,7 @@ def scan(texts: list[str], max_words: int) -> Scan:
         entries_key.append(gram_key[inverse[first]])
         entries_n.append(n)
         notable = np.flatnonzero(notable_tok[uniq].any(axis=1))
-        forms.append((gram_key[notable], uniq[notable], np.bincount(inverse, minlength=len(uniq))[notable]))
+        forms.append((gram_key[notable], uniq[notable], np.bincount(inverse, minlength=len(uniq))[notable], vocab))
 
     keys = list(key_of)
     counts = sp.csr_matrix((np.concatenate(entries_n).astype(np.float64) if entries_n else np.zeros(0),
