@@ -172,3 +172,72 @@ def test_two_thousand_papers_render(browser, tmp_path):
     assert v.js("window.litgraph.nodes.length") == 2000 and v.errors == [] and v.foreign == []
     assert v.js("window.litgraph.network.physics.options.enabled") is False  # positions come from Python
     v.page.close()
+
+
+def _click_node(v, node_id):
+    """A real mouse click on a node where the canvas draws it."""
+    box = v.page.locator("#graph canvas").bounding_box()
+    xy = v.js(f"(function () {{ var n = window.litgraph.network; var p = n.getPositions([{node_id!r}])[{node_id!r}];"
+              f" return n.canvasToDOM(p); }})()")
+    v.page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+
+
+def test_clicking_a_paper_opens_its_panel(page, analysis):
+    p = next(q for q in analysis.graph.corpus if q.links)
+    page.js(f"window.litgraph.network.focus({p.id!r}, {{scale: 3, animation: false}})")
+    _click_node(page, p.id)
+    panel = page.page.locator("#panel")
+    assert panel.is_visible()
+    text = panel.text_content()
+    assert p.title in text and p.abstract[:80] in text and analysis.label(analysis.community_of(p.id)) in text
+    assert "Strongest links" in text
+    nb = analysis.graph.neighbors(p.id, 1)
+    assert nb["title"].iloc[0] in text  # the strongest neighbour, and why: its kinds of link
+    links = panel.locator("a")
+    hrefs = [links.nth(k).get_attribute("href") for k in range(links.count())]
+    assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
+    # the links can be clicked: nothing covers them and pointer events reach them
+    first = links.nth(0)
+    assert page.js("getComputedStyle(document.querySelector('#panel a')).pointerEvents") != "none"
+    b = first.bounding_box()
+    hit = page.js(f"document.elementFromPoint({b['x'] + b['width'] / 2}, {b['y'] + b['height'] / 2}).tagName")
+    assert hit == "A" and page.foreign == []
+
+
+def test_search_lists_every_match(page, analysis):
+    query = "learning"
+    expected = [p for p in analysis.graph.corpus if query in p.title.lower()]
+    assert len(expected) > 5
+    page.page.fill("#search", query)
+    page.page.press("#search", "Enter")
+    items = page.page.locator("#search-list li")
+    assert items.count() == len(expected)
+    assert {items.nth(k).text_content() for k in range(items.count())} == {p.title for p in expected}
+    assert f"{len(expected)} papers match" in page.page.text_content("#search-result")
+    second = expected[1] if expected[0].title == items.nth(0).text_content() else expected[0]
+    items.filter(has_text=second.title).first.click()
+    assert page.js("window.litgraph.network.getSelectedNodes()") == [second.id]
+    assert second.title in page.page.text_content("#panel")
+
+
+def test_overview_opens_a_community(browser, analysis, tmp_path):
+    path = lg.write_html(analysis, tmp_path / "overview.html", max_nodes=100)  # 339 papers > 100: overview first
+    v = Visit(browser, path)
+    frame = analysis.communities_frame()
+    assert v.js("window.litgraph.state.view") == "overview"
+    assert v.js("window.litgraph.nodes.length") == len(frame)
+    assert v.js("window.litgraph.edges.length") > 0  # communities linked by the weight between them
+    labels = v.js("window.litgraph.nodes.get().map(function (n) { return n.label; })")
+    assert all(any(lab.startswith(row.label) for lab in labels) for row in frame.itertuples())
+    big = int(frame.sort_values("size", ascending=False)["community"].iloc[0])
+    v.js(f"window.litgraph.network.focus('c:{big}', {{scale: 1.5, animation: false}})")
+    _click_node(v, f"c:{big}")
+    members = [pid for pid in analysis.graph.corpus.ids if analysis.community_of(pid) == big]
+    assert v.js("window.litgraph.state.view") == big
+    assert sorted(v.js("window.litgraph.nodes.getIds()")) == sorted(members[:100] if len(members) > 100 else members)
+    v.page.click("#view-overview")
+    assert v.js("window.litgraph.state.view") == "overview"
+    v.page.click("#view-all")
+    assert v.js("window.litgraph.nodes.length") == 100
+    assert v.errors == [] and v.foreign == []
+    v.page.close()

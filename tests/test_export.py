@@ -107,7 +107,8 @@ def test_html_is_self_contained_utf8(res, tmp_path):
     page = lg.write_html(res, tmp_path / "g.html").read_text(encoding="utf-8")
     assert "vis.Network" in page and "<script src" not in page and "<link" not in page
     assert not re.search(r"(src|href)=\"https?://", page)
-    assert "cdn.jsdelivr" not in page and "unpkg.com" not in page and "bootstrap" not in page.lower()
+    code = re.sub(r'<script type="application/json" id="litgraph-data">.*?</script>', "", page, flags=re.S)
+    assert "cdn.jsdelivr" not in code and "unpkg.com" not in code and "bootstrap" not in code.lower()
 
 
 def _hostile_analysis():
@@ -174,11 +175,17 @@ def test_failed_write_leaves_no_file(res, tmp_path, monkeypatch):
 
 
 def test_large_graph_view_is_capped(res, tmp_path):
-    page = lg.graph_html(res, max_nodes=50)
+    page = lg.graph_html(res, max_nodes=50, max_papers=120)
     data = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', page, re.S).group(1))
-    assert len(data["nodes"]) == 50 and "left out" in data["leftOut"]
-    kept = {n["id"] for n in data["nodes"]}
-    assert all(e["from"] in kept and e["to"] in kept for e in data["edges"])
+    assert len(data["main"]) == 50 and len(data["papers"]) == 120 and "whole-graph view shows the 50" in data["leftOut"]
+    assert data["start"] == "overview" and sum(len(c["members"]) for c in data["communities"]) == 120
+    main = set(data["main"])
+    for s, t, *_ in data["edges"]:  # links of the whole view, and links inside a community
+        assert (s in main and t in main) or data["papers"][s]["c"] == data["papers"][t]["c"] >= 0
+    pr = res.centrality["pagerank"].to_numpy()
+    kept = {data["papers"][i]["id"] for i in data["main"]}
+    assert kept == {res.graph.corpus.ids[i] for i in np.lexsort((res.papers_frame().set_index("id").loc[
+        res.graph.corpus.ids, "rank"].to_numpy(), -pr))[:50]}
     assert data["options"]["physics"]["enabled"] is True  # 50 papers: the browser may refine
     full = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', lg.graph_html(res), re.S).group(1))
     assert full["options"]["physics"]["enabled"] is False and full["leftOut"] == ""

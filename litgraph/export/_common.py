@@ -147,13 +147,13 @@ def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | No
     return np.round(coords * scale, 2)
 
 
-def _force_layout(g, weights: np.ndarray | None = None) -> np.ndarray:
+def _force_layout(g, weights: np.ndarray | None = None, iters: int | None = None) -> np.ndarray:
     """Weighted Fruchterman-Reingold positions of an igraph graph (seeded by the caller)."""
     n = g.vcount()
     if n <= 2 or g.ecount() == 0:
         return np.asarray(g.layout_circle().coords, dtype=float) if n > 1 else np.zeros((n, 2))
     w = np.asarray(g.es["weight"] if weights is None else weights, dtype=float)
-    iters = 500 if n <= 2000 else 150
+    iters = iters or (500 if n <= 2000 else 150)
     return np.asarray(g.layout_fruchterman_reingold(weights=(w / w.max()).tolist(), niter=iters,
                                                     grid="auto" if n > 1000 else "nogrid").coords, dtype=float)
 
@@ -190,7 +190,11 @@ def community_layout(g, membership: np.ndarray) -> np.ndarray:
         cg = ig.Graph(n=k, edges=list(zip((keys // k).tolist(), (keys % k).tolist())))
         cg.es["weight"] = cw.tolist()
         centres = _force_layout(cg) if cg.ecount() else np.asarray(cg.layout_circle().coords, dtype=float)
-        centres = _separate(centres * radius.mean() * 3.0, radius)
+        # start with neighbouring discs about touching, then push apart the ones that overlap
+        d = np.linalg.norm(centres[:, None] - centres[None], axis=2)
+        np.fill_diagonal(d, np.inf)
+        near = float(np.median(d.min(axis=1))) or 1.0
+        centres = _separate(centres / near * 2.0 * radius.mean(), radius)
     # level 2: each community inside its disc
     coords = np.zeros((n, 2))
     order = np.argsort(inv, kind="stable")
@@ -201,7 +205,7 @@ def community_layout(g, membership: np.ndarray) -> np.ndarray:
             coords[members] = centres[c]
             continue
         sub = g.subgraph(members.tolist())
-        local = _force_layout(sub)
+        local = _force_layout(sub, iters=500 if len(members) <= 300 else 60)
         local = local - local.mean(axis=0)
         reach = np.linalg.norm(local, axis=1).max() or 1.0
         coords[members] = centres[c] + local * (0.9 * radius[c] / reach)

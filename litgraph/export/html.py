@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import html as _html
 import json
-import math
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 
 from .._validation import check_int
-from .._text import safe_url
 from ..exceptions import InvalidParameterError, NotFittedError
-from ._common import LAYER_STYLE, check_out_path, community_color, layout, node_table
+from ._common import check_out_path
+from ._page import page_data
 
 __all__ = ["graph_html", "write_html", "InteractiveGraph", "SIZE_BY"]
 
@@ -54,93 +52,9 @@ def _safe_json(obj) -> str:
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _page_data(analysis, *, size_by: str, max_nodes: int, physics_max: int, seed: int, title: str,
-               label_top: int, hidden_layers: tuple[str, ...]) -> dict:
-    from pyvis.network import Network
-
-    graph = analysis.graph
-    table = node_table(analysis)
-    n_all = len(table)
-    values = np.array([max(float(r[size_by]), 0.0) for r in table])
-    ranks = np.array([r["rank"] for r in table])
-    order = np.lexsort((ranks, -values))
-    kept = sorted(order[:max_nodes].tolist()) if n_all > max_nodes else list(range(n_all))
-    kept_ids = [table[i]["id"] for i in kept]
-    view = graph.subgraph(kept_ids) if n_all > max_nodes else graph
-    index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
-    coords = layout(view, seed, membership=np.array([analysis.membership[index[pid]] for pid in view.corpus.ids]))
-    labelled = set(order[:label_top].tolist())
-    edges = view.edges_frame()
-    left_out = ""
-    if n_all > max_nodes:
-        total_edges = len(graph.edges_frame())
-        left_out = (f"Showing the {len(kept)} papers with the highest {size_by} of {n_all}; "
-                    f"{n_all - len(kept)} papers and {total_edges - len(edges)} links are left out of this view "
-                    f"(every paper is in the CSV, GraphML and JSON exports).")
-
-    vmax = values[kept].max() if len(kept) else 0.0
-    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
-    for k, i in enumerate(kept):
-        r = table[i]
-        rel = math.sqrt(values[i] / vmax) if vmax > 0 else 0.0
-        links = []
-        if r["arxiv_id"]:
-            links.append({"name": "arXiv", "url": f"https://arxiv.org/abs/{r['arxiv_id']}"})
-        if safe_url(r["url"]) and r["url"] not in {x["url"] for x in links}:
-            links.append({"name": "page", "url": r["url"]})
-        for url in r["links"].split():
-            if safe_url(url) and url not in {x["url"] for x in links}:
-                links.append({"name": "code" if "github.com" in url or "gitlab" in url else "link", "url": url})
-        excerpt = r["abstract"][:320] + ("…" if len(r["abstract"]) > 320 else "")
-        label = (r["title"] if len(r["title"]) <= 42 else r["title"][:40].rstrip() + "…") if i in labelled else ""
-        net.nodes.append({
-            "id": r["id"], "label": label, "x": float(coords[k, 0]), "y": float(coords[k, 1]),
-            "size": round(7 + 22 * rel, 2), "color": community_color(r["community"]),
-            "paper": {"title": r["title"], "date": r["published"], "upvotes": r["upvotes"],
-                      "community": r["community_label"], "concepts": r["concepts"], "excerpt": excerpt, "links": links},
-        })
-    wmax = {k: float(v.max()) for k, v in edges.groupby("kind")["weight"]} if len(edges) else {}
-    for n, e in enumerate(edges.itertuples(index=False)):
-        style = LAYER_STYLE[e.kind]
-        rel = e.weight / wmax[e.kind] if wmax.get(e.kind) else 0.0
-        net.edges.append({
-            "id": f"e{n}", "from": e.source, "to": e.target, "kind": e.kind, "kindLabel": style["label"],
-            "width": round(1 + 5 * rel, 2), "color": style["color"], "dashes": style["dashes"],
-            "directed": bool(e.directed), "weight": round(float(e.weight), 4), "evidence": str(e.evidence),
-        })
-    physics = len(kept) <= physics_max
-    options = {
-        "autoResize": True,
-        "layout": {"randomSeed": int(seed), "improvedLayout": False},
-        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
-                    "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 90},
-                    "stabilization": {"enabled": physics, "iterations": 150, "fit": True}},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(kept) > 500,
-                        "navigationButtons": False, "keyboard": False},
-        "nodes": {"shape": "dot", "borderWidth": 1},
-        "edges": {"smooth": False, "selectionWidth": 2},
-    }
-    counts = edges["kind"].value_counts().to_dict() if len(edges) else {}
-    layers = [{"kind": k, "label": LAYER_STYLE[k]["label"], "color": LAYER_STYLE[k]["color"],
-               "dashes": LAYER_STYLE[k]["dashes"], "count": int(counts[k]), "shown": k not in hidden_layers}
-              for k in graph.layer_weights if counts.get(k)]
-    communities = []
-    labels = {}
-    for i in kept:
-        labels.setdefault(table[i]["community"], []).append(table[i]["id"])
-    for com in sorted(labels, key=lambda c: (c < 0, c)):
-        communities.append({"community": com, "label": analysis.label(com), "size": len(labels[com]),
-                            "color": community_color(com), "members": labels[com]})
-    summary = (f"{n_all} papers from {len(graph.corpus.digests)} digest(s), {analysis.n_communities} communities "
-               f"(modularity {analysis.modularity:.2f}), {len(edges)} links.")
-    return {"nodes": net.nodes, "edges": net.edges, "options": options, "layers": layers,
-            "communities": communities, "summary": summary, "leftOut": left_out,
-            "sizeNote": f"Node size: {size_by}. Colour: community.", "title": title}
-
-
-def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, physics_max: int = 300,
-               seed: int | None = None, title: str = "litgraph", height: str = "100vh", label_top: int = 40,
-               hidden_layers: tuple[str, ...] = ("digest",)) -> str:
+def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, max_papers: int = 10_000,
+               physics_max: int = 300, seed: int | None = None, title: str = "litgraph", height: str = "100vh",
+               label_top: int = 40, hidden_layers: tuple[str, ...] = ("digest",)) -> str:
     """The interactive page as a string (see :func:`write_html`).
 
     Examples
@@ -155,6 +69,7 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ph
         raise InvalidParameterError(f"The 'size_by' parameter of write_html must be one of "
                                     f"{', '.join(map(repr, SIZE_BY))}. Got {size_by!r} instead.")
     check_int(max_nodes, "max_nodes", "write_html", min_value=1)
+    check_int(max_papers, "max_papers", "write_html", min_value=1)
     check_int(physics_max, "physics_max", "write_html", min_value=0)
     check_int(label_top, "label_top", "write_html", min_value=0)
     from ..edges import LAYERS
@@ -167,8 +82,9 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ph
         from ..exceptions import EmptyGraphError
         raise EmptyGraphError("The graph has no papers to draw.")
     seed = analysis.params["seed"] if seed is None else seed
-    data = _page_data(analysis, size_by=size_by, max_nodes=max_nodes, physics_max=physics_max, seed=int(seed),
-                      title=title, label_top=label_top, hidden_layers=tuple(hidden_layers))
+    data = page_data(analysis, size_by=size_by, max_nodes=max_nodes, max_papers=max(max_papers, max_nodes),
+                     physics_max=physics_max, seed=int(seed), title=title, label_top=label_top,
+                     hidden_layers=tuple(hidden_layers))
     import jinja2
 
     from .._version import __version__
@@ -184,13 +100,18 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ph
 def write_html(analysis, path, **kwargs) -> Path:
     """Write the interactive graph as one self-contained ``.html`` file (UTF-8) that works offline.
 
-    Papers are coloured by community, with a legend of community labels, and sized by
-    ``size_by``; links are styled by layer with a checkbox per layer; a search box finds
-    a paper by title. Each paper's tooltip gives title, date, upvotes, community,
-    concepts, an abstract excerpt and links; each link's gives its layer, weight and
-    evidence. Positions are computed in Python (igraph); the browser's physics only
-    refines graphs of at most ``physics_max`` papers. Above ``max_nodes`` papers the page
-    shows the top papers by ``size_by`` and says what it left out.
+    Three views of one set of papers: an overview with one node per community (sized by
+    its papers, linked by the weight between communities, labelled; the first view of a
+    graph larger than ``max_nodes``), the whole graph (the ``max_nodes`` papers with the
+    highest ``size_by``) and each community on its own, opened from the overview, the
+    legend or a paper. Every community has a region of its own in the layout and a colour
+    of its own. Clicking a paper opens a side panel with its title, date, upvotes,
+    community, concepts, abstract, links (http and https only) and its strongest
+    neighbours with why they are linked; the search box lists every paper whose title
+    matches. Links are styled by layer with a checkbox per layer. Positions are computed
+    in Python (igraph); the browser's physics only refines graphs of at most
+    ``physics_max`` papers. The page holds at most ``max_papers`` papers (the highest by
+    ``size_by``) and says what it left out.
 
     The file is written to a temporary name and renamed, so a failure never leaves a
     half-written page. Same input and seed give the same bytes.
@@ -203,6 +124,9 @@ def write_html(analysis, path, **kwargs) -> Path:
     size_by : str, default "pagerank"
         One of :data:`SIZE_BY`.
     max_nodes : int, default 2000
+        Most papers drawn at once (the whole-graph view, and each community's view).
+    max_papers : int, default 10000
+        Most papers the page holds (for the community views).
     physics_max : int, default 300
     seed : int, optional
         Layout seed; defaults to the analysis seed.
