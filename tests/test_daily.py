@@ -263,3 +263,29 @@ def test_bad_report_options_are_named(tmp_path, sample_paths):
         run_report([str(sample_paths[0])], db=tmp_path / "lg.db", out=tmp_path / "out", keep=0)
     with pytest.raises(lg.InvalidParameterError, match="'previous'"):
         lg.analyze(lg.build_graph(lg.read_digest(sample_paths[1])), previous={"x": "seven"})
+
+
+def test_papers_keep_their_place_from_one_report_to_the_next(sample_corpus):
+    from litgraph.export import stable_positions
+
+    ids = sample_corpus.ids
+    first = lg.LitGraph(seed=0).fit(sample_corpus.subset(ids[:300])).analysis_
+    before = stable_positions(first)
+    previous = {pid: (*before[pid], first.community_of(pid)) for pid in before}
+    prev_comm = {pid: first.community_of(pid) for pid in ids[:300]}
+    now = lg.LitGraph(seed=0).fit(sample_corpus, previous=prev_comm).analysis_
+    after = stable_positions(now, previous)
+    assert set(after) == set(ids)
+    same = [pid for pid in ids[:300] if now.community_of(pid) == first.community_of(pid)]
+    assert len(same) > 250 and all(after[pid] == before[pid] for pid in same)
+    # a new paper sits among the papers of its community, not somewhere else on the map
+    xy = np.array([after[p] for p in ids])
+    mem = np.array([now.community_of(p) for p in ids])
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(xy)
+    new = [i for i in range(300, 339) if mem[i] >= 0 and (mem[:300] == mem[i]).any()]
+    near = [np.mean(mem[tree.query(xy[i], k=6)[1][1:]] == mem[i]) for i in new]
+    assert new and np.mean(near) >= 0.7
+    # with little to keep, the map is drawn afresh
+    assert stable_positions(now, {ids[0]: (0.0, 0.0, now.community_of(ids[0]))}) == stable_positions(now)

@@ -127,11 +127,18 @@ def test_hostile_text_is_data_not_markup(tmp_path):
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
 
 
-def test_notebook_display_embeds_the_page(res):
+def test_notebook_display_references_one_file(res, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     view = lg.InteractiveGraph(res)
-    html = view._repr_html_()
-    assert html.startswith("<iframe srcdoc=\"") and "&lt;!DOCTYPE html&gt;" in html
-    assert "vis.Network" in view.html
+    bundle = view._repr_mimebundle_()
+    pages = list((tmp_path / "litgraph-views").glob("graph-*.html"))
+    assert len(pages) == 1 and pages[0].read_text(encoding="utf-8") == view.html and "vis.Network" in view.html
+    assert f'src="litgraph-views/{pages[0].name}"' in bundle["text/html"] and len(bundle["text/html"]) < 1000
+    import base64
+
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    lg.InteractiveGraph(res)._repr_mimebundle_()  # the same graph again: the same file, written once
+    assert list((tmp_path / "litgraph-views").glob("graph-*.html")) == pages
 
 
 def test_bad_output_paths(res, tmp_path):

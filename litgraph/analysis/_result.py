@@ -56,8 +56,8 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
     n_jobs : int, default -1
         Processes for sampled betweenness (-1: every core; 1: none).
     previous : mapping of paper id to community id, optional
-        An earlier run's communities (e.g. yesterday's report): Leiden starts from them
-        and communities keep their ids where their members did (see
+        An earlier run's communities (e.g. yesterday's report): every Leiden run of the
+        consensus starts from them and communities keep their ids where their members did (see
         :mod:`litgraph.analysis.continuity`); new communities get ids above every
         previous one. Without it, communities are numbered by size, largest first.
 

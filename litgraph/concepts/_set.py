@@ -50,6 +50,7 @@ class ConceptSet:
     _coherence: np.ndarray | None = field(default=None, repr=False, compare=False)
     _lookup: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _rows: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _specific: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -82,9 +83,13 @@ class ConceptSet:
         except KeyError:
             raise KeyError(f"No paper {paper_id!r} in this concept set.") from None
         m = self.matrix
-        cols = m.indices[m.indptr[i]:m.indptr[i + 1]].tolist()
-        order = sorted(cols, key=lambda j: (-self.idf[j], self.names[j]))
-        return [self.names[j] for j in order[:top_k]]
+        cols = m.indices[m.indptr[i]:m.indptr[i + 1]]
+        if getattr(self, "_specific", None) is None:  # each concept's place when sorted by (-idf, name), once
+            by = np.lexsort((np.asarray(self.names, dtype=object).astype(str), -np.asarray(self.idf)))
+            self._specific = np.empty(len(by), dtype=np.int64)
+            self._specific[by] = np.arange(len(by))
+        order = cols[np.argsort(self._specific[cols], kind="stable")]
+        return [self.names[j] for j in order[:top_k].tolist()]
 
     def coherence(self) -> np.ndarray:
         """How topical each concept is: the mean similarity of its papers beyond chance.

@@ -5,6 +5,7 @@ Only this subpackage imports pyvis.
 
 from .formats import FORMATS, export_graph, write_csv, write_gexf, write_graphml, write_image, write_json
 from .html import SIZE_BY, InteractiveGraph, graph_html, write_html
+from ._common import stable_positions
 
 __all__ = ["write_html", "graph_html", "InteractiveGraph", "SIZE_BY", "write_graphml", "write_gexf", "write_json",
-           "write_csv", "write_image", "export_graph", "FORMATS"]
+           "write_csv", "write_image", "export_graph", "FORMATS", "stable_positions"]

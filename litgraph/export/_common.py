@@ -147,6 +147,71 @@ def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | No
     return np.round(coords * scale, 2)
 
 
+def stable_positions(analysis, previous=None, *, seed: int | None = None) -> dict[str, tuple[float, float]]:
+    """Where to draw every paper, keeping an earlier drawing where it still holds.
+
+    ``previous`` maps paper ids to ``(x, y, community)`` of an earlier drawing (a daily
+    report keeps yesterday's). A paper still in the same community keeps its place, so the
+    map of topics stays put from one morning to the next; a new paper, or one that moved
+    community, is placed at the weighted mean of its linked papers already placed in its
+    community (or, with none, near its community's centre); a community with no earlier
+    paper gets a region of its own beside the others. Without ``previous`` (or when fewer
+    than half of the papers have a place to keep) the graph is laid out afresh
+    (:func:`layout`). Returns paper id -> (x, y).
+    """
+    graph = analysis.graph
+    ids = graph.corpus.ids
+    seed = int(analysis.params["seed"] if seed is None else seed)
+    membership = np.asarray(analysis.membership)
+    prev = dict(previous or {})
+    kept = np.array([pid in prev and int(prev[pid][2]) == int(c) for pid, c in zip(ids, membership.tolist())])
+    if len(ids) == 0 or kept.mean() < 0.5:
+        coords = layout(graph, seed, membership=membership)
+        return {pid: (float(x), float(y)) for pid, (x, y) in zip(ids, coords.tolist())}
+    n = len(ids)
+    xy = np.zeros((n, 2))
+    placed = kept.copy()
+    xy[kept] = np.array([prev[pid][:2] for pid, k in zip(ids, kept.tolist()) if k], dtype=float)
+    p = graph.pairs_frame()
+    a, b = graph.corpus.positions(p["source"]), graph.corpus.positions(p["target"])
+    w = p["weight"].to_numpy(dtype=float)
+    same = membership[a] == membership[b]
+    a, b, w = np.concatenate([a[same], b[same]]), np.concatenate([b[same], a[same]]), np.concatenate([w[same]] * 2)
+    step = 0.0
+    if kept.sum() > 1:
+        span = np.ptp(xy[kept], axis=0).max() or 1.0
+        step = span / np.sqrt(n) / 4  # about a quarter of the spacing between papers
+    rng = np.random.default_rng(seed)
+    for _ in range(3):  # new papers join their placed neighbours; chains of new papers in a few rounds
+        todo = ~placed
+        if not todo.any():
+            break
+        use = placed[b] & todo[a]
+        sw = np.bincount(a[use], weights=w[use], minlength=n)
+        sx = np.bincount(a[use], weights=w[use] * xy[b[use], 0], minlength=n)
+        sy = np.bincount(a[use], weights=w[use] * xy[b[use], 1], minlength=n)
+        ok = todo & (sw > 0)
+        xy[ok] = np.c_[sx[ok] / sw[ok], sy[ok] / sw[ok]] + rng.normal(scale=step, size=(int(ok.sum()), 2))
+        placed |= ok
+    right = xy[placed, 0].max() if placed.any() else 0.0
+    for c in np.unique(membership[~placed]).tolist():
+        members = np.flatnonzero((membership == c) & ~placed)
+        anchor = placed & (membership == c)
+        if c >= 0 and anchor.any():  # papers of a known community with no placed neighbour: near its centre
+            centre = xy[anchor].mean(axis=0)
+            xy[members] = centre + rng.normal(scale=step * 4, size=(len(members), 2))
+        else:  # a new community (or the unlinked rest): a region of its own beside the map
+            sub = graph.subgraph([ids[i] for i in members.tolist()])
+            local = layout(sub, seed, membership=membership[members])
+            local = local - local.mean(axis=0)
+            reach = np.abs(local).max() or 1.0
+            radius = step * 4 * np.sqrt(len(members)) + 1e-9
+            xy[members] = np.array([right + radius * 1.5, 0.0]) + local * (radius / reach)
+            right += radius * 3
+        placed[members] = True
+    return {pid: (round(float(x), 2), round(float(y), 2)) for pid, (x, y) in zip(ids, xy.tolist())}
+
+
 def _force_layout(g, weights: np.ndarray | None = None, iters: int | None = None) -> np.ndarray:
     """Weighted Fruchterman-Reingold positions of an igraph graph (seeded by the caller)."""
     n = g.vcount()

@@ -18,24 +18,27 @@ from .._text import safe_url
 from ._common import LAYER_STYLE, community_color, layout, node_table
 
 #: Characters of the abstract carried by the page (the side panel shows them, with the paper's links).
-ABSTRACT_CHARS = 900
+ABSTRACT_CHARS = 600
 #: Strongest neighbours listed in a paper's side panel.
 NEIGHBOURS = 5
 
 
 def _links(r: dict) -> list[dict]:
-    out = []
+    out, seen = [], set()
     if r["arxiv_id"]:
         out.append({"name": "arXiv", "url": f"https://arxiv.org/abs/{r['arxiv_id']}"})
-    if safe_url(r["url"]) and r["url"] not in {x["url"] for x in out}:
+        seen.add(out[-1]["url"])
+    if r["url"] and r["url"] not in seen and safe_url(r["url"]):
         out.append({"name": "page", "url": r["url"]})
+        seen.add(r["url"])
     for url in r["links"].split():
-        if safe_url(url) and url not in {x["url"] for x in out}:
+        if url not in seen and safe_url(url):
             out.append({"name": "code" if "github.com" in url or "gitlab" in url else "link", "url": url})
+            seen.add(url)
     return out
 
 
-def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int) -> list[list]:
+def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int, titles: list[str]) -> list[list]:
     """Each kept paper's ``k`` strongest links: [page index or -1, weight, kinds, shared concepts, title]."""
     p = graph.pairs_frame()
     out: list[list] = [[] for _ in range(len(keep))]
@@ -53,7 +56,6 @@ def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int) -> list[lis
     rank = np.arange(len(src)) - np.searchsorted(src, src, side="left")
     top = rank < k
     kinds, concepts = p["kinds"].to_numpy(), p["concepts"].to_numpy()
-    titles = [q.title for q in graph.corpus]
     for s, d, v, r in zip(src[top].tolist(), dst[top].tolist(), ww[top].tolist(), row[top].tolist()):
         shared = "; ".join(str(concepts[r]).split("; ")[:3]) if concepts[r] else ""
         out[pos_of[s]].append([int(pos_of[d]), round(v, 4), str(kinds[r]), shared,
@@ -62,7 +64,7 @@ def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int) -> list[lis
 
 
 def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physics_max: int, seed: int,
-              title: str, label_top: int, hidden_layers: tuple[str, ...]) -> dict:
+              title: str, label_top: int, hidden_layers: tuple[str, ...], positions=None) -> dict:
     """Everything the page draws, as JSON-ready data (see the module's text)."""
     graph = analysis.graph
     table = node_table(analysis)
@@ -79,10 +81,13 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
     ids = graph.corpus.ids
     view = graph.subgraph([ids[i] for i in keep]) if len(keep) < n_all else graph
     membership = analysis.membership
-    coords = layout(view, seed, membership=membership[keep])
+    if positions is not None:
+        coords = np.array([positions[ids[i]] for i in keep.tolist()], dtype=float).reshape(-1, 2)
+    else:
+        coords = layout(view, seed, membership=membership[keep])
     labelled = set(order[:label_top].tolist())
     vmax = values[main].max() if len(main) else 0.0
-    nbs = _neighbours(graph, keep, pos_of, NEIGHBOURS)
+    nbs = _neighbours(graph, keep, pos_of, NEIGHBOURS, [r["title"] for r in table])
     papers = []
     for k, i in enumerate(keep.tolist()):
         r = table[i]
@@ -103,16 +108,19 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
     drawn = both & ((in_main[a] & in_main[b]) | (same & (kind != "digest")))
     kinds = [k for k in graph.layer_weights]
     wmax = {k: float(v.max()) for k, v in e[drawn].groupby("kind")["weight"]} if drawn.any() else {}
-    edges = []
-    for s, t, kd, w, directed, ev in zip(pos_of[a[drawn]].tolist(), pos_of[b[drawn]].tolist(), kind[drawn].tolist(),
-                                         e["weight"].to_numpy()[drawn].tolist(), e["directed"].to_numpy()[drawn].tolist(),
-                                         e["evidence"].to_numpy()[drawn].tolist()):
-        rel = w / wmax[kd] if wmax.get(kd) else 0.0
-        if kd == "similarity":
-            ev = ""  # the page writes "text similarity <weight>" itself
-        elif kd == "digest":
-            ev = ev.split(":")[0]
-        edges.append([s, t, kinds.index(kd), round(float(w), 4), round(1 + 5 * rel, 2), int(bool(directed)), str(ev)])
+    kd = kind[drawn]
+    w = e["weight"].to_numpy(dtype=float)[drawn] if len(e) else np.zeros(0)
+    top = np.array([wmax.get(k_, 0.0) for k_ in kd.tolist()], dtype=float)
+    width = np.round(1 + 5 * np.divide(w, top, out=np.zeros_like(w), where=top > 0), 2)
+    code = np.array([kinds.index(k_) for k_ in kd.tolist()], dtype=np.int64)
+    ev = e["evidence"].to_numpy()[drawn] if len(e) else np.zeros(0, dtype=object)
+    ev = np.where(kd == "similarity", "", ev)  # the page writes "text similarity <weight>" itself
+    dig = np.flatnonzero(kd == "digest")
+    ev[dig] = [str(x).split(":")[0] for x in ev[dig].tolist()]
+    directed = e["directed"].to_numpy(dtype=bool)[drawn].astype(int) if len(e) else np.zeros(0, dtype=int)
+    edges = [list(row) for row in zip(pos_of[a[drawn]].tolist(), pos_of[b[drawn]].tolist(), code.tolist(),
+                                      np.round(w, 4).tolist(), width.tolist(), directed.tolist(),
+                                      [str(x) for x in ev.tolist()])]
     counts = {}
     for row in edges:
         counts[kinds[row[2]]] = counts.get(kinds[row[2]], 0) + 1

@@ -52,9 +52,20 @@ def _safe_json(obj) -> str:
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def _check_positions(positions, analysis):
+    if positions is None:
+        return None
+    missing = [pid for pid in analysis.graph.corpus.ids if pid not in positions]
+    if missing:
+        raise InvalidParameterError(f"The 'positions' parameter of write_html has no position for {len(missing)} "
+                                    f"paper(s), e.g. {missing[0]!r}; give every paper one (see "
+                                    f"litgraph.export.stable_positions).")
+    return positions
+
+
 def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, max_papers: int = 10_000,
                physics_max: int = 300, seed: int | None = None, title: str = "litgraph", height: str = "100vh",
-               label_top: int = 40, hidden_layers: tuple[str, ...] = ("digest",)) -> str:
+               label_top: int = 40, hidden_layers: tuple[str, ...] = ("digest",), positions=None) -> str:
     """The interactive page as a string (see :func:`write_html`).
 
     Examples
@@ -84,7 +95,7 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ma
     seed = analysis.params["seed"] if seed is None else seed
     data = page_data(analysis, size_by=size_by, max_nodes=max_nodes, max_papers=max(max_papers, max_nodes),
                      physics_max=physics_max, seed=int(seed), title=title, label_top=label_top,
-                     hidden_layers=tuple(hidden_layers))
+                     hidden_layers=tuple(hidden_layers), positions=_check_positions(positions, analysis))
     import jinja2
 
     from .._version import __version__
@@ -135,6 +146,10 @@ def write_html(analysis, path, **kwargs) -> Path:
         How many papers (the largest) carry their title on the canvas; every paper has a tooltip.
     hidden_layers : tuple of str, default ("digest",)
         Layers whose checkbox starts unticked (their links are in the page, hidden until shown).
+    positions : mapping of paper id to (x, y), optional
+        Where to draw each paper instead of laying the graph out, e.g.
+        :func:`~litgraph.export.stable_positions` of an earlier drawing, so that papers keep
+        their place from one report to the next.
 
     Examples
     --------
@@ -154,17 +169,27 @@ def write_html(analysis, path, **kwargs) -> Path:
 class InteractiveGraph:
     """The interactive page for notebooks: shows inline in Jupyter and VS Code, saves with :meth:`save`.
 
+    Displaying it writes the page once to ``folder`` (default ``litgraph-views/`` beside the
+    notebook; the file is named by its content, so showing the same graph twice writes it
+    once) and puts in the notebook a small frame that references it, so the notebook stays
+    small and the graph is still there after saving and reopening. A static picture of the
+    same layout goes with it, shown where a notebook viewer does not render HTML (an
+    untrusted notebook, a code host's preview).
+
     Examples
     --------
-    >>> import litgraph as lg
-    >>> view = lg.InteractiveGraph(lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]))))
-    >>> view._repr_html_().startswith("<iframe srcdoc=")
-    True
+    >>> import litgraph as lg, tempfile
+    >>> view = lg.InteractiveGraph(lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]))),
+    ...                            folder=tempfile.mkdtemp())
+    >>> bundle = view._repr_mimebundle_()
+    >>> sorted(bundle), bundle["text/html"].startswith("<iframe src=")
+    (['image/png', 'text/html', 'text/plain'], True)
     """
 
-    def __init__(self, analysis, **kwargs) -> None:
+    def __init__(self, analysis, *, folder=None, **kwargs) -> None:
         self.analysis = _require_analysis(analysis, "InteractiveGraph")
         self.kwargs = kwargs
+        self.folder = Path(folder) if folder is not None else None
         self._html: str | None = None
 
     @property
@@ -173,10 +198,46 @@ class InteractiveGraph:
             self._html = graph_html(self.analysis, **{"height": "640px", **self.kwargs})
         return self._html
 
-    def _repr_html_(self) -> str:
-        doc = _html.escape(self.html, quote=True)
-        return (f'<iframe srcdoc="{doc}" style="width:100%;height:660px;border:1px solid #ddd" '
-                f'sandbox="allow-scripts allow-popups"></iframe>')
+    def page_path(self) -> Path:
+        """The page's file (written on first use), named by a hash of its content."""
+        import hashlib
+
+        folder = self.folder if self.folder is not None else Path("litgraph-views")
+        path = folder / f"graph-{hashlib.sha256(self.html.encode('utf-8')).hexdigest()[:16]}.html"
+        if not path.exists():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                from ..exceptions import LitgraphError
+
+                raise LitgraphError(f"{folder}: cannot create the folder for the notebook's graph pages "
+                                    f"({exc.strerror}); pass folder= a writable folder.") from None
+            from ._common import write_atomic
+
+            write_atomic(path, lambda tmp: tmp.write_text(self.html, encoding="utf-8", newline="\n"))
+        return path
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        import base64
+        import tempfile
+
+        import os
+
+        path = self.page_path()
+        rel = os.path.relpath(path.resolve(), Path.cwd())
+        src = Path(rel).as_posix() if not rel.startswith("..") else path.resolve().as_uri()
+        frame = (f'<iframe src="{_html.escape(src, quote=True)}" style="width:100%;height:660px;'
+                 f'border:1px solid #ddd" title="litgraph: {len(self.analysis.graph.corpus)} papers"></iframe>'
+                 f'<div style="font-size:12px;color:#666">Interactive graph: '
+                 f'<a href="{_html.escape(src, quote=True)}" target="_blank">{_html.escape(path.name)}</a></div>')
+        from .formats import write_image
+
+        with tempfile.TemporaryDirectory() as tmp:
+            png = write_image(self.analysis, Path(tmp) / "graph.png", size=(7, 4.5), dpi=64, labels=8).read_bytes()
+        g = self.analysis.graph
+        text = (f"litgraph graph of {g.n_papers} papers, {self.analysis.n_communities} communities; "
+                f"interactive page: {src}")
+        return {"text/html": frame, "image/png": base64.b64encode(png).decode("ascii"), "text/plain": text}
 
     def save(self, path) -> Path:
         return write_html(self.analysis, path, **self.kwargs)

@@ -138,10 +138,18 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         data = report_data(model, day=day, previous=previous, params=model.get_params(), files=files, run=run)
         step("writing the report")
         final = out / day.isoformat()
+        positions = None
+        if exports != "none":
+            from ..export import stable_positions
+
+            positions = stable_positions(model.analysis_, _load_positions(store))
         if exports in ("view", "all"):
-            _write_folder(out, SHARED, lambda tmp: _write_exports(model.analysis_, tmp, day, exports))
-        _write_folder(out, final.name, lambda tmp: _write_summary(model.analysis_, tmp, data, day, exports))
+            _write_folder(out, SHARED, lambda tmp: _write_exports(model.analysis_, tmp, day, exports, positions))
+        _write_folder(out, final.name, lambda tmp: _write_summary(model.analysis_, tmp, data, day, exports,
+                                                                  positions))
         moved = _point_latest(out, final.name)
+        if positions is not None:
+            _save_positions(store, positions, model.analysis_)
         if getattr(model, "state_", None) is not None:
             if model.fit_kind_ == "full":
                 model.state_.full_fit_day = day.isoformat()
@@ -162,6 +170,8 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
 
 #: Key of the saved graph state in the store.
 STATE_KEY = "report-graph"
+#: Key of the previous report's drawing (where each paper was drawn) in the store.
+LAYOUT_KEY = "report-layout"
 
 
 def _saved_state(store, corpus, model, day: date, refit: bool):
@@ -210,18 +220,49 @@ def _write_folder(out: Path, name: str, fill: Callable[[Path], None]) -> None:
         raise
 
 
-def _write_exports(res, folder: Path, day: date, exports: str) -> None:
+def _load_positions(store) -> dict | None:
+    """The previous report's drawing: paper id -> (x, y, community), or None."""
+    blob = store.load_state(LAYOUT_KEY)
+    if blob is None:
+        return None
+    try:
+        import io
+
+        import numpy as np
+
+        z = np.load(io.BytesIO(blob), allow_pickle=False)
+        ids = json.loads(bytes(z["ids"]).decode("utf-8"))
+        return {pid: (float(x), float(y), int(c)) for pid, (x, y), c in zip(ids, z["xy"].tolist(), z["c"].tolist())}
+    except (ValueError, KeyError, OSError):
+        logger.warning("the saved drawing of the previous report cannot be read; the graph is laid out afresh")
+        return None
+
+
+def _save_positions(store, positions: dict, res) -> None:
+    import io
+
+    import numpy as np
+
+    ids = list(positions)
+    buf = io.BytesIO()
+    np.savez(buf, ids=np.frombuffer(json.dumps(ids).encode("utf-8"), dtype=np.uint8),
+             xy=np.array([positions[p] for p in ids], dtype=float).reshape(-1, 2),
+             c=np.array([res.community_of(p) for p in ids], dtype=np.int64))
+    store.save_state(LAYOUT_KEY, buf.getvalue())
+
+
+def _write_exports(res, folder: Path, day: date, exports: str, positions=None) -> None:
     from ..export import write_csv, write_graphml, write_html
 
-    write_html(res, folder / _GRAPH_FILES["graph_html"], title=f"litgraph {day.isoformat()}")
+    write_html(res, folder / _GRAPH_FILES["graph_html"], title=f"litgraph {day.isoformat()}", positions=positions)
     if exports in ("all", "dated"):
         write_graphml(res, folder / _GRAPH_FILES["graphml"])
         write_csv(res, folder / _GRAPH_FILES["nodes_csv"])
 
 
-def _write_summary(res, folder: Path, data: dict, day: date, exports: str) -> None:
+def _write_summary(res, folder: Path, data: dict, day: date, exports: str, positions=None) -> None:
     if exports == "dated":
-        _write_exports(res, folder, day, exports)
+        _write_exports(res, folder, day, exports, positions)
     (folder / FILES["json"]).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                         encoding="utf-8")
     (folder / FILES["markdown"]).write_text(render_markdown(data), encoding="utf-8")
