@@ -18,7 +18,8 @@ echo "clean-install: copying the tree to $work/tree"
 python - "$root" "$work/tree" <<'PY'
 import shutil, sys
 shutil.copytree(sys.argv[1], sys.argv[2], ignore=shutil.ignore_patterns(
-    ".git", "outputs", "__pycache__", "*.egg-info", "build", "dist", ".pytest_cache", ".hypothesis", "*.db*"))
+    ".git", "outputs", "__pycache__", "*.egg-info", "build", "dist", ".pytest_cache", ".hypothesis", "*.db*",
+    "node_modules", "litgraph-views"))
 PY
 mkdir -p "$work/tree/outputs"
 
