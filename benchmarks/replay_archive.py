@@ -31,10 +31,14 @@ BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "hf-daily-pap
 _CHILD = r"""
 import json, os, resource, sys, time
 t0 = time.process_time()
-from litgraph.cli import main
+from litgraph.cli import run
 day, db, out, refit, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1", sys.argv[5:]
 args = ["report", *files, "--db", db, "--out", out, "--date", day, "-q"] + (["--refit"] if refit else [])
-code = main(args)
+sys.argv = ["litgraph", *args]
+try:
+    run()  # the console command itself
+except SystemExit as done:
+    code = done.code
 kids = os.times().children_user + os.times().children_system
 print(json.dumps({"code": code, "cpu": time.process_time() - t0 + kids,
                   "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024}))

@@ -59,12 +59,19 @@ def _build(graph, weight: str):
     keep = w > 0
     src = graph.corpus.positions(pairs["source"])[keep] if len(pairs) else np.zeros(0, dtype=int)
     dst = graph.corpus.positions(pairs["target"])[keep] if len(pairs) else np.zeros(0, dtype=int)
-    g = ig.Graph(n=len(ids), edges=list(zip(src.tolist(), dst.tolist())), directed=False)
+    g = ig.Graph(n=len(ids), edges=np.column_stack([src, dst]).astype(np.int64).tolist(), directed=False)
     g.es["weight"] = w[keep].tolist()
-    if weight == "weight" and len(pairs):
+    g.vs["name"] = ids
+    return g
+
+
+def with_layer_weights(graph, g):
+    """``g`` (a copy of the combined graph's igraph) with each layer's weight as edge attribute ``w_<kind>``."""
+    pairs = graph.pairs_frame()
+    if len(pairs):
+        keep = pairs["weight"].to_numpy(dtype=np.float64) > 0
         for k in graph.layer_weights:
             g.es[f"w_{k}"] = pairs[f"w_{k}"].to_numpy()[keep].tolist()
-    g.vs["name"] = ids
     return g
 
 

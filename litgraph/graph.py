@@ -357,13 +357,15 @@ class PaperGraph:
         ``title``; edge attributes ``weight`` and, for the combined graph, ``w_<kind>``.
         Directed layers (citation, mention) count both directions in one undirected edge.
         """
-        from ._igraph import to_igraph
+        from ._igraph import to_igraph, with_layer_weights
 
         if layer is not None and layer not in LAYERS:
             raise InvalidParameterError(f"The 'layer' parameter of to_igraph must be one of {', '.join(LAYERS)}. "
                                         f"Got {layer!r} instead.")
         known = layer is None or layer in self.layer_weights
         g = to_igraph(self, (layer or "weight") if known else "weight").copy()
+        if layer is None:
+            g = with_layer_weights(self, g)
         if not known:  # a layer this graph was built without: no links
             g.delete_edges()
         g.vs["title"] = [p.title for p in self.corpus]

@@ -1,6 +1,6 @@
 """Exports: the interactive HTML page (pyvis), GraphML, GEXF, JSON, CSV and static pictures.
 
-Only this subpackage imports pyvis.
+Only this subpackage uses pyvis: the vis-network script and style it ships.
 """
 
 from .formats import FORMATS, export_graph, write_csv, write_gexf, write_graphml, write_image, write_json

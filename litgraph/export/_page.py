@@ -146,13 +146,9 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
         "nodes": {"shape": "dot", "borderWidth": 1},
         "edges": {"smooth": False, "selectionWidth": 2},
     }
-    from pyvis.network import Network  # the page's nodes and links live in a pyvis network
-
-    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
-    net.nodes, net.edges = papers, edges
     summary = (f"{n_all} papers from {len(graph.corpus.digests)} digest(s), {analysis.n_communities} communities "
                f"(modularity {analysis.modularity:.2f}), {graph.n_edges} linked pairs.")
-    return {"papers": net.nodes, "edges": net.edges, "kinds": kinds,
+    return {"papers": papers, "edges": edges, "kinds": kinds,
             "kindLabels": [LAYER_STYLE[k]["label"] for k in kinds],
             "kindColors": [LAYER_STYLE[k]["color"] for k in kinds],
             "kindDashes": [LAYER_STYLE[k]["dashes"] for k in kinds],
