@@ -130,3 +130,19 @@ def test_json_in_networkx(res, files):
     p = _paper(res)
     assert g.nodes[p.id]["label"] == p.title and isinstance(g.nodes[p.id]["community"], int)
     assert "x" in g.nodes[p.id] and "upvotes" not in g.nodes[[q for q in res.graph.corpus if q.upvotes is None][0].id]
+
+
+def test_abstracts_can_be_left_out(res, files, tmp_path):
+    small = {"graphml": lg.write_graphml(res, tmp_path / "s.graphml", abstracts=False),
+             "gexf": lg.write_gexf(res, tmp_path / "s.gexf", abstracts=False),
+             "json": lg.write_json(res, tmp_path / "s.json", abstracts=False)}
+    nodes, _ = lg.write_csv(res, tmp_path / "nodes.csv", abstracts=False)
+    pid = res.graph.corpus.ids[0]
+    assert "abstract" not in nx.read_graphml(small["graphml"]).nodes[pid]
+    assert "abstract" not in nx.read_gexf(small["gexf"]).nodes[pid]
+    assert "abstract" not in pd.read_csv(nodes, dtype={"Id": str}).columns
+    text = sum(len(p.abstract.encode("utf-8")) for p in res.graph.corpus)
+    for kind, path in small.items():  # the abstracts' bytes are gone (give or take escaping)
+        assert files[kind].stat().st_size - path.stat().st_size >= 0.9 * text, kind
+    with pytest.raises(lg.InvalidParameterError, match="'abstracts'"):
+        lg.write_gexf(res, tmp_path / "x.gexf", abstracts="no")

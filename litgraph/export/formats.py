@@ -40,13 +40,16 @@ def _split(obj):
                                 f"Got {type(obj).__name__}.")
 
 
-def _flat_graph(obj) -> nx.Graph:
+def _flat_graph(obj, abstracts: bool = True) -> nx.Graph:
     """The combined graph with flat, typed attributes (str, int, float) only."""
     graph, analysis = _split(obj)
     g = graph.to_networkx()
     if analysis is not None:
         for row, where in zip(node_table(analysis), positions(analysis)):
             g.nodes[row["id"]].update({k: v for k, v in row.items() if k != "id"}, **where)
+    if not abstracts:
+        for _, d in g.nodes(data=True):
+            d.pop("abstract", None)
     for d in [d for _, d in g.nodes(data=True)] + [d for *_, d in g.edges(data=True)]:
         for k in list(d):
             if d[k] is None:
@@ -57,7 +60,7 @@ def _flat_graph(obj) -> nx.Graph:
     return g
 
 
-def _nodes(graph, analysis) -> pd.DataFrame:
+def _nodes(graph, analysis, abstracts: bool = True) -> pd.DataFrame:
     """The node table of the file exports: ``id``, ``name`` (the id again, for igraph), ``label`` (the
     title) and the attributes; with an analysis also where and how the view draws each paper."""
     if analysis is not None:
@@ -68,10 +71,18 @@ def _nodes(graph, analysis) -> pd.DataFrame:
     nodes.insert(1, "name", nodes["id"])
     if "upvotes" in nodes:
         nodes["upvotes"] = nodes["upvotes"].astype("Int64")  # unknown stays missing, known stays an integer
+    if not abstracts:
+        nodes = nodes.drop(columns=["abstract"], errors="ignore")
     return nodes
 
 
-def write_graphml(obj, path) -> Path:
+def _check_abstracts(value, owner: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidParameterError(f"The 'abstracts' parameter of {owner} must be True or False. Got {value!r}.")
+    return value
+
+
+def write_graphml(obj, path, *, abstracts: bool = True) -> Path:
     """GraphML (opens in Gephi, Cytoscape, yEd); node and edge attributes typed.
 
     Each node carries ``name`` (its id: igraph's ``Read_GraphML`` names vertices by it),
@@ -91,7 +102,8 @@ def write_graphml(obj, path) -> Path:
     """
     p = check_out_path(path, (".graphml",), "write_graphml")
     graph, analysis = _split(obj)
-    nodes = _nodes(graph, analysis).drop(columns=["color"], errors="ignore")
+    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_graphml")).drop(columns=["color"],
+                                                                                      errors="ignore")
     wcols = [f"w_{k}" for k in graph.layer_weights]
     edges = _pair_table(graph)
     attrs = {"layers": ",".join(f"{k}={w}" for k, w in graph.layer_weights.items()), "seed": str(graph.seed)}
@@ -100,7 +112,7 @@ def write_graphml(obj, path) -> Path:
                                                             edge_defaults=defaults))
 
 
-def write_gexf(obj, path) -> Path:
+def write_gexf(obj, path, *, abstracts: bool = True) -> Path:
     """GEXF 1.2 (Gephi's own format; Gephi Lite and sigma.js read it through graphology-gexf).
 
     Node labels are titles; with an analysis every node has its ``viz`` position, colour and
@@ -116,7 +128,7 @@ def write_gexf(obj, path) -> Path:
     """
     p = check_out_path(path, (".gexf",), "write_gexf")
     graph, analysis = _split(obj)
-    nodes = _nodes(graph, analysis)
+    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_gexf"))
     viz = nodes[["x", "y", "size", "r", "g", "b"]] if analysis is not None else None
     nodes = nodes.drop(columns=["name", "x", "y", "size", "r", "g", "b", "color"], errors="ignore")
     edges = _pair_table(graph)
@@ -137,7 +149,7 @@ def _pair_table(graph) -> pd.DataFrame:
     return edges
 
 
-def write_json(obj, path) -> Path:
+def write_json(obj, path, *, abstracts: bool = True) -> Path:
     """Node-link JSON (``nodes``, ``edges``, ``graph``), as read by ``networkx.node_link_graph(data, edges="edges")``.
 
     Examples
@@ -150,12 +162,12 @@ def write_json(obj, path) -> Path:
     ['directed', 'edges']
     """
     p = check_out_path(path, (".json",), "write_json")
-    data = nx.node_link_data(_flat_graph(obj), edges="edges")
+    data = nx.node_link_data(_flat_graph(obj, _check_abstracts(abstracts, "write_json")), edges="edges")
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
     return write_atomic(p, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
 
-def write_csv(obj, path) -> tuple[Path, Path]:
+def write_csv(obj, path, *, abstracts: bool = True) -> tuple[Path, Path]:
     """``<stem>.nodes.csv``-style pair: give a path ending in ``.csv``; nodes and edges are written beside it.
 
     ``path`` names the nodes file (e.g. ``nodes.csv``); the edges go to ``edges.csv`` in the
@@ -179,7 +191,8 @@ def write_csv(obj, path) -> tuple[Path, Path]:
     """
     p = check_out_path(path, (".csv",), "write_csv")
     graph, analysis = _split(obj)
-    nodes = _nodes(graph, analysis).drop(columns=["name", "r", "g", "b"], errors="ignore").rename(
+    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_csv")).drop(
+        columns=["name", "r", "g", "b"], errors="ignore").rename(
         columns={"id": "Id", "label": "Label"})
     edges = graph.edges_frame()
     edges["concepts"] = edges["concepts"].map(lambda t: "; ".join(t or ()))
@@ -280,6 +293,9 @@ FORMATS = {".html": None, ".graphml": write_graphml, ".gexf": write_gexf, ".json
 
 def export_graph(obj, path, **kwargs):
     """Write ``obj`` in the format its path's ending names (.html, .graphml, .gexf, .json, .csv, .png, .svg).
+
+    ``abstracts=False`` leaves the abstracts out of GraphML, GEXF, JSON and CSV files
+    (they are most of a large graph file's size).
 
     Examples
     --------
