@@ -374,3 +374,14 @@ def test_litgraph_fuses_an_embedder_and_caches_it(tmp_path, sample_paths):
     assert model.edges_frame()["evidence"].str.startswith("text and meaning similarity").all()
     lg.LitGraph(embedder=emb, embedding_cache=str(tmp_path / "cache"), layers={"similarity": 1.0}).fit(corpus)
     assert emb.calls == len(corpus)  # the second fit read every vector from the cache
+
+
+def test_word_counts_do_not_depend_on_the_chunk_size(sample_corpus, monkeypatch):
+    """Large corpora are counted a chunk at a time (bounded memory); the counts must be the same."""
+    from litgraph.edges import similarity as S
+
+    texts = [S.paper_text(p.title, p.abstract) for p in sample_corpus]
+    whole, (ids, terms) = S._counts(texts, vocabulary=True)
+    monkeypatch.setattr(S, "_CHUNK", 37)
+    parts, (ids2, terms2) = S._counts(texts, vocabulary=True)
+    assert (whole != parts).nnz == 0 and np.array_equal(terms, terms2) and ids == ids2

@@ -26,7 +26,15 @@ _CHUNK = 20_000
 
 
 def _codes(texts: list[str], ids: dict[str, int], grow: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(row, term code) of every word and word pair of ``texts``; words get ids in ``ids``.
+    """(row, term code) of every word and word pair of ``texts`` (see :func:`_code_chunks`)."""
+    parts = list(_code_chunks(texts, ids, grow))
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
+
+
+def _code_chunks(texts: list[str], ids: dict[str, int], grow: bool = True):
+    """(first row, rows, term codes) of every word and word pair, a chunk of texts at a time; words get ids in ``ids``.
 
     Words are runs of letters, digits and hyphens starting with a letter, in lower case;
     stop words are removed and word pairs formed from the words that remain, as
@@ -35,7 +43,6 @@ def _codes(texts: list[str], ids: dict[str, int], grow: bool = True) -> tuple[np
     ``ids`` get ids of their own that match no known term (they still break pairs).
     """
     stop = STOP_WORDS
-    rows, codes = [], []
     extra: dict[str, int] = {}
     for start in range(0, len(texts), _CHUNK):
         chunk = texts[start:start + _CHUNK]
@@ -52,33 +59,41 @@ def _codes(texts: list[str], ids: dict[str, int], grow: bool = True) -> tuple[np
         doc = np.cumsum(seq == 0) - 1 + start
         word = seq > 0
         pair = word[:-1] & word[1:]
-        codes.append(seq[word])
-        rows.append(doc[word])
-        codes.append(-(seq[:-1][pair] * (1 << 31) + seq[1:][pair]))  # pairs: negative codes
-        rows.append(doc[:-1][pair])
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows), np.concatenate(codes)
+        codes = np.concatenate([seq[word], -(seq[:-1][pair] * (1 << 31) + seq[1:][pair])])  # pairs: negative codes
+        yield start, np.concatenate([doc[word], doc[:-1][pair]]), codes
 
 
 def _counts(texts: list[str], n_jobs: int = 1, *, vocabulary: bool = False):
     """Word and word-pair counts of every text (terms in one paper only are dropped).
 
-    See :func:`_codes` for the terms. The texts are read in chunks through one regular
-    expression each, words get integer ids in one dict and pairs are counted as numpy
-    arrays, so memory stays O(chunk) beside the counts. With ``vocabulary=True`` the
+    See :func:`_code_chunks` for the terms. The texts are read in chunks through one
+    regular expression each, words get integer ids in one dict, and each chunk's word and
+    pair counts are formed with numpy and moved into the whole vocabulary's columns, so
+    memory stays O(chunk) beside the counts. With ``vocabulary=True`` the
     result is ``(counts, (word ids, term codes))``, what :func:`count_terms` needs to
     count new texts in the same columns. ``n_jobs`` is accepted for symmetry with the
     other layers; counting runs in one process.
     """
     ids: dict[str, int] = {_SEP: 0}
-    row, code = _codes(texts, ids)
-    if len(row) == 0:
+    parts = []  # per chunk: its distinct terms and its counts in their columns
+    for start, row, code in _code_chunks(texts, ids):
+        local, term = np.unique(code, return_inverse=True)
+        size = min(_CHUNK, len(texts) - start)
+        m = sp.csr_matrix((np.ones(len(code), dtype=np.float32), (row - start, term.ravel())), shape=(size, len(local)))
+        m.sum_duplicates()
+        parts.append((local, m))
+        del row, code, term
+    if not parts or not any(len(local) for local, _ in parts):
         x = sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return (x, (ids, np.zeros(0, dtype=np.int64))) if vocabulary else x
-    terms, term = np.unique(code, return_inverse=True)
-    x = sp.csr_matrix((np.ones(len(code), dtype=np.float32), (row, term.ravel())), shape=(len(texts), len(terms)))
-    x.sum_duplicates()
+    terms = np.unique(np.concatenate([local for local, _ in parts]))
+    blocks = []
+    for local, m in parts:  # each chunk's columns moved to the whole vocabulary's
+        blocks.append(sp.csr_matrix((m.data, np.searchsorted(terms, local)[m.indices], m.indptr),
+                                    shape=(m.shape[0], len(terms))))
+    del parts
+    x = sp.csr_matrix(sp.vstack(blocks, format="csr"))
+    del blocks
     df = np.bincount(x.indices, minlength=x.shape[1])
     keep = np.flatnonzero(df >= (2 if len(texts) >= 3 else 1))
     x = sp.csr_matrix(x[:, keep])
