@@ -11,7 +11,7 @@ the HTML view lays it out, and measured:
   its first view (the overview above 2,000 papers), and seconds to switch to the whole-graph view
   (2,000 papers) and draw it (when Chromium and Playwright are installed).
 
-Run: python benchmarks/bench_view.py [sample] [archive]
+Run: python benchmarks/bench_view.py [sample] [archive] [synth:2000]
 """
 
 from __future__ import annotations
@@ -86,6 +86,11 @@ def main(names: list[str]) -> None:
                 with tarfile.open(BENCH) as t:
                     t.extractall(tmp, filter="data")
                 corpus, label = lg.read_digests(tmp / "hf-daily-papers"), "real daily-papers archive"
+            elif name.startswith("synth:"):
+                sys.path.insert(0, str(Path(__file__).resolve().parent))
+                from synth import synth_corpus
+
+                corpus, label = synth_corpus(int(name.split(":")[1])), f"synthetic {name.split(':')[1]}"
             else:
                 raise SystemExit(f"unknown input {name!r}")
             model = lg.LitGraph(seed=0).fit(corpus)

@@ -170,6 +170,10 @@ def test_two_thousand_papers_render(browser, tmp_path):
     v = Visit(browser, path)
     v.page.wait_for_timeout(200)
     assert v.js("window.litgraph.nodes.length") == 2000 and v.errors == [] and v.foreign == []
+    # the whole-graph view of a large graph draws each paper's strongest links; a community's view draws all of its
+    assert 0 < v.js("window.litgraph.edges.length") <= 2000 * 6
+    assert v.js("window.litgraph.edges.get().every(function (e) { return window.litgraph.data.edges["
+                "Number(e.id.slice(1))][7] === 1; })")
     assert v.js("window.litgraph.network.physics.options.enabled") is False  # positions come from Python
     v.page.close()
 

@@ -23,6 +23,28 @@ ABSTRACT_CHARS = 600
 NEIGHBOURS = 5
 
 
+#: Above this many papers the whole-graph view draws only each paper's strongest links (see STRONG_LINKS).
+STRONG_ABOVE = 500
+#: Links per paper drawn in the whole-graph view (a paper's strongest, by their width within the layer); every
+#: link inside a community is drawn in that community's view.
+STRONG_LINKS = 6
+
+
+def _strongest(src: np.ndarray, dst: np.ndarray, width: np.ndarray, k: int) -> np.ndarray:
+    """Whether each link is among the ``k`` widest of either of its papers."""
+    if len(src) == 0:
+        return np.zeros(0, dtype=bool)
+    ends = np.concatenate([src, dst])
+    rows = np.concatenate([np.arange(len(src))] * 2)
+    ww = np.concatenate([width, width])
+    order = np.lexsort((rows, -ww, ends))
+    ends, rows = ends[order], rows[order]
+    rank = np.arange(len(ends)) - np.searchsorted(ends, ends, side="left")
+    out = np.zeros(len(src), dtype=bool)
+    out[rows[rank < k]] = True
+    return out
+
+
 def _links(r: dict) -> list[dict]:
     out, seen = [], set()
     if r["arxiv_id"]:
@@ -118,9 +140,11 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
     dig = np.flatnonzero(kd == "digest")
     ev[dig] = [str(x).split(":")[0] for x in ev[dig].tolist()]
     directed = e["directed"].to_numpy(dtype=bool)[drawn].astype(int) if len(e) else np.zeros(0, dtype=int)
-    edges = [list(row) for row in zip(pos_of[a[drawn]].tolist(), pos_of[b[drawn]].tolist(), code.tolist(),
-                                      np.round(w, 4).tolist(), width.tolist(), directed.tolist(),
-                                      [str(x) for x in ev.tolist()])]
+    src, dst = pos_of[a[drawn]], pos_of[b[drawn]]
+    strong = _strongest(src, dst, width, STRONG_LINKS)
+    edges = [list(row) for row in zip(src.tolist(), dst.tolist(), code.tolist(), np.round(w, 4).tolist(),
+                                      width.tolist(), directed.tolist(), [str(x) for x in ev.tolist()],
+                                      strong.astype(int).tolist())]
     counts = {}
     for row in edges:
         counts[kinds[row[2]]] = counts.get(kinds[row[2]], 0) + 1
@@ -154,7 +178,7 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
             "kindDashes": [LAYER_STYLE[k]["dashes"] for k in kinds],
             "main": [int(pos_of[i]) for i in main.tolist()], "communities": communities["nodes"],
             "communityLinks": communities["links"], "start": "all" if n_all <= max_nodes else "overview",
-            "maxNodes": int(max_nodes), "options": options, "layers": layers, "summary": summary,
+            "maxNodes": int(max_nodes), "strongAbove": STRONG_ABOVE, "options": options, "layers": layers, "summary": summary,
             "leftOut": left_out, "sizeNote": f"Node size: {size_by}. Colour: community.", "title": title}
 
 
