@@ -188,8 +188,19 @@ class MentionEdges(EdgeStep):
         papers = list(ctx.corpus)
         focus = None if rows is None else set(int(r) for r in rows)
         if focus is None:
-            words = [set(_NAME_TOKEN.findall(p.abstract)) for p in papers]  # each abstract read once
-            lower_words = {w for ws in words for w in ws if w.islower()}
+            # each abstract read once; a paper keeps only the tokens that could start a name (memory stays
+            # small on a million papers), and the corpus keeps the words it writes in lower case
+            starts = set()
+            for p in papers:
+                name = short_name(p.title)
+                if name is not None:
+                    toks = _NAME_TOKEN.findall(name)
+                    starts.add(toks[0] if toks else name)
+            words, lower_words = [], set()
+            for p in papers:
+                tokens = set(_NAME_TOKEN.findall(p.abstract))
+                lower_words.update(w for w in tokens if w.islower())
+                words.append(tokens & starts)
 
             def lower_seen(word: str) -> bool:
                 return word in lower_words
