@@ -146,3 +146,19 @@ def test_abstracts_can_be_left_out(res, files, tmp_path):
         assert files[kind].stat().st_size - path.stat().st_size >= 0.9 * text, kind
     with pytest.raises(lg.InvalidParameterError, match="'abstracts'"):
         lg.write_gexf(res, tmp_path / "x.gexf", abstracts="no")
+
+
+def test_files_can_take_the_drawing_of_the_page(res, tmp_path):
+    """A report writes its page and its graph files with one drawing, so they show papers in the same place."""
+    from litgraph.export import stable_positions
+
+    where = {pid: (float(i), -float(i)) for i, pid in enumerate(res.graph.corpus.ids)}
+    assert stable_positions(res) != where
+    g = nx.read_gexf(lg.write_gexf(res, tmp_path / "p.gexf", positions=where))
+    pid = res.graph.corpus.ids[7]
+    assert (g.nodes[pid]["viz"]["position"]["x"], g.nodes[pid]["viz"]["position"]["y"]) == (7.0, -7.0)
+    assert nx.read_graphml(lg.write_graphml(res, tmp_path / "p.graphml", positions=where)).nodes[pid]["x"] == 7.0
+    nodes, _ = lg.write_csv(res, tmp_path / "nodes.csv", positions=where)
+    assert pd.read_csv(nodes, dtype={"Id": str}).set_index("Id").loc[pid, "y"] == -7.0
+    with pytest.raises(lg.InvalidParameterError, match="'positions' parameter of write_gexf has no position"):
+        lg.write_gexf(res, tmp_path / "q.gexf", positions={pid: (0.0, 0.0)})

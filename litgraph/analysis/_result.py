@@ -18,7 +18,7 @@ from .ranking import KEY_PAPER_WEIGHTS, day_upvote_percentile, key_paper_scores
 from .communities import OTHER, detect_communities, label_communities, modularity
 from .continuity import check_previous, initial_membership, match_communities
 from .trends import concept_timeline, new_papers, rising_concepts
-from .rising import paper_days, window_start, window_trends
+from .rising import TREND_COLUMNS, paper_days, split_rising, window_start, window_trends
 
 __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
 
@@ -315,14 +315,13 @@ class Analysis:
         days_known = [d for d in paper_days(self.graph.corpus) if d is not None]
         last = check_date(end, "end", "rising", allow_none=True) or max(days_known, default=None)
         if last is None:
-            out = pd.DataFrame(columns=["concept", "papers", "baseline_papers", "window_share", "baseline_share",
-                                        "log_odds", "z", "new", "weekly", "sparkline"])
+            out = pd.DataFrame(columns=TREND_COLUMNS)
             out.attrs["note"] = "No paper has a digest date, so there is no window to compare."
             return out
         df = window_trends(self.graph, start=window_start(last, days), end=last, min_papers=min_papers, prior=prior)
-        attrs = dict(df.attrs)
-        out = df.loc[((df["window_share"] > df["baseline_share"]) & (df["z"] > 0)).to_numpy(bool)].reset_index(drop=True)
-        out.attrs.update(attrs, note="" if attrs["baseline_papers"] else
+        rising, new = split_rising(df)
+        out = pd.concat([rising, new], ignore_index=True) if len(new) else rising
+        out.attrs.update(df.attrs, note="" if df.attrs["baseline_papers"] else
                          "No paper was featured before the window, so nothing can be rising against it.")
         return out
 

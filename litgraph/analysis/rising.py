@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._validation import check_date, check_float, check_int
 
-__all__ = ["paper_days", "window_trends", "sparkline"]
+__all__ = ["paper_days", "window_trends", "split_rising", "sparkline"]
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -41,7 +41,7 @@ def sparkline(counts) -> str:
     return "".join(" " if c == 0 else _BLOCKS[min(len(_BLOCKS) - 1, (c * len(_BLOCKS) - 1) // top)] for c in counts)
 
 
-_COLUMNS = ["concept", "papers", "baseline_papers", "window_share", "baseline_share", "log_odds", "z", "new",
+TREND_COLUMNS = ["concept", "papers", "baseline_papers", "window_share", "baseline_share", "log_odds", "z", "new",
             "weekly", "sparkline"]
 
 
@@ -95,7 +95,7 @@ def window_trends(graph, *, start: date | str, end: date | str | None = None, mi
     dated = ordinal >= 0
     in_window = dated & (ordinal >= start.toordinal()) & (ordinal <= end.toordinal())
     before = dated & (ordinal < start.toordinal())
-    empty = pd.DataFrame(columns=_COLUMNS)
+    empty = pd.DataFrame(columns=TREND_COLUMNS)
     empty.attrs.update(start=start, end=end, papers=int(in_window.sum()), baseline_papers=int(before.sum()))
     if cs is None or len(cs) == 0 or not in_window.any():
         return empty
@@ -135,6 +135,18 @@ def window_trends(graph, *, start: date | str, end: date | str | None = None, mi
     df = df.sort_values(["z", "papers", "concept"], ascending=[False, False, True]).reset_index(drop=True)
     df.attrs.update(start=start, end=end, papers=papers_w, baseline_papers=papers_b)
     return df
+
+
+def split_rising(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rising, new) rows of a :func:`window_trends` frame: concepts whose share grew (``z`` > 0) and that
+    earlier papers carry too, highest ``z`` first; and concepts no earlier paper carries, most papers first.
+    Both are empty when no paper came before the window (nothing can rise against nothing)."""
+    if not df.attrs.get("baseline_papers") or not len(df):
+        return df.iloc[:0], df.iloc[:0]
+    is_new = df["new"].astype(bool).to_numpy()
+    up = ((df["window_share"] > df["baseline_share"]) & (df["z"] > 0)).to_numpy(bool)
+    new = df.loc[is_new].sort_values(["papers", "concept"], ascending=[False, True])
+    return df.loc[up & ~is_new].reset_index(drop=True), new.reset_index(drop=True)
 
 
 def window_start(end: date, days: int) -> date:

@@ -296,14 +296,30 @@ def _separate(centres: np.ndarray, radius: np.ndarray, gap: float = 1.15, rounds
     return c
 
 
-def positions(analysis) -> list[dict]:
-    """Where each paper is drawn (corpus order): ``x``, ``y`` (the community-region layout of the
-    whole graph), ``size`` (from PageRank, as the HTML view sizes papers) and its community colour
-    as ``color`` (hex) and ``r``, ``g``, ``b``; computed once per analysis."""
-    cached = getattr(analysis, "_positions", None)
-    if cached is not None:
-        return cached
-    coords = layout(analysis.graph, int(analysis.params["seed"]), membership=analysis.membership)
+def check_positions(where, analysis, owner: str):
+    """``where`` (paper id -> (x, y)) if it places every paper of the analysis, else a clear error."""
+    if where is None:
+        return None
+    missing = [pid for pid in analysis.graph.corpus.ids if pid not in where]
+    if missing:
+        raise InvalidParameterError(f"The 'positions' parameter of {owner} has no position for {len(missing)} "
+                                    f"paper(s), e.g. {missing[0]!r}; give every paper one (see "
+                                    f"litgraph.export.stable_positions).")
+    return where
+
+
+def positions(analysis, where=None) -> list[dict]:
+    """Where each paper is drawn (corpus order): ``x``, ``y`` (``where``, a mapping of paper id to
+    (x, y), else the community-region layout of the whole graph, computed once per analysis),
+    ``size`` (from PageRank, as the HTML view sizes papers) and its community colour as ``color``
+    (hex) and ``r``, ``g``, ``b``."""
+    if where is None:
+        cached = getattr(analysis, "_positions", None)
+        if cached is not None:
+            return cached
+        coords = layout(analysis.graph, int(analysis.params["seed"]), membership=analysis.membership)
+    else:
+        coords = np.array([where[pid][:2] for pid in analysis.graph.corpus.ids], dtype=float).reshape(-1, 2)
     pr = analysis.centrality["pagerank"].to_numpy(dtype=float)
     top = pr.max() if len(pr) and pr.max() > 0 else 1.0
     out = []
@@ -311,7 +327,8 @@ def positions(analysis) -> list[dict]:
         hexa = community_color(int(c))
         out.append({"x": float(x), "y": float(y), "size": round(7 + 22 * (max(v, 0.0) / top) ** 0.5, 2),
                     "color": hexa, "r": int(hexa[1:3], 16), "g": int(hexa[3:5], 16), "b": int(hexa[5:7], 16)})
-    analysis._positions = out
+    if where is None:
+        analysis._positions = out
     return out
 
 

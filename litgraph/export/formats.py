@@ -19,8 +19,8 @@ from ..exceptions import InvalidParameterError
 from .._text import strip_control
 from ._gexf import write_gexf_frames
 from ._graphml import write_graphml_frames
-from ._common import (LAYER_STYLE, check_out_path, community_color, csv_safe, layout, node_table, positions,
-                      write_atomic)
+from ._common import (LAYER_STYLE, check_out_path, check_positions, community_color, csv_safe, layout, node_table,
+                      positions, write_atomic)
 
 __all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "FORMATS"]
 
@@ -40,13 +40,13 @@ def _split(obj):
                                 f"Got {type(obj).__name__}.")
 
 
-def _flat_graph(obj, abstracts: bool = True) -> nx.Graph:
+def _flat_graph(obj, abstracts: bool = True, where=None) -> nx.Graph:
     """The combined graph with flat, typed attributes (str, int, float) only."""
     graph, analysis = _split(obj)
     g = graph.to_networkx()
     if analysis is not None:
-        for row, where in zip(node_table(analysis), positions(analysis)):
-            g.nodes[row["id"]].update({k: v for k, v in row.items() if k != "id"}, **where)
+        for row, at in zip(node_table(analysis), positions(analysis, where)):
+            g.nodes[row["id"]].update({k: v for k, v in row.items() if k != "id"}, **at)
     if not abstracts:
         for _, d in g.nodes(data=True):
             d.pop("abstract", None)
@@ -60,11 +60,11 @@ def _flat_graph(obj, abstracts: bool = True) -> nx.Graph:
     return g
 
 
-def _nodes(graph, analysis, abstracts: bool = True) -> pd.DataFrame:
+def _nodes(graph, analysis, abstracts: bool = True, where=None) -> pd.DataFrame:
     """The node table of the file exports: ``id``, ``name`` (the id again, for igraph), ``label`` (the
     title) and the attributes; with an analysis also where and how the view draws each paper."""
     if analysis is not None:
-        nodes = pd.concat([pd.DataFrame(node_table(analysis)), pd.DataFrame(positions(analysis))], axis=1)
+        nodes = pd.concat([pd.DataFrame(node_table(analysis)), pd.DataFrame(positions(analysis, where))], axis=1)
     else:
         nodes = pd.DataFrame([{"id": k, **a} for k, a in graph._node_attrs().items()])
         nodes.insert(1, "label", nodes["title"])
@@ -76,13 +76,20 @@ def _nodes(graph, analysis, abstracts: bool = True) -> pd.DataFrame:
     return nodes
 
 
+def _where(where, analysis, owner: str):
+    """Checked ``positions`` for a file export (they need an analysis to place papers)."""
+    if where is None or analysis is None:
+        return None
+    return check_positions(where, analysis, owner)
+
+
 def _check_abstracts(value, owner: str) -> bool:
     if not isinstance(value, bool):
         raise InvalidParameterError(f"The 'abstracts' parameter of {owner} must be True or False. Got {value!r}.")
     return value
 
 
-def write_graphml(obj, path, *, abstracts: bool = True) -> Path:
+def write_graphml(obj, path, *, abstracts: bool = True, positions=None) -> Path:
     """GraphML (opens in Gephi, Cytoscape, yEd); node and edge attributes typed.
 
     Each node carries ``name`` (its id: igraph's ``Read_GraphML`` names vertices by it),
@@ -102,8 +109,8 @@ def write_graphml(obj, path, *, abstracts: bool = True) -> Path:
     """
     p = check_out_path(path, (".graphml",), "write_graphml")
     graph, analysis = _split(obj)
-    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_graphml")).drop(columns=["color"],
-                                                                                      errors="ignore")
+    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_graphml"),
+                   _where(positions, analysis, "write_graphml")).drop(columns=["color"], errors="ignore")
     wcols = [f"w_{k}" for k in graph.layer_weights]
     edges = _pair_table(graph)
     attrs = {"layers": ",".join(f"{k}={w}" for k, w in graph.layer_weights.items()), "seed": str(graph.seed)}
@@ -112,7 +119,7 @@ def write_graphml(obj, path, *, abstracts: bool = True) -> Path:
                                                             edge_defaults=defaults))
 
 
-def write_gexf(obj, path, *, abstracts: bool = True) -> Path:
+def write_gexf(obj, path, *, abstracts: bool = True, positions=None) -> Path:
     """GEXF 1.2 (Gephi's own format; Gephi Lite and sigma.js read it through graphology-gexf).
 
     Node labels are titles; with an analysis every node has its ``viz`` position, colour and
@@ -128,7 +135,7 @@ def write_gexf(obj, path, *, abstracts: bool = True) -> Path:
     """
     p = check_out_path(path, (".gexf",), "write_gexf")
     graph, analysis = _split(obj)
-    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_gexf"))
+    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_gexf"), _where(positions, analysis, "write_gexf"))
     viz = nodes[["x", "y", "size", "r", "g", "b"]] if analysis is not None else None
     nodes = nodes.drop(columns=["name", "x", "y", "size", "r", "g", "b", "color"], errors="ignore")
     edges = _pair_table(graph)
@@ -149,7 +156,7 @@ def _pair_table(graph) -> pd.DataFrame:
     return edges
 
 
-def write_json(obj, path, *, abstracts: bool = True) -> Path:
+def write_json(obj, path, *, abstracts: bool = True, positions=None) -> Path:
     """Node-link JSON (``nodes``, ``edges``, ``graph``), as read by ``networkx.node_link_graph(data, edges="edges")``.
 
     Examples
@@ -162,12 +169,13 @@ def write_json(obj, path, *, abstracts: bool = True) -> Path:
     ['directed', 'edges']
     """
     p = check_out_path(path, (".json",), "write_json")
-    data = nx.node_link_data(_flat_graph(obj, _check_abstracts(abstracts, "write_json")), edges="edges")
+    flat = _flat_graph(obj, _check_abstracts(abstracts, "write_json"), _where(positions, _split(obj)[1], "write_json"))
+    data = nx.node_link_data(flat, edges="edges")
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
     return write_atomic(p, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
 
-def write_csv(obj, path, *, abstracts: bool = True) -> tuple[Path, Path]:
+def write_csv(obj, path, *, abstracts: bool = True, positions=None) -> tuple[Path, Path]:
     """``<stem>.nodes.csv``-style pair: give a path ending in ``.csv``; nodes and edges are written beside it.
 
     ``path`` names the nodes file (e.g. ``nodes.csv``); the edges go to ``edges.csv`` in the
@@ -191,9 +199,8 @@ def write_csv(obj, path, *, abstracts: bool = True) -> tuple[Path, Path]:
     """
     p = check_out_path(path, (".csv",), "write_csv")
     graph, analysis = _split(obj)
-    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_csv")).drop(
-        columns=["name", "r", "g", "b"], errors="ignore").rename(
-        columns={"id": "Id", "label": "Label"})
+    nodes = _nodes(graph, analysis, _check_abstracts(abstracts, "write_csv"), _where(positions, analysis, "write_csv"))
+    nodes = nodes.drop(columns=["name", "r", "g", "b"], errors="ignore").rename(columns={"id": "Id", "label": "Label"})
     edges = graph.edges_frame()
     edges["concepts"] = edges["concepts"].map(lambda t: "; ".join(t or ()))
     edges["digests"] = edges["digests"].map(lambda t: "; ".join(t or ()))
@@ -295,7 +302,8 @@ def export_graph(obj, path, **kwargs):
     """Write ``obj`` in the format its path's ending names (.html, .graphml, .gexf, .json, .csv, .png, .svg).
 
     ``abstracts=False`` leaves the abstracts out of GraphML, GEXF, JSON and CSV files
-    (they are most of a large graph file's size).
+    (they are most of a large graph file's size); ``positions`` (paper id -> (x, y), see
+    :func:`~litgraph.export.stable_positions`) places the papers as a drawing already did.
 
     Examples
     --------

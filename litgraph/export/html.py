@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .._validation import check_int
 from ..exceptions import InvalidParameterError, NotFittedError
-from ._common import check_out_path
+from ._common import check_out_path, check_positions
 from ._page import page_data
 
 __all__ = ["graph_html", "write_html", "InteractiveGraph", "SIZE_BY"]
@@ -58,17 +58,6 @@ def _safe_json(obj) -> str:
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _check_positions(positions, analysis):
-    if positions is None:
-        return None
-    missing = [pid for pid in analysis.graph.corpus.ids if pid not in positions]
-    if missing:
-        raise InvalidParameterError(f"The 'positions' parameter of write_html has no position for {len(missing)} "
-                                    f"paper(s), e.g. {missing[0]!r}; give every paper one (see "
-                                    f"litgraph.export.stable_positions).")
-    return positions
-
-
 def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, max_papers: int = 10_000,
                physics_max: int = 300, seed: int | None = None, title: str = "litgraph", height: str = "100vh",
                label_top: int = 40, hidden_layers: tuple[str, ...] = ("digest",), positions=None) -> str:
@@ -101,7 +90,7 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ma
     seed = analysis.params["seed"] if seed is None else seed
     data = page_data(analysis, size_by=size_by, max_nodes=max_nodes, max_papers=max(max_papers, max_nodes),
                      physics_max=physics_max, seed=int(seed), title=title, label_top=label_top,
-                     hidden_layers=tuple(hidden_layers), positions=_check_positions(positions, analysis))
+                     hidden_layers=tuple(hidden_layers), positions=check_positions(positions, analysis, "write_html"))
     import jinja2
 
     from .._version import __version__

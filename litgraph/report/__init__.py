@@ -256,8 +256,8 @@ def _write_exports(res, folder: Path, day: date, exports: str, positions=None) -
 
     write_html(res, folder / _GRAPH_FILES["graph_html"], title=f"litgraph {day.isoformat()}", positions=positions)
     if exports in ("all", "dated"):
-        write_graphml(res, folder / _GRAPH_FILES["graphml"])
-        write_csv(res, folder / _GRAPH_FILES["nodes_csv"])
+        write_graphml(res, folder / _GRAPH_FILES["graphml"], positions=positions)  # the page's drawing, not another
+        write_csv(res, folder / _GRAPH_FILES["nodes_csv"], positions=positions)
 
 
 def _write_summary(res, folder: Path, data: dict, day: date, exports: str, positions=None) -> None:

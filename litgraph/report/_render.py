@@ -51,8 +51,8 @@ def _num(x: Any) -> Any:
 WINDOWS = (("last 7 days", 7), ("last 30 days", 30))
 
 
-def _trend_windows(res, day: date, previous_date: str | None, n_rising: int, min_papers: int) -> tuple[list, str]:
-    from ..analysis.rising import paper_days, window_start, window_trends
+def _trend_windows(res, previous_date: str | None, n_rising: int, min_papers: int) -> tuple[list, str]:
+    from ..analysis.rising import paper_days, split_rising, window_start, window_trends
 
     known = [d for d in paper_days(res.graph.corpus) if d is not None]
     if not known:
@@ -69,13 +69,7 @@ def _trend_windows(res, day: date, previous_date: str | None, n_rising: int, min
     for name, start in spans:
         df = window_trends(res.graph, start=start, end=end, min_papers=min_papers, prior=0.1)
         base = df.attrs["baseline_papers"]
-        if base and len(df):
-            is_new = df["new"].astype(bool).to_numpy()
-            up = ((df["window_share"] > df["baseline_share"]) & (df["z"] > 0)).to_numpy(bool)
-            rising = df.loc[up & ~is_new]
-            new = df.loc[is_new].sort_values(["papers", "concept"], ascending=[False, True])
-        else:
-            rising = new = df.iloc[:0]
+        rising, new = split_rising(df)
 
         def rows(frame):
             return [{"concept": t.concept, "papers": int(t.papers), "baseline_papers": int(t.baseline_papers),
@@ -91,7 +85,7 @@ def _trend_windows(res, day: date, previous_date: str | None, n_rising: int, min
     return out, note
 
 
-def _topics(res, previous: dict | None, day: date) -> dict:
+def _topics(res, previous: dict | None) -> dict:
     from ..analysis.continuity import topic_changes
     from ..analysis.rising import paper_days
 
@@ -140,8 +134,8 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
     comms = res.communities_frame()
     kp = res.key_papers(top_k)
     br = res.bridges(n_bridges)
-    windows, trends_note = _trend_windows(res, day, previous_date, n_rising, min_trend_papers)
-    topics = _topics(res, previous, day)
+    windows, trends_note = _trend_windows(res, previous_date, n_rising, min_trend_papers)
+    topics = _topics(res, previous)
     ch = topics["changes"]
     layers = graph.edges_frame()["kind"].value_counts().to_dict()
 
