@@ -5,13 +5,15 @@ Inputs: the bundled sample, the real 580-day daily-papers archive and the 22,393
 sentences (``benchmarks/synth.py``). Each input runs in a fresh process, as cron runs it, so import
 time counts; CPU seconds include the worker processes. Prints one table, plus the growth exponent of CPU time between the synthetic sizes.
 
-Run: python benchmarks/bench_report.py [sample] [archive] [arxiv] [synth:10000] [synth:30000] ...
+Run: python benchmarks/bench_report.py [--detail] [sample] [archive] [arxiv] [synth:10000] [synth:30000] ...
+(--detail adds CPU seconds per concept/edge layer and per analysis step, indented.)
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 import tarfile
@@ -32,15 +34,29 @@ def timed(module, name, label):
         try:
             return fn(*a, **k)
         finally:
-            old = stages.get(label, (0.0, 0.0))
-            stages[label] = (old[0] + time.process_time() - c, old[1] + time.perf_counter() - w)
+            old = stages.get(label, (0.0, 0.0, 0.0))
+            stages[label] = (old[0] + time.process_time() - c, old[1] + time.perf_counter() - w,
+                             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024)
     setattr(module, name, run)
 import litgraph.pipeline as P, litgraph.report as R, litgraph.export as E, litgraph.ingest as I, litgraph.store as S
-stages["import"] = (time.process_time() - t0, time.perf_counter() - w0)
+stages["import"] = (time.process_time() - t0, time.perf_counter() - w0, 0.0)
 timed(I, "read_digests", "read digests"); timed(S.Store, "add", "store add"); timed(S.Store, "corpus", "store load")
 timed(P, "build_graph", "build graph"); timed(P, "analyze", "analyse"); timed(R, "report_data", "report data")
 for name, label in (("write_html", "write html"), ("write_graphml", "write graphml"), ("write_csv", "write csv")):
     timed(E, name, label)
+# inside the graph and the analysis, when asked (--detail): CPU per layer and per analysis step
+if os.environ.get("BENCH_DETAIL"):
+    import litgraph.analysis._result as AR, litgraph.concepts as C
+    from litgraph.edges import LAYERS
+    timed(C.ConceptExtractor, "fit", "  concept extraction")
+    for kind, cls in LAYERS.items():
+        timed(cls, "fit", f"  layer {kind}")
+    for name in ("detect_communities", "centralities", "label_communities", "modularity", "key_paper_scores"):
+        timed(AR, name, f"  {name}")
+    import litgraph.incremental as INC
+    timed(INC.GraphState, "from_graph", "state from graph"); timed(INC.GraphState, "to_bytes", "state to bytes")
+    timed(S.Store, "save_state", "store save state"); timed(S.Store, "record_run", "store record run")
+    timed(E, "stable_positions", "layout"); timed(R, "_write_summary", "write summary")
 digests, db, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 result = R.run_report(digests, db=db, out=out, day="2030-01-01")
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
@@ -87,6 +103,10 @@ def _inputs(names: list[str], work: Path) -> list[tuple[str, list[str]]]:
 
 
 def main(argv: list[str]) -> None:
+    env = dict(os.environ)
+    if "--detail" in argv:
+        argv = [a for a in argv if a != "--detail"]
+        env["BENCH_DETAIL"] = "1"
     names = argv or ["sample", "archive"]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,7 +115,7 @@ def main(argv: list[str]) -> None:
             run = work / f"run-{len(rows)}"
             run.mkdir()
             r = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(digests), str(run / "lg.db"),
-                                str(run / "out")], capture_output=True, text=True)
+                                str(run / "out")], capture_output=True, text=True, env=env)
             if r.returncode != 0:
                 print(f"{label}: failed\n{r.stderr[-2000:]}")
                 continue
@@ -106,7 +126,10 @@ def main(argv: list[str]) -> None:
               f"{d['peak_gb']:>8.2f} {d['folder_mb']:>10.1f}")
     print("\nper stage, CPU s of the main process / wall s (worker processes' CPU is in the 'workers' column)")
     for label, d in rows:
-        print(f"{label:<28} " + ", ".join(f"{n} {c:.1f}/{w:.1f}" for n, (c, w) in d["stages"].items()))
+        print(f"{label:<28} " + ", ".join(f"{n} {c:.1f}/{w:.1f}" for n, (c, w, _) in d["stages"].items()))
+    print("\npeak memory (GB) after each stage, in the order they ended")
+    for label, d in rows:
+        print(f"{label:<28} " + ", ".join(f"{n.strip()} {m:.2f}" for n, (_, _, m) in d["stages"].items() if m))
     synth = [(d["papers"], d["cpu"]) for label, d in rows if label.startswith("synthetic")]
     for (n0, c0), (n1, c1) in zip(synth, synth[1:]):
         print(f"growth exponent {n0:,} -> {n1:,}: {math.log(c1 / c0) / math.log(n1 / n0):.2f}")

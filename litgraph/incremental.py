@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ from .concepts import ConceptSet
 from .concepts._transform import concept_rows
 from .edges import LAYERS
 from .edges._base import EDGE_COLUMNS, BuildContext, edge_frame, empty_edges
-from .edges.concepts import shared_concepts_evidence
+from .edges.concepts import EVIDENCE_CONCEPTS as _EVIDENCE_CONCEPTS, concept_evidence, shared_concepts_evidence
 from .edges.similarity import count_terms, paper_text, weigh_with
 from .exceptions import LitgraphError
 from .graph import PaperGraph
@@ -44,7 +45,7 @@ from .model import Corpus
 __all__ = ["GraphState", "update_graph", "needs_refit", "RefitNeeded", "STATE_VERSION"]
 
 #: Version of the saved state's layout; a state of another version means a full rebuild.
-STATE_VERSION = 1
+STATE_VERSION = 2
 #: The layers whose links an update extends (the others are rebuilt whole).
 EXTENDED = ("concepts", "similarity", "mention")
 #: A full rebuild is due when the papers added since the last one exceed this share of it ...
@@ -93,25 +94,34 @@ class GraphState:
                    layer_weights=dict(graph.layer_weights), full_fit_papers=len(graph.corpus), full_fit_day=day)
 
     # -- saving -------------------------------------------------------------------------
-    def to_bytes(self) -> bytes:
+    def to_bytes(self) -> memoryview:
         """The state as one ``.npz`` blob (no pickled objects: arrays and one JSON document).
 
         Only the links of the extended layers are kept (the others are rebuilt by every
-        update); a similarity link's evidence is rewritten from its score.
+        update); a similarity link's evidence is rewritten from its score, a concept link's
+        from its concepts. Returns a view of the blob (``bytes(...)`` copies it).
         """
         e = self.edges[self.edges["kind"].isin(EXTENDED)]
         pos = pd.Index(self.ids)
         kind = e["kind"].map(EXTENDED.index).to_numpy(np.int8)
         con = kind == EXTENDED.index("concepts")
-        told = kind != EXTENDED.index("similarity")  # evidence kept as written
+        shared = e["concepts"].to_numpy()[con]
+        lens = np.fromiter(map(len, shared), dtype=np.int32, count=len(shared))
+        codes, edge_names = pd.factorize(np.fromiter(chain.from_iterable(shared), dtype=object, count=int(lens.sum())))
+        more = np.zeros(len(shared), dtype=np.int32)  # "(+N more)" of the evidence: only a full list can have it
+        full = np.flatnonzero(lens == _EVIDENCE_CONCEPTS)
+        if len(full):
+            more[full] = [int(ev[ev.rindex("(+") + 2:-6]) if ev.endswith(" more)") else 0
+                          for ev in e["evidence"].to_numpy()[con][full].tolist()]
         words = sorted(self.vocabulary[0], key=self.vocabulary[0].get)
         cs = self.concepts
         meta = {"version": STATE_VERSION, "ids": self.ids, "text_hashes": self.text_hashes, "params": self.params,
                 "layer_weights": self.layer_weights, "full_fit_papers": self.full_fit_papers,
                 "full_fit_day": self.full_fit_day, "updates": self.updates, "words": words,
                 "model_params": self.model_params,
-                "concepts_of_edges": [list(c) for c in e["concepts"].to_numpy()[con]],
-                "evidence": e["evidence"].to_numpy()[told].tolist(),
+                # a concept link's concepts as codes into one list of names; its evidence is rebuilt from them
+                "edge_concepts": edge_names.tolist(),
+                "evidence": e["evidence"].to_numpy()[kind == EXTENDED.index("mention")].tolist(),
                 "names": cs.names, "keys": cs.keys, "aliases": [list(a) for a in cs.aliases]}
         x, c = self.vectors.tocsr(), cs.matrix.tocsr()
         arrays = {"meta": np.frombuffer(json.dumps(meta, default=str).encode("utf-8"), dtype=np.uint8),
@@ -121,13 +131,14 @@ class GraphState:
                   "df": cs.df, "idf": cs.idf, "title_df": cs.title_df if cs.title_df is not None else cs.df * 0,
                   "src": pos.get_indexer(e["source"]).astype(np.int64), "dst": pos.get_indexer(e["target"]).astype(np.int64),
                   "weight": e["weight"].to_numpy(np.float64), "score": e["score"].to_numpy(np.float64),
-                  "kind": kind, "directed": e["directed"].to_numpy(bool)}
+                  "kind": kind, "directed": e["directed"].to_numpy(bool),
+                  "concept_codes": codes.astype(np.int32), "concept_counts": lens, "concepts_more": more}
         buf = io.BytesIO()
         np.savez(buf, **arrays)
-        return buf.getvalue()
+        return buf.getbuffer()
 
     @classmethod
-    def from_bytes(cls, blob: bytes) -> GraphState:
+    def from_bytes(cls, blob: bytes | memoryview) -> GraphState:
         """A state saved by :meth:`to_bytes`; :class:`RefitNeeded` if it is of another version or damaged."""
         try:
             z = np.load(io.BytesIO(blob), allow_pickle=False)
@@ -139,14 +150,18 @@ class GraphState:
             id_arr = np.asarray(ids, dtype=object)
             kind = z["kind"]
             con = kind == EXTENDED.index("concepts")
-            told = kind != EXTENDED.index("similarity")
+            sim = kind == EXTENDED.index("similarity")
             m = len(kind)
+            names = np.asarray(meta["edge_concepts"], dtype=object)[z["concept_codes"]].tolist()
+            ends = np.cumsum(z["concept_counts"]).tolist()
+            shared = [tuple(names[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
             concepts = np.empty(m, dtype=object)
             concepts[:] = [()] * m
-            concepts[con] = [tuple(c) for c in meta["concepts_of_edges"]]
+            concepts[con] = shared
             evidence = np.empty(m, dtype=object)
-            evidence[~told] = [f"text similarity {q:.3f}" for q in z["score"][~told].tolist()]
-            evidence[told] = meta["evidence"]
+            evidence[sim] = [f"text similarity {q:.3f}" for q in z["score"][sim].tolist()]
+            evidence[con] = [concept_evidence(c, k) for c, k in zip(shared, z["concepts_more"].tolist())]
+            evidence[~(sim | con)] = meta["evidence"]
             digests = np.empty(m, dtype=object)
             digests[:] = [()] * m
             edges = pd.DataFrame({"source": id_arr[z["src"]], "target": id_arr[z["dst"]],

@@ -260,28 +260,33 @@ class Analysis:
         m = self.membership
         edges = np.array(g.get_edgelist()) if g.ecount() else np.zeros((0, 2), dtype=int)
         w = np.asarray(g.es["weight"]) if g.ecount() else np.zeros(0)
-        strength = np.zeros(len(m))
-        np.add.at(strength, edges[:, 0], w)
-        np.add.at(strength, edges[:, 1], w)
+        n = len(m)
+        strength = np.bincount(edges[:, 0], weights=w, minlength=n) + np.bincount(edges[:, 1], weights=w, minlength=n)
         two_m = strength.sum()
         gamma = self.params["resolution"]
-        rows = []
+        coms = sorted(set(m.tolist()) - {OTHER}) + ([OTHER] if (m == OTHER).any() else [])
+        slot = np.searchsorted(np.asarray(sorted(coms)), m)  # each paper's community, as 0..k-1
+        inside = m[edges[:, 0]] == m[edges[:, 1]] if len(edges) else np.zeros(0, bool)
+        w_in_of = np.bincount(slot[edges[inside, 0]], weights=w[inside], minlength=len(coms))
+        s_of = np.bincount(slot, weights=strength, minlength=len(coms))
+        size_of = np.bincount(slot, minlength=len(coms))
         order = np.lexsort((np.arange(len(self._score)), -self._score))
+        ranked = order[np.argsort(slot[order], kind="stable")]  # by community, best first within each
+        start = np.searchsorted(slot[ranked], np.arange(len(coms)))
         ids = self.graph.corpus.ids
-        for com in sorted(set(m.tolist()) - {OTHER}) + ([OTHER] if (m == OTHER).any() else []):
-            members = m == com
-            inside = members[edges[:, 0]] & members[edges[:, 1]] if len(edges) else np.zeros(0, bool)
-            w_in = w[inside].sum()
-            s_c = strength[members].sum()
-            top = [self.graph.corpus[ids[i]].title for i in order[members[order]][:3]]
-            row = {"community": com, "label": self.label(com), "size": int(members.sum()),
+        rows = []
+        for com in coms:
+            c = int(np.searchsorted(np.asarray(sorted(coms)), com))
+            w_in, s_c = w_in_of[c], s_of[c]
+            top = [self.graph.corpus[ids[i]].title for i in ranked[start[c]:start[c] + min(3, size_of[c])]]
+            row = {"community": com, "label": self.label(com), "size": int(size_of[c]),
                    "top_papers": " | ".join(top),
                    "cohesion": float(2 * w_in / s_c) if s_c > 0 else 0.0,
                    "modularity_share": float(2 * w_in / two_m - gamma * (s_c / two_m) ** 2) if two_m > 0 and
                    com != OTHER else 0.0,
                    "concepts": ", ".join(self._labels.get(com, []))}
             if self.stability is not None:
-                row["stability"] = float(self.stability[members].mean())
+                row["stability"] = float(self.stability[m == com].mean())
             rows.append(row)
         return pd.DataFrame(rows)
 

@@ -77,18 +77,28 @@ def participation_coefficient(graph, membership: np.ndarray, *, weight: str = "w
     n = g.vcount()
     if g.ecount() == 0:
         return np.zeros(n)
-    m = membership.copy()
+    m = np.asarray(membership).copy()
     others = np.flatnonzero(m == OTHER)
     m[others] = m.max() + 1 + np.arange(len(others))
-    edges = np.array(g.get_edgelist())
-    w = np.asarray(g.es["weight"])
-    k = np.zeros((n, int(m.max()) + 1))
-    np.add.at(k, (edges[:, 0], m[edges[:, 1]]), w)
-    np.add.at(k, (edges[:, 1], m[edges[:, 0]]), w)
-    total = k.sum(axis=1)
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64)
+    w = np.asarray(g.es["weight"], dtype=np.float64)
+    k = _paper_community_weights(n, int(m.max()) + 1, edges, m, w)
+    total = np.asarray(k.sum(axis=1)).ravel()
+    squares = np.asarray(k.multiply(k).sum(axis=1)).ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = 1.0 - ((k / total[:, None]) ** 2).sum(axis=1)
+        p = 1.0 - squares / total ** 2
     return np.where(total > 0, p, 0.0)
+
+
+def _paper_community_weights(n: int, n_com: int, edges: np.ndarray, community: np.ndarray, w: np.ndarray):
+    """Sparse papers x communities matrix: each paper's link weight into each community."""
+    import scipy.sparse as sp
+
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([community[edges[:, 1]], community[edges[:, 0]]])
+    k = sp.csr_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n_com))
+    k.sum_duplicates()
+    return k
 
 
 def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
@@ -219,22 +229,16 @@ def bridge_scores(graph, membership: np.ndarray, centrality: pd.DataFrame, *, we
     n = g.vcount()
     if g.ecount() == 0:
         return np.zeros(n)
-    edges = np.array(g.get_edgelist())
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64)
     w = np.asarray(g.es["weight"], dtype=np.float64)
     strong = w >= np.median(w)
     m = np.asarray(membership)
     n_com = int(m.max()) + 2 if len(m) else 1
     col = np.where(m == OTHER, n_com - 1, m)
-    total = np.zeros(n)
-    np.add.at(total, edges[:, 0], w)
-    np.add.at(total, edges[:, 1], w)
-    strong_w = np.zeros((n, n_com))
-    np.add.at(strong_w, (edges[strong, 0], col[edges[strong, 1]]), w[strong])
-    np.add.at(strong_w, (edges[strong, 1], col[edges[strong, 0]]), w[strong])
-    strong_w[:, n_com - 1] = 0.0  # "other" is no community to bridge into
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(total[:, None] > 0, strong_w / total[:, None], 0.0)
-    bridges = (share >= min_share).sum(axis=1) >= 2
+    total = np.bincount(edges[:, 0], weights=w, minlength=n) + np.bincount(edges[:, 1], weights=w, minlength=n)
+    k = _paper_community_weights(n, n_com, edges[strong], col, w[strong]).tocoo()
+    into = (k.col != n_com - 1) & (k.data >= min_share * total[k.row])  # "other" is no community to bridge into
+    bridges = np.bincount(k.row[into], minlength=n) >= 2
     btw = pd.Series(centrality["betweenness"].to_numpy(), dtype="float64")
     pct = ((btw.rank(method="average") - 1) / max(n - 1, 1)).to_numpy() if btw.nunique() > 1 else np.zeros(n)
     return np.where(bridges, centrality["participation"].to_numpy() * pct, 0.0)

@@ -105,16 +105,38 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) 
     return best_per_row(i, j, v, top_k, n)
 
 
+#: Scores closer than 2**-SCORE_BITS count as tied when links are ranked (ties go to the lower column), so a
+#: last-bit difference in how a score was summed never reorders a paper's links.
+SCORE_BITS = 42
+
+
 def best_per_row(i: np.ndarray, j: np.ndarray, v: np.ndarray, top_k: int, n: int) -> tuple[np.ndarray, np.ndarray,
                                                                                            np.ndarray]:
-    """Each row's ``top_k`` scored pairs (ties broken by column, for determinism), as unique undirected
-    pairs (lo < hi) with their score clipped to [0, 1]; a pair chosen by both ends appears once."""
-    order = np.lexsort((j, -v, i))
+    """Each row's ``top_k`` scored pairs, as unique undirected pairs (lo < hi) with their score clipped to [0, 1];
+    a pair chosen by both ends appears once. Rows rank by score (to within 2**-:data:`SCORE_BITS`), ties by column."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    v = np.clip(np.asarray(v, dtype=np.float64), 0.0, 1.0)
+    if len(i) == 0:
+        return i, j, v
+    q = np.rint((1.0 - v) * float(1 << SCORE_BITS)).astype(np.int64)  # 0 for the best score
+    if n < (1 << (62 - SCORE_BITS)):
+        key = i * ((1 << SCORE_BITS) + 1) + q
+        order = np.argsort(key)
+        ks = key[order]
+        same = ks[1:] == ks[:-1]
+        if same.any():  # tied scores within a row: by column
+            tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+            sub = order[tied]
+            order[tied] = sub[np.lexsort((j[sub], ks[tied]))]
+    else:
+        order = np.lexsort((j, q, i))
     i, j, v = i[order], j[order], v[order]
     rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
     ok = rank < top_k
     i, j, v = i[ok], j[ok], v[ok]
     lo, hi = np.minimum(i, j), np.maximum(i, j)
-    key = lo.astype(np.int64) * n + hi
-    _, first = np.unique(key, return_index=True)
-    return lo[first], hi[first], np.clip(v[first], 0.0, 1.0)
+    key = lo * n + hi
+    order = np.argsort(key, kind="stable")  # each pair once: as its better-ranked end chose it
+    ks = key[order]
+    first = order[np.r_[True, ks[1:] != ks[:-1]]]
+    return lo[first], hi[first], v[first]

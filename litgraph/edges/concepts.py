@@ -70,11 +70,12 @@ class SharedConceptEdges(EdgeStep):
         # linking concepts ordered most specific first, so a row's sorted indices list them in that order
         linking = linking[np.lexsort((names_all[linking].astype(str), -cs.idf[linking]))]
         xl = sp.csr_matrix(x[:, linking])
-        rows, cols, _ = topk_pairs(xl, self.top_k, 1e-9, ctx.n_jobs)
+        rows, cols, link_score = topk_pairs(xl, self.top_k, 1e-9, ctx.n_jobs)
         if len(rows) == 0:
             return empty_edges()
-        # cosine over all concepts (common ones add a little), evidence from the linking ones
-        full = np.asarray(x[rows].multiply(x[cols]).sum(axis=1)).ravel()
+        # cosine over all concepts: the linking ones' part plus the common ones' (few per paper)
+        xc = sp.csr_matrix(x[:, np.setdiff1d(np.arange(x.shape[1]), linking)])
+        full = link_score + (np.asarray(xc[rows].multiply(xc[cols]).sum(axis=1)).ravel() if xc.nnz else 0.0)
         concepts, evidence, n_shared = shared_concepts_evidence(cs, linking, rows, cols)
         keep = np.flatnonzero((full >= self.threshold) & (n_shared >= self.min_shared))
         return edge_frame(ctx, rows[keep], cols[keep], full[keep], self.kind, score=full[keep],
@@ -90,12 +91,19 @@ def shared_concepts_evidence(cs, linking: np.ndarray, rows: np.ndarray, cols: np
     shared_m = sp.csr_matrix(b[rows].multiply(b[cols]))
     shared_m.sort_indices()
     n_shared = np.diff(shared_m.indptr)
-    names = names_all[linking].tolist()
-    ind, ptr = shared_m.indices.tolist(), shared_m.indptr.tolist()
-    concepts, evidence = [], []
-    for r in range(len(ptr) - 1):
-        idx = ind[ptr[r]:ptr[r + 1]]
-        top = tuple(names[j] for j in idx[:8])
-        concepts.append(top)
-        evidence.append("shared concepts: " + ", ".join(top) + (f" (+{len(idx) - 8} more)" if len(idx) > 8 else ""))
+    named = np.minimum(n_shared, EVIDENCE_CONCEPTS)  # the first ones of each row: the most specific
+    first = (np.arange(shared_m.nnz) - np.repeat(shared_m.indptr[:-1], n_shared)) < EVIDENCE_CONCEPTS
+    flat = names_all[linking][shared_m.indices[first]].tolist()
+    ends = np.cumsum(named).tolist()
+    concepts = [tuple(flat[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+    evidence = [concept_evidence(c, m) for c, m in zip(concepts, (n_shared - named).tolist())]
     return concepts, evidence, n_shared
+
+
+#: Shared concepts named by a concept link (the most specific ones); the evidence counts the others.
+EVIDENCE_CONCEPTS = 8
+
+
+def concept_evidence(names: tuple[str, ...], more: int) -> str:
+    """The evidence sentence of a concept link: its shared concepts, and how many more it shares."""
+    return "shared concepts: " + ", ".join(names) + (f" (+{more} more)" if more > 0 else "")

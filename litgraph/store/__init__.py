@@ -27,6 +27,9 @@ from ._base import _DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _date, _guar
 
 __all__ = ["Store", "AddResult", "SCHEMA_VERSION", "embedding_folder"]
 
+#: Bytes written at a time when a saved state goes into the store.
+_BLOB_PIECE = 16 << 20
+
 
 def embedding_folder(db: str | Path) -> Path | None:
     """Where runs over the store ``db`` keep their embedding cache: ``<db>-embeddings/`` beside it.
@@ -380,10 +383,20 @@ class Store:
         return {"id": row[0], "started_at": row[1], "params": json.loads(row[2]), "summary": json.loads(row[3])}
 
     # -- saved work (incremental reports) ---------------------------------------------------
-    def save_state(self, key: str, value: bytes) -> None:
-        """Keep a blob of saved work (e.g. a graph's state for the next incremental run) under ``key``."""
+    def save_state(self, key: str, value: bytes | memoryview) -> None:
+        """Keep a blob of saved work (e.g. a graph's state for the next incremental run) under ``key``.
+
+        The blob is written in pieces through SQLite's incremental blob I/O, so a large
+        state is never held twice in memory.
+        """
+        view = memoryview(value).cast("B")
         with self._transaction() as con:
-            con.execute("INSERT OR REPLACE INTO state (key, saved_at, value) VALUES (?,?,?)", (key, _now(), value))
+            cur = con.execute("INSERT OR REPLACE INTO state (key, saved_at, value) VALUES (?,?,zeroblob(?))",
+                              (key, _now(), len(view)))
+            if len(view):
+                with con.blobopen("state", "value", cur.lastrowid) as blob:
+                    for start in range(0, len(view), _BLOB_PIECE):
+                        blob.write(view[start:start + _BLOB_PIECE])
 
     @_guarded
     def load_state(self, key: str) -> bytes | None:
