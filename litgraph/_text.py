@@ -239,3 +239,26 @@ def date_in_name(name: str) -> date | None:
         return date(y, mo, d)
     except ValueError:
         return None
+
+
+class TextView:
+    """The texts of a list of papers, made on demand: ``view[a:b]`` builds that slice's texts only.
+
+    The corpus-wide scans read their texts a chunk at a time, so with a view the texts of
+    a large corpus are never all in memory at once.
+    """
+
+    def __init__(self, items: list, make) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self._make(p) for p in self._items[key]]
+        return self._make(self._items[key])
+
+    def __iter__(self):
+        return map(self._make, self._items)

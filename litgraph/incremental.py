@@ -37,7 +37,7 @@ from .concepts._transform import concept_rows
 from .edges import LAYERS
 from .edges._base import EDGE_COLUMNS, BuildContext, edge_frame, empty_edges
 from .edges.concepts import EVIDENCE_CONCEPTS as _EVIDENCE_CONCEPTS, concept_evidence, shared_concepts_evidence
-from .edges.similarity import count_terms, paper_text, weigh_with
+from .edges.similarity import count_terms, paper_text, similarity_evidence, weigh_with
 from .exceptions import LitgraphError
 from .graph import PaperGraph
 from .model import Corpus
@@ -159,7 +159,7 @@ class GraphState:
             concepts[:] = [()] * m
             concepts[con] = shared
             evidence = np.empty(m, dtype=object)
-            evidence[sim] = [f"text similarity {q:.3f}" for q in z["score"][sim].tolist()]
+            evidence[sim] = similarity_evidence(z["score"][sim])
             evidence[con] = [concept_evidence(c, k) for c, k in zip(shared, z["concepts_more"].tolist())]
             evidence[~(sim | con)] = meta["evidence"]
             digests = np.empty(m, dtype=object)
@@ -289,7 +289,7 @@ def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphSt
         lo, hi, v = _new_pairs(s, new, _kth(old_edges, "similarity", corpus, n, k), k,
                                float(sim_p.get("threshold", 0.0)))
         frames.append(edge_frame(ctx, lo, hi, v, "similarity", score=v,
-                                 evidence=[f"text similarity {q:.3f}" for q in v]))
+                                 evidence=similarity_evidence(v)))
     if len(new) and "concepts" in state.layer_weights and len(cs):
         con_p = builders.get("concepts", {})
         kc = int(con_p.get("top_k", 10))

@@ -339,3 +339,27 @@ def test_ranks_ignore_last_bit_noise():
     x = np.array([0.1, 0.2, 0.2, 0.3])
     noisy = x + np.array([0.0, 3e-16, -5e-16, 0.0])  # what another run of PageRank may give
     assert (percentile(noisy) == percentile(x)).all() and percentile(noisy)[1] == percentile(noisy)[2]
+
+
+def test_communities_frame_counts_match_a_direct_count(res, graph):
+    f = res.communities_frame().set_index("community")
+    ends = graph.pairs_frame()
+    a, b = graph.corpus.positions(ends["source"]), graph.corpus.positions(ends["target"])
+    w = ends["weight"].to_numpy()
+    m = res.membership
+    for com in f.index:
+        members = m == com
+        strength = w[members[a]].sum() + w[members[b]].sum()
+        inside = w[members[a] & members[b]].sum()
+        assert f.loc[com, "size"] == members.sum()
+        assert f.loc[com, "cohesion"] == pytest.approx(2 * inside / strength if strength else 0.0)
+        best = res.papers_frame().sort_values("score", ascending=False, kind="stable")  # ties: corpus order
+        titles = best.loc[best["community"] == com, "title"].head(3).tolist()
+        assert f.loc[com, "top_papers"] == " | ".join(titles)
+
+
+def test_betweenness_sample_shrinks_only_on_large_graphs():
+    from litgraph.analysis.centrality import SAMPLE_BUDGET_PAPERS, default_samples
+
+    assert default_samples(3_000) == default_samples(SAMPLE_BUDGET_PAPERS) == 256
+    assert default_samples(100_000) == 128 and default_samples(10_000_000) == 64

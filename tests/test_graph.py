@@ -385,3 +385,36 @@ def test_word_counts_do_not_depend_on_the_chunk_size(sample_corpus, monkeypatch)
     monkeypatch.setattr(S, "_CHUNK", 37)
     parts, (ids2, terms2) = S._counts(texts, vocabulary=True)
     assert (whole != parts).nnz == 0 and np.array_equal(terms, terms2) and ids == ids2
+
+
+def test_best_per_row_ranks_by_score_then_column():
+    from litgraph.edges._base import SCORE_BITS, best_per_row
+
+    rng = np.random.default_rng(3)
+    n = 40
+    i, j = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
+    keep = i != j
+    i, j = i[keep], j[keep]
+    key = np.unique(i * n + j)  # unique directed pairs, as every layer passes them
+    i, j = key // n, key % n
+    v = np.round(rng.random(len(i)), 2)  # many exact ties
+    order = rng.permutation(len(i))
+    lo, hi, s = best_per_row(i[order], j[order], v[order], 3, n)
+    chosen = set()
+    for r in range(n):  # each row's 3 best by (score desc, column asc), as plain Python ranks them
+        mine = sorted(((-v[t], j[t]) for t in np.flatnonzero(i == r)))[:3]
+        chosen |= {(min(r, int(c)), max(r, int(c))) for _, c in mine}
+    assert set(zip(lo.tolist(), hi.tolist())) == chosen and (lo < hi).all()
+    # scores closer than 2**-SCORE_BITS are one score: the lower column wins, however the sums rounded
+    a, b, _ = best_per_row(np.array([0, 0]), np.array([2, 1]), np.array([0.5 + 2.0 ** -(SCORE_BITS + 3), 0.5]), 1, 3)
+    assert (a.tolist(), b.tolist()) == ([0], [1])
+
+
+def test_similarity_evidence_reads_like_the_score_and_shares_strings():
+    from litgraph.edges.similarity import similarity_evidence
+
+    scores = np.random.default_rng(0).random(5000)
+    ev = similarity_evidence(scores)
+    assert ev == [f"text similarity {s:.3f}" for s in scores]
+    assert len({id(e) for e in ev}) == len(set(ev)) <= 1001
+    assert similarity_evidence([0.25], "meaning") == ["meaning similarity 0.250"]

@@ -146,3 +146,17 @@ def test_newer_schema_is_refused(tmp_path):
 def test_add_rejects_non_corpus(tmp_path):
     with lg.Store(tmp_path / "x.db") as s, pytest.raises(lg.InvalidParameterError, match="Corpus"):
         s.add(["not", "a", "corpus"])
+
+
+def test_a_large_state_is_written_in_pieces_and_read_back_whole(tmp_path, monkeypatch):
+    from litgraph.store import _base
+
+    monkeypatch.setattr(_base, "_BLOB_PIECE", 1000)
+    blob = bytes(range(256)) * 40 + b"end"
+    with lg.Store(tmp_path / "lg.db") as s:
+        s.save_state("k", memoryview(blob))
+        s.save_state("empty", b"")
+    with lg.Store(tmp_path / "lg.db") as s:  # a fresh connection reads the file
+        assert s.load_state("k") == blob and s.load_state("empty") == b"" and s.load_state("other") is None
+        s.save_state("k", b"short")
+        assert s.load_state("k") == b"short"

@@ -26,7 +26,7 @@ __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
 
 def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int | None = None,
             weight: str = "weight", min_community_size: int = 3, consensus: int = 5, stability_runs: int = 0,
-            exact_betweenness_max: int = 2000, betweenness_samples: int = 256, n_jobs: int = -1,
+            exact_betweenness_max: int = 2000, betweenness_samples: int | None = None, n_jobs: int = -1,
             previous: Mapping[str, int] | None = None) -> Analysis:
     """Find communities, centralities, key papers and bridges of a paper graph.
 

@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._lexicon import STOP_CONCEPTS
+from .._text import TextView
 from .._step import Custom, Float, Int, Step
 from ..exceptions import InvalidParameterError, NotFittedError
 from ..model import Corpus
@@ -96,8 +97,8 @@ class ConceptExtractor(Step):
             forced |= {concept_key(str(v)) for v in self.vocabulary}
         stops = {concept_key(s) for s in STOP_CONCEPTS} | {concept_key(str(s)) for s in (self.stop_concepts or ())}
 
-        full = scan([f"{p.title}. {p.abstract}" for p in papers], self.max_words)
-        titles = scan([p.title for p in papers], self.max_words)
+        full = scan(TextView(papers, lambda p: f"{p.title}. {p.abstract}"), self.max_words)
+        titles = scan(TextView(papers, lambda p: p.title), self.max_words)
         syn = synonyms.get
         col: dict[str, int] = {}  # resolved concept keys
 
@@ -107,9 +108,6 @@ class ConceptExtractor(Step):
             k = full.resolved_key(raw)
             if k is not None:
                 mapped[j] = col.setdefault(syn(k, k), len(col))
-        c = full.counts.tocoo()
-        ok = mapped[c.col] >= 0
-        rows, cols, vals = [c.row[ok]], [mapped[c.col[ok]]], [c.data[ok]]
 
         # acronyms: the expansion a paper defines, else the corpus's dominant one (>= 2/3 of definitions)
         definitions: dict[str, Counter] = defaultdict(Counter)
@@ -122,26 +120,50 @@ class ConceptExtractor(Step):
             if n_e / total >= 2 / 3:
                 dominant[a] = e
         acr_key = [concept_key(a) for a in full.acronym_names]
+        acr_of = {a: j for j, a in enumerate(full.acronym_names)}
+
+        def target_of(a: str, expansion: str) -> str:
+            return syn(expansion, syn(a.lower(), expansion))
+
+        # each acronym occurrence's concept: by default per acronym, else the paper's own definition
+        a_csr = full.acronyms.tocsr()
+        a_row = np.repeat(np.arange(a_csr.shape[0]), np.diff(a_csr.indptr))
+        a_col, a_val = a_csr.indices.astype(np.int64), a_csr.data
+        targets = np.array([target_of(a, dominant.get(a) or acr_key[j]) for j, a in enumerate(full.acronym_names)],
+                           dtype=object)[a_col] if len(a_col) else np.zeros(0, dtype=object)
+        own = [(i * len(acr_of) + acr_of[a], target_of(a, e)) for i, found in full.defined.items()
+               for a, e in found.items() if a in acr_of]
+        if own and len(a_col):
+            entry = a_row * len(acr_of) + a_col
+            order = np.argsort(entry, kind="stable")
+            wanted = np.array([k for k, _ in own], dtype=np.int64)
+            at = np.searchsorted(entry[order], wanted)
+            hit = (at < len(entry)) & (entry[order][np.minimum(at, len(entry) - 1)] == wanted)
+            own_t = np.array([t for _, t in own], dtype=object)
+            targets[order[at[hit]]] = own_t[hit]
+        for t in dict.fromkeys(targets.tolist()):  # new concept keys in the order the papers name them
+            col.setdefault(t, len(col))
+        a_target = np.fromiter(map(col.__getitem__, targets), dtype=np.int64, count=len(targets))
         alias_forms: dict[str, Counter] = defaultdict(Counter)
-        a_coo = full.acronyms.tocoo()
-        for i, a_j, n_a in zip(a_coo.row.tolist(), a_coo.col.tolist(), a_coo.data.tolist()):
-            a = full.acronym_names[a_j]
-            target = full.defined.get(i, {}).get(a) or dominant.get(a) or acr_key[a_j]
-            target = syn(target, syn(a.lower(), target))
-            rows.append([i])
-            cols.append([col.setdefault(target, len(col))])
-            vals.append([n_a])
-            if target != acr_key[a_j]:
-                alias_forms[target][a] += 1
+        renamed = np.flatnonzero(targets != np.asarray(acr_key, dtype=object)[a_col]) if len(a_col) else []
+        if len(renamed):
+            pairs, times = np.unique(np.stack([a_target[renamed], a_col[renamed]]), axis=1, return_counts=True)
+            names_now = list(col)
+            for t, j, k in zip(pairs[0].tolist(), pairs[1].tolist(), times.tolist()):
+                alias_forms[names_now[t]][full.acronym_names[j]] += k
+        d_rows, d_cols = [], []
         for i, found in full.defined.items():  # the definition itself counts as an occurrence
             for e in found.values():
-                rows.append([i])
-                cols.append([col.setdefault(syn(e, e), len(col))])
-                vals.append([1.0])
-        resolved = sp.csr_matrix((np.concatenate(vals).astype(np.float64),
-                                  (np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64))),
-                                 shape=(n, len(col)))
-        resolved.sum_duplicates()
+                d_rows.append(i)
+                d_cols.append(col.setdefault(syn(e, e), len(col)))
+        # the scan's counts moved to concept columns (a sparse product sums keys that meet in one concept)
+        ok = np.flatnonzero(mapped >= 0)
+        to_concept = sp.csr_matrix((np.ones(len(ok)), (ok, mapped[ok])), shape=(len(full.keys), len(col)))
+        extra = sp.csr_matrix((np.concatenate([a_val, np.ones(len(d_rows))]).astype(np.float64),
+                               (np.concatenate([a_row, np.asarray(d_rows, dtype=np.int64)]),
+                                np.concatenate([a_target, np.asarray(d_cols, dtype=np.int64)]))), shape=(n, len(col)))
+        resolved = sp.csr_matrix(sp.csr_matrix(full.counts, dtype=np.float64) @ to_concept + extra)
+        resolved.sort_indices()
         names_all = list(col)
         present = (resolved > 0).astype(np.float64).tocsr()
         df = np.asarray(present.sum(axis=0)).ravel()

@@ -125,8 +125,7 @@ def scan(texts: list[str], max_words: int, chunk: int | None = None) -> Scan:
     """
     chunk = chunk or CHUNK
     if len(texts) <= chunk:
-        return _scan(texts, max_words)
-    parts = [_scan(texts[s:s + chunk], max_words) for s in range(0, len(texts), chunk)]
+        return _scan(list(texts), max_words)
     key_of: dict[str, int] = {}
     acr_of: dict[str, int] = {}
     counts, acronyms, forms = [], [], []
@@ -135,12 +134,12 @@ def scan(texts: list[str], max_words: int, chunk: int | None = None) -> Scan:
     capitals: Counter = Counter()
     lowers: set[str] = set()
     offset = 0
-    for part in parts:
-        kmap = np.array([key_of.setdefault(k, len(key_of)) for k in part.keys], dtype=np.int64)
-        amap = np.array([acr_of.setdefault(a, len(acr_of)) for a in part.acronym_names], dtype=np.int64)
-        c, a = part.counts.tocoo(), part.acronyms.tocoo()
-        counts.append((c.row + offset, kmap[c.col] if len(kmap) else c.col, c.data))
-        acronyms.append((a.row + offset, amap[a.col] if len(amap) else a.col, a.data))
+    for start in range(0, len(texts), chunk):  # one chunk's scan alive at a time; its counts kept compact
+        part = _scan(texts[start:start + chunk], max_words)
+        kmap = np.array([key_of.setdefault(k, len(key_of)) for k in part.keys], dtype=np.int32)
+        amap = np.array([acr_of.setdefault(a, len(acr_of)) for a in part.acronym_names], dtype=np.int32)
+        counts.append(_moved(part.counts, kmap))
+        acronyms.append(_moved(part.acronyms, amap))
         defined.update({i + offset: d for i, d in part.defined.items()})
         for k, cnt in part.surfaces.items():
             surfaces[k].update(cnt)
@@ -148,13 +147,29 @@ def scan(texts: list[str], max_words: int, chunk: int | None = None) -> Scan:
         lowers |= part.lowers
         forms += [(kmap[ids], rows, n, vocab) for ids, rows, n, vocab in part._forms]
         offset += part.counts.shape[0]
+        del part
 
-    def stack(triples, width):
-        rows, cols, vals = (np.concatenate([t[i] for t in triples]) for i in range(3))
-        return sp.csr_matrix((vals, (rows, cols)), shape=(offset, width))
+    return Scan(list(key_of), _stacked(counts, offset, len(key_of)), list(acr_of),
+                _stacked(acronyms, offset, len(acr_of)), defined, dict(surfaces), capitals, lowers, forms, [])
 
-    return Scan(list(key_of), stack(counts, len(key_of)), list(acr_of), stack(acronyms, len(acr_of)), defined,
-                dict(surfaces), capitals, lowers, forms, [])
+
+def _moved(m: sp.csr_matrix, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A chunk's CSR arrays (indptr, indices, data) with its columns renumbered by ``columns``."""
+    m = sp.csr_matrix(m)
+    return m.indptr.astype(np.int64), columns[m.indices] if len(columns) else m.indices.astype(np.int32), m.data
+
+
+def _stacked(blocks: list, rows: int, width: int) -> sp.csr_matrix:
+    """The chunks' rows one under the other, as one CSR matrix (indices sorted within rows)."""
+    nnz = [len(b[1]) for b in blocks]
+    base = np.cumsum([0, *nnz[:-1]])
+    indptr = np.concatenate([[0], *[b[0][1:] + o for b, o in zip(blocks, base)]])
+    indices = np.concatenate([b[1] for b in blocks]) if blocks else np.zeros(0, dtype=np.int32)
+    data = np.concatenate([b[2] for b in blocks]) if blocks else np.zeros(0)
+    blocks.clear()
+    m = sp.csr_matrix((data, indices, indptr), shape=(rows, width))
+    m.sort_indices()
+    return m
 
 
 def _scan(texts: list[str], max_words: int) -> Scan:

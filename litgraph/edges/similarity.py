@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._lexicon import STOP_WORDS
+from .._text import TextView
 from ..exceptions import InvalidParameterError, LitgraphError
 from .._step import Custom, Float, Int
 from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
@@ -87,16 +88,27 @@ def _counts(texts: list[str], n_jobs: int = 1, *, vocabulary: bool = False):
         x = sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return (x, (ids, np.zeros(0, dtype=np.int64))) if vocabulary else x
     terms = np.unique(np.concatenate([local for local, _ in parts]))
-    blocks = []
-    for local, m in parts:  # each chunk's columns moved to the whole vocabulary's
-        blocks.append(sp.csr_matrix((m.data, np.searchsorted(terms, local)[m.indices], m.indptr),
-                                    shape=(m.shape[0], len(terms))))
-    del parts
-    x = sp.csr_matrix(sp.vstack(blocks, format="csr"))
-    del blocks
-    df = np.bincount(x.indices, minlength=x.shape[1])
+    df = np.zeros(len(terms), dtype=np.int64)
+    for local, m in parts:
+        df[np.searchsorted(terms, local)] += np.bincount(m.indices, minlength=len(local))
     keep = np.flatnonzero(df >= (2 if len(texts) >= 3 else 1))
-    x = sp.csr_matrix(x[:, keep])
+    column = np.full(len(terms), -1, dtype=np.int64)
+    column[keep] = np.arange(len(keep))
+    nnz = sum(int((column[np.searchsorted(terms, local)][m.indices] >= 0).sum()) for local, m in parts)
+    data, indices = np.empty(nnz, dtype=np.float32), np.empty(nnz, dtype=np.int32)
+    indptr, at, row0 = np.zeros(len(texts) + 1, dtype=np.int64), 0, 0
+    while parts:  # each chunk's kept entries moved into the whole vocabulary's columns, then let go
+        local, m = parts.pop(0)
+        cols = column[np.searchsorted(terms, local)][m.indices]
+        ok = cols >= 0
+        k = int(ok.sum())
+        data[at:at + k], indices[at:at + k] = m.data[ok], cols[ok]
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))[ok]
+        indptr[row0 + 1:row0 + m.shape[0] + 1] = at + np.cumsum(np.bincount(rows, minlength=m.shape[0]))
+        at, row0 = at + k, row0 + m.shape[0]
+        del local, m, cols, ok, rows
+    x = sp.csr_matrix((data, indices, indptr), shape=(len(texts), len(keep)))
+    x.sort_indices()
     return (x, (ids, terms[keep])) if vocabulary else x
 
 
@@ -122,13 +134,34 @@ def term_weights(counts: sp.csr_matrix, idf_power: float) -> np.ndarray:
     return ((np.log((1.0 + n) / (1.0 + df)) + 1.0) ** idf_power).astype(np.float32)
 
 
-def weigh_with(counts: sp.csr_matrix, weights: np.ndarray) -> sp.csr_matrix:
-    """Sublinear term frequency times the given per-term weights, rows L2-normalised."""
-    x = counts.copy().astype(np.float32)
-    if x.shape[1] == 0:
-        return sp.csr_matrix(x)
-    x.data = (1.0 + np.log(x.data)) * weights[x.indices]
-    return sp.csr_matrix(normalize(x))
+def weigh_with(counts: sp.csr_matrix, weights: np.ndarray, *, copy: bool = True) -> sp.csr_matrix:
+    """Sublinear term frequency times the given per-term weights, rows L2-normalised.
+
+    With ``copy=False`` a float32 CSR ``counts`` is weighed in place (its memory becomes
+    the vectors'), which halves the peak memory of a large corpus.
+    """
+    x = sp.csr_matrix(counts, dtype=np.float32, copy=copy)
+    if x.shape[1] == 0 or x.nnz == 0:
+        return x
+    np.log(x.data, out=x.data)
+    x.data += 1.0
+    x.data *= weights[x.indices]
+    _normalize_rows(x)
+    return x
+
+
+def _normalize_rows(x: sp.csr_matrix) -> None:
+    """Scale the rows of a CSR matrix to unit L2 norm in place (rows of zeros stay zero)."""
+    lengths = np.diff(x.indptr)
+    sq = np.zeros(x.shape[0], dtype=np.float64)
+    full = np.flatnonzero(lengths)
+    if len(full):
+        sq[full] = np.add.reduceat(np.square(x.data, dtype=np.float64), x.indptr[:-1][full])
+    norms = np.sqrt(sq)
+    norms[norms == 0] = 1.0
+    for start in range(0, x.shape[0], _CHUNK):  # row blocks: no array as long as the data beside it
+        a, b = x.indptr[start], x.indptr[min(start + _CHUNK, x.shape[0])]
+        x.data[a:b] /= np.repeat(norms[start:start + _CHUNK], lengths[start:start + _CHUNK]).astype(x.dtype)
 
 
 def normalize(x):
@@ -232,10 +265,10 @@ class SimilarityEdges(EdgeStep):
         """The word vectors compared (rows L2-normalised, corpus order); the embeddings with ``text_weight=0``."""
         if self.embedder is not None and self.text_weight == 0:
             return sp.csr_matrix(self.embeddings(ctx))
-        texts = [paper_text(p.title, p.abstract) for p in ctx.corpus]
+        texts = TextView(list(ctx.corpus), lambda p: paper_text(p.title, p.abstract))
         counts, self.vocabulary_ = _counts(texts, ctx.n_jobs, vocabulary=True)
         self.term_weights_ = term_weights(counts, self.idf)
-        self.vectors_ = weigh_with(counts, self.term_weights_)
+        self.vectors_ = weigh_with(counts, self.term_weights_, copy=False)
         return self.vectors_
 
     def embeddings(self, ctx: BuildContext) -> np.ndarray:
@@ -274,8 +307,16 @@ class SimilarityEdges(EdgeStep):
         else:
             rows, cols, score = _rescored_topk(x, df <= cap, self.top_k, self.threshold, ctx.n_jobs)
             what = "text"
-        evidence = [f"{what} similarity {s:.3f}" for s in score]
+        evidence = similarity_evidence(score, what)
         return edge_frame(ctx, rows, cols, score, self.kind, score=score, evidence=evidence)
+
+
+def similarity_evidence(scores, what: str = "text") -> list[str]:
+    """``"<what> similarity 0.123"`` for each score; equal sentences are one string object (a million links
+    hold a thousand distinct sentences, not a million)."""
+    shared: dict[str, str] = {}
+    prefix = f"{what} similarity "
+    return [shared.get(t) or shared.setdefault(t, prefix + t) for t in map("{:.3f}".format, np.asarray(scores).tolist())]
 
 
 def _dense_topk(e: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
@@ -325,7 +366,7 @@ def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: fl
     neighbours to the cap, and the scores are exact cosines.
     """
     n = x.shape[0]
-    ci, cj, cs = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, 0.0, n_jobs)
+    ci, cj, cs = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)], dtype=np.float64), 4 * top_k, 0.0, n_jobs)
     lo, hi = np.minimum(ci, cj).astype(np.int64), np.maximum(ci, cj).astype(np.int64)
     _, first = np.unique(lo * n + hi, return_index=True)  # each pair once, whichever end found it
     lo, hi = lo[first], hi[first]

@@ -23,23 +23,10 @@ from .._text import title_key
 from ..exceptions import StoreError
 from ..model import Appearance, Corpus, Digest, Merge, Paper
 
-from ._base import _DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _date, _guarded, _iso, _now, _since_text, sqlite_error
+from ._base import _DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _date, _guarded, _iso, _now, _since_text, sqlite_error, write_state
+from ._base import embedding_folder
 
 __all__ = ["Store", "AddResult", "SCHEMA_VERSION", "embedding_folder"]
-
-#: Bytes written at a time when a saved state goes into the store.
-_BLOB_PIECE = 16 << 20
-
-
-def embedding_folder(db: str | Path) -> Path | None:
-    """Where runs over the store ``db`` keep their embedding cache: ``<db>-embeddings/`` beside it.
-
-    ``None`` for an in-memory store.
-    """
-    if str(db) == ":memory:":
-        return None
-    path = Path(db)
-    return path.with_name(f"{path.stem}-embeddings")
 
 
 class Store:
@@ -389,14 +376,8 @@ class Store:
         The blob is written in pieces through SQLite's incremental blob I/O, so a large
         state is never held twice in memory.
         """
-        view = memoryview(value).cast("B")
         with self._transaction() as con:
-            cur = con.execute("INSERT OR REPLACE INTO state (key, saved_at, value) VALUES (?,?,zeroblob(?))",
-                              (key, _now(), len(view)))
-            if len(view):
-                with con.blobopen("state", "value", cur.lastrowid) as blob:
-                    for start in range(0, len(view), _BLOB_PIECE):
-                        blob.write(view[start:start + _BLOB_PIECE])
+            write_state(con, key, _now(), value)
 
     @_guarded
     def load_state(self, key: str) -> bytes | None:

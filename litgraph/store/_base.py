@@ -6,6 +6,7 @@ import functools
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pandas as pd
 
@@ -134,3 +135,29 @@ def _since_text(since, owner: str = "Store.corpus") -> str:
 
     return check_date(since, "since", owner).isoformat()
 
+
+
+#: Bytes written at a time when a saved state goes into the store.
+_BLOB_PIECE = 16 << 20
+
+
+def write_state(con, key: str, saved_at: str, value) -> None:
+    """Put ``value`` (bytes or a buffer) in the state table through incremental blob I/O, a piece at a time."""
+    view = memoryview(value).cast("B")
+    cur = con.execute("INSERT OR REPLACE INTO state (key, saved_at, value) VALUES (?,?,zeroblob(?))",
+                      (key, saved_at, len(view)))
+    if len(view):
+        with con.blobopen("state", "value", cur.lastrowid) as blob:
+            for start in range(0, len(view), _BLOB_PIECE):
+                blob.write(view[start:start + _BLOB_PIECE])
+
+
+def embedding_folder(db: str | Path) -> Path | None:
+    """Where runs over the store ``db`` keep their embedding cache: ``<db>-embeddings/`` beside it.
+
+    ``None`` for an in-memory store.
+    """
+    if str(db) == ":memory:":
+        return None
+    path = Path(db)
+    return path.with_name(f"{path.stem}-embeddings")
