@@ -8,6 +8,7 @@ Also: communities (Leiden, Louvain), centralities, the whole analysis, and the a
 of sampled betweenness against exact on a 2,000-paper graph.
 
 Run: python benchmarks/bench_graph.py [SIZES...]     e.g. python benchmarks/bench_graph.py 1000 10000
+     python benchmarks/bench_graph.py --build 1000000   one graph build only (the 1M-paper scale check)
 """
 
 from __future__ import annotations
@@ -113,7 +114,29 @@ def betweenness_accuracy(n: int = 2000, samples: int = 256) -> str:
     return "\n".join(lines)
 
 
+def build_only(n: int) -> None:
+    """One graph build of ``n`` synthetic papers (no analysis, no HTML): CPU, wall, peak memory, per layer."""
+    import resource
+
+    sys.path.insert(0, str(HERE))
+    import litgraph as lg
+    from synth import synth_corpus
+
+    corpus = synth_corpus(n)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    c0, w0 = time.process_time(), time.perf_counter()
+    g = lg.build_graph(corpus, seed=0, n_jobs=2)
+    cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    print(f"{n:,} synthetic papers: graph build {cpu:.0f} CPU-s, {wall:.0f} s wall, peak memory {peak:.1f} GB "
+          f"(the corpus alone {before:.1f} GB); {g.n_edges:,} linked pairs")
+    print("wall seconds per step: " + ", ".join(f"{k} {v:.0f}" for k, v in g.timings.items()))
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--build":
+        build_only(int(argv[1]))
+        return
     if argv and argv[0] == "--one":
         print(json.dumps(run_one(int(argv[1]))))
         return

@@ -158,6 +158,9 @@ def short_name(title: str) -> str | None:
     return head
 
 
+_PLAIN = re.compile(r"[A-Z][a-z]+")  # a name that is also an ordinary word, capitalised
+
+
 class MentionEdges(EdgeStep):
     """Directed edges from a paper to another whose short name its abstract mentions.
 
@@ -190,16 +193,18 @@ class MentionEdges(EdgeStep):
         if focus is None:
             # each abstract read once; a paper keeps only the tokens that could start a name (memory stays
             # small on a million papers), and the corpus keeps the words it writes in lower case
-            starts = set()
+            starts, plain_lower = set(), set()
             for p in papers:
                 name = short_name(p.title)
                 if name is not None:
                     toks = _NAME_TOKEN.findall(name)
                     starts.add(toks[0] if toks else name)
+                    if _PLAIN.fullmatch(name):
+                        plain_lower.add(name.lower())
             words, lower_words = [], set()
-            for p in papers:
+            for p in papers:  # of the lower-case words, only those that are a plain name in lower case matter
                 tokens = set(_NAME_TOKEN.findall(p.abstract))
-                lower_words.update(w for w in tokens if w.islower())
+                lower_words |= tokens & plain_lower
                 words.append(tokens & starts)
 
             def lower_seen(word: str) -> bool:
@@ -216,7 +221,7 @@ class MentionEdges(EdgeStep):
             name = short_name(p.title)
             if name is None:
                 continue
-            plain = re.fullmatch(r"[A-Z][a-z]+", name) is not None
+            plain = _PLAIN.fullmatch(name) is not None
             if plain and name.lower() in STOP_WORDS:
                 continue
             if plain and focus is not None and name not in focus_names and name not in focus_tokens:
