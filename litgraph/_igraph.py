@@ -53,7 +53,7 @@ def _build(graph, weight: str):
 
     BUILDS["count"] += 1
     ids = graph.corpus.ids
-    pairs = graph.pairs_frame()
+    pairs = graph.pairs_frame(text=False)
     col = "weight" if weight == "weight" else f"w_{weight}"
     w = pairs[col].to_numpy(dtype=np.float64) if len(pairs) else np.zeros(0)
     keep = w > 0
@@ -67,7 +67,7 @@ def _build(graph, weight: str):
 
 def with_layer_weights(graph, g):
     """``g`` (a copy of the combined graph's igraph) with each layer's weight as edge attribute ``w_<kind>``."""
-    pairs = graph.pairs_frame()
+    pairs = graph.pairs_frame(text=False)
     if len(pairs):
         keep = pairs["weight"].to_numpy(dtype=np.float64) > 0
         for k in graph.layer_weights:

@@ -54,7 +54,7 @@ def evaluate_links(graph, groups: Mapping[str, Iterable[str]]) -> pd.DataFrame:
         for i in ids:
             label.setdefault(i, set()).add(name)
     n_pairs = sum(len(m) * (len(m) - 1) // 2 for m in members.values())
-    pairs = graph.pairs_frame()
+    pairs = graph.pairs_frame(text=False)
     layers = {"combined": pairs[["source", "target"]]}
     e = graph.edges_frame()
     for kind in graph.layer_weights:

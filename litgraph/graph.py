@@ -21,7 +21,7 @@ import pandas as pd
 from .concepts import ConceptExtractor, ConceptSet
 from .edges import LAYERS, BuildContext
 from .edges._base import EDGE_COLUMNS, empty_edges
-from .edges._combine import combine_pairs
+from .edges._combine import combine_pairs, pair_text
 from .exceptions import EmptyGraphError, InvalidParameterError
 from .model import Corpus
 
@@ -192,6 +192,7 @@ class PaperGraph:
         self.params = params
         self.timings = timings
         self._pairs: pd.DataFrame | None = None
+        self._pairs_lean: pd.DataFrame | None = None
         self._incidence: tuple | None = None
 
     def __repr__(self) -> str:
@@ -224,7 +225,7 @@ class PaperGraph:
     @property
     def n_edges(self) -> int:
         """Number of linked paper pairs in the combined graph."""
-        return len(self.pairs_frame())
+        return len(self.pairs_frame(text=False))
 
     @property
     def seed(self) -> int:
@@ -256,7 +257,7 @@ class PaperGraph:
                                         f"Got {kind!r} instead.")
         return self._edges[self._edges["kind"] == kind].reset_index(drop=True)
 
-    def pairs_frame(self) -> pd.DataFrame:
+    def pairs_frame(self, *, text: bool = True) -> pd.DataFrame:
         """The combined graph: one row per linked pair (undirected).
 
         Columns: source, target, ``weight`` (combined: each layer's edge weight divided by
@@ -264,16 +265,34 @@ class PaperGraph:
         layer (the layer's own edge weight), ``kinds``
         (the layers that link the pair), ``direction`` (for citation/mention: which
         paper points at which), ``concepts`` and ``evidence`` (one line per layer).
+        ``text=False`` may leave out ``concepts`` and ``evidence``: what the algorithms read,
+        without a string per pair (a large graph's biggest part).
         """
-        if self._pairs is None:
-            self._pairs = combine_pairs(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales)
+        if self._pairs is not None or not text:
+            if self._pairs is not None:
+                return self._pairs
+            if self._pairs_lean is None:
+                self._pairs_lean = combine_pairs(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales,
+                                                 text=False)
+            return self._pairs_lean
+        lean = self.pairs_frame(text=False)
+        concepts, evidence = self.pair_texts(np.arange(len(lean)))
+        self._pairs = lean.assign(concepts=concepts, evidence=evidence)
+        self._pairs_lean = None
         return self._pairs
+
+    def pair_texts(self, rows) -> tuple[list[str], list[str]]:
+        """``concepts`` and ``evidence`` of some rows of :meth:`pairs_frame` (without building them for all)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._pairs is not None:
+            return self._pairs["concepts"].to_numpy()[rows].tolist(), self._pairs["evidence"].to_numpy()[rows].tolist()
+        return pair_text(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales, rows)
 
     def nodes_frame(self) -> pd.DataFrame:
         """One row per paper (the corpus frame) with its strongest concepts and its degree."""
         df = self.corpus.to_frame()
         df["concepts"] = ["; ".join(self.concepts.concepts_of(pid, 6)) for pid in df["id"]]
-        pairs = self.pairs_frame()
+        pairs = self.pairs_frame(text=False)
         deg = pd.concat([pairs["source"], pairs["target"]]).value_counts()
         df["degree"] = df["id"].map(deg).fillna(0).astype(int)
         return df
@@ -281,7 +300,7 @@ class PaperGraph:
     def incident_pairs(self, paper_id: str) -> np.ndarray:
         """Row positions in :meth:`pairs_frame` of the pairs that involve a paper (indexed once, then O(degree))."""
         if getattr(self, "_incidence", None) is None:
-            p = self.pairs_frame()
+            p = self.pairs_frame(text=False)
             index = {pid: i for i, pid in enumerate(self.corpus.ids)}
             ends = np.concatenate([self.corpus.positions(p["source"]), self.corpus.positions(p["target"])]).astype(
                 np.int64)
@@ -297,7 +316,9 @@ class PaperGraph:
 
     def neighbors(self, paper_id: str, k: int = 10) -> pd.DataFrame:
         """A paper's strongest links with the evidence for each."""
-        mine = self.pairs_frame().iloc[self.incident_pairs(paper_id)].copy()
+        rows = self.incident_pairs(paper_id)
+        mine = self.pairs_frame(text=False).iloc[rows].copy()
+        mine["concepts"], mine["evidence"] = self.pair_texts(rows)
         mine["neighbor"] = np.where(mine["source"] == paper_id, mine["target"], mine["source"])
         mine["title"] = mine["neighbor"].map(lambda x: self.corpus[x].title)
         mine = mine.sort_values(["weight", "neighbor"], ascending=[False, True]).head(k)

@@ -43,7 +43,7 @@ def reason(res, i: int) -> str:
 def linked_communities(res, i: int) -> list[tuple[int, float]]:
     """The communities paper ``i`` links to, with their link weight, strongest first."""
     pid = res.graph.corpus.ids[i]
-    mine = res.graph.pairs_frame().iloc[res.graph.incident_pairs(pid)]
+    mine = res.graph.pairs_frame(text=False).iloc[res.graph.incident_pairs(pid)]
     index = res._index
     other = np.where(mine["source"] == pid, mine["target"], mine["source"])
     col = "weight" if res.params["weight"] == "weight" else f"w_{res.params['weight']}"

@@ -125,7 +125,7 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
     n = len(ids)
     directed = {k for k in graph.layer_weights if k in _DIRECTED}
     layers = list(graph.layer_weights) if weight == "weight" else [weight]
-    p = graph.pairs_frame()
+    p = graph.pairs_frame(text=False)
     src: list[np.ndarray] = []
     dst: list[np.ndarray] = []
     wts: list[np.ndarray] = []

@@ -8,36 +8,42 @@ import numpy as np
 import pandas as pd
 
 
+def _ordered(edges: pd.DataFrame, ids: Sequence[str], kinds: list[str]):
+    """The edges sorted by pair (lo, hi) then layer: (order, lo, hi, layer code, source position, pair id, starts)."""
+    index = pd.Index(list(ids))
+    i = index.get_indexer(edges["source"])
+    j = index.get_indexer(edges["target"])
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    kind_code = np.zeros(len(edges), dtype=np.int64)
+    kind_col = edges["kind"].to_numpy()
+    for n, k in enumerate(kinds):
+        kind_code[kind_col == k] = n
+    order = np.lexsort((kind_code, hi, lo))
+    lo, hi, kc, i = lo[order], hi[order], kind_code[order], i[order]
+    new_pair = np.ones(len(lo), dtype=bool)
+    new_pair[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    return order, lo, hi, kc, i, np.cumsum(new_pair) - 1, np.flatnonzero(new_pair)
+
+
 def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
-                  scales: Mapping[str, float]) -> pd.DataFrame:
+                  scales: Mapping[str, float], *, text: bool = True) -> pd.DataFrame:
     """The combined graph of an edge frame (see :meth:`litgraph.PaperGraph.pairs_frame`).
 
     ``weight`` is the sum over layers of the layer weight times the layer's edge weight
-    divided by the layer's scale; pairs of zero combined weight are left out.
+    divided by the layer's scale; pairs of zero combined weight are left out. With
+    ``text=False`` the ``concepts`` and ``evidence`` columns (strings for every pair, the
+    slow and large part on a big graph) are left out; :func:`pair_text` gives them for
+    chosen rows.
     """
     e = edges
-    index = pd.Index(list(ids))
-    cols = ["source", "target", "weight"] + [f"w_{k}" for k in layer_weights] + [
-        "kinds", "direction", "concepts", "evidence"]
+    kinds = list(layer_weights)
+    cols = ["source", "target", "weight"] + [f"w_{k}" for k in kinds] + ["kinds", "direction"] + (
+        ["concepts", "evidence"] if text else [])
     if e.empty:
         return pd.DataFrame(columns=cols).astype({"weight": float})
-    i = index.get_indexer(e["source"])
-    j = index.get_indexer(e["target"])
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    kinds = list(layer_weights)
-    kind_pos = {k: n for n, k in enumerate(kinds)}
-    kc = e["kind"].map(kind_pos).to_numpy()
-    order = np.lexsort((kc, hi, lo))
-    lo, hi, kc, i = lo[order], hi[order], kc[order], i[order]
+    order, lo, hi, kc, i, pair_id, starts = _ordered(e, ids, kinds)
     w = e["weight"].to_numpy()[order]
     directed = e["directed"].to_numpy()[order]
-    ev = e["evidence"].to_numpy()[order]
-    con = e["concepts"].to_numpy()[order]
-    n = len(lo)
-    new_pair = np.ones(n, dtype=bool)
-    new_pair[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-    pair_id = np.cumsum(new_pair) - 1
-    starts = np.flatnonzero(new_pair)
     n_pairs = len(starts)
     wide = np.zeros((n_pairs, len(kinds)))
     np.add.at(wide, (pair_id, kc), w)
@@ -52,21 +58,52 @@ def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mappin
     np.logical_or.at(fwd, pair_id[d_idx], i[d_idx] == lo[d_idx])
     np.logical_or.at(bwd, pair_id[d_idx], i[d_idx] != lo[d_idx])
     direction = np.where(fwd & bwd, "both", np.where(fwd, "source->target", np.where(bwd, "target->source", "")))
-    concepts = [""] * n_pairs
-    for r in np.flatnonzero(np.fromiter((bool(c) for c in con), dtype=bool, count=n)).tolist():
-        pid = pair_id[r]
-        concepts[pid] = "; ".join(dict.fromkeys((concepts[pid].split("; ") if concepts[pid] else []) + list(con[r])))
-    kind_names = np.asarray(kinds, dtype=object)[kc]
-    lines = [f"{k}: {x}" for k, x in zip(kind_names.tolist(), ev.tolist())]
-    bounds = np.append(starts, n).tolist()
-    evidence = [" | ".join(lines[bounds[r]:bounds[r + 1]]) for r in range(n_pairs)]
     id_array = np.asarray(ids, dtype=object)
     out = pd.DataFrame({"source": id_array[lo[starts]], "target": id_array[hi[starts]], "weight": combined})
     for c, k in enumerate(kinds):
         out[f"w_{k}"] = wide[:, c]
     out["kinds"] = [names[m] for m in mask.tolist()]
     out["direction"] = direction
-    out["concepts"] = concepts
-    out["evidence"] = evidence
-    out = out[out["weight"] > 0].reset_index(drop=True)
+    kept = np.flatnonzero(combined > 0)
+    if text:
+        concepts, evidence = _texts(e, kinds, order, kc, pair_id, starts, kept)
+        out = out.iloc[kept].reset_index(drop=True)
+        out["concepts"], out["evidence"] = concepts, evidence
+    else:
+        out = out.iloc[kept].reset_index(drop=True)
     return out[cols]
+
+
+def pair_text(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
+              scales: Mapping[str, float], rows: np.ndarray) -> tuple[list[str], list[str]]:
+    """``concepts`` and ``evidence`` of the rows ``rows`` of the combined graph (as :func:`combine_pairs` has them)."""
+    kinds = list(layer_weights)
+    if edges.empty or len(rows) == 0:
+        return [], []
+    order, lo, hi, kc, i, pair_id, starts = _ordered(edges, ids, kinds)
+    w = edges["weight"].to_numpy()[order]
+    wide = np.zeros((len(starts), len(kinds)))
+    np.add.at(wide, (pair_id, kc), w)
+    kept = np.flatnonzero(wide @ np.array([layer_weights[k] / scales[k] for k in kinds]) > 0)
+    return _texts(edges, kinds, order, kc, pair_id, starts, kept[np.asarray(rows, dtype=np.int64)])
+
+
+def _texts(e, kinds, order, kc, pair_id, starts, pairs: np.ndarray) -> tuple[list[str], list[str]]:
+    """The shared concepts (every layer's, in layer order, once) and the evidence lines of some pairs."""
+    pairs = np.asarray(pairs, dtype=np.int64)
+    ends = np.append(starts, len(order))
+    first, lens = ends[pairs], ends[pairs + 1] - ends[pairs]
+    at = np.cumsum(lens) - lens  # where each chosen pair's rows begin among the chosen rows
+    rows = np.repeat(first - at, lens) + np.arange(int(lens.sum()))  # the chosen pairs' sorted-edge rows
+    src = order[rows]
+    kind_names = np.asarray(kinds, dtype=object)[kc[rows]]
+    lines = [f"{k}: {x}" for k, x in zip(kind_names.tolist(), e["evidence"].to_numpy()[src].tolist())]
+    bounds = np.append(at, len(rows)).tolist()
+    evidence = [" | ".join(lines[bounds[r]:bounds[r + 1]]) for r in range(len(pairs))]
+    con = e["concepts"].to_numpy()[src]
+    owner = np.repeat(np.arange(len(pairs)), lens)
+    concepts = [""] * len(pairs)
+    for r in np.flatnonzero(np.fromiter(map(bool, con), dtype=bool, count=len(con))).tolist():
+        q = owner[r]
+        concepts[q] = "; ".join(dict.fromkeys((concepts[q].split("; ") if concepts[q] else []) + list(con[r])))
+    return concepts, evidence

@@ -172,7 +172,7 @@ def stable_positions(analysis, previous=None, *, seed: int | None = None) -> dic
     xy = np.zeros((n, 2))
     placed = kept.copy()
     xy[kept] = np.array([prev[pid][:2] for pid, k in zip(ids, kept.tolist()) if k], dtype=float)
-    p = graph.pairs_frame()
+    p = graph.pairs_frame(text=False)
     a, b = graph.corpus.positions(p["source"]), graph.corpus.positions(p["target"])
     w = p["weight"].to_numpy(dtype=float)
     same = membership[a] == membership[b]

@@ -62,7 +62,7 @@ def _links(r: dict) -> list[dict]:
 
 def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int, titles: list[str]) -> list[list]:
     """Each kept paper's ``k`` strongest links: [page index or -1, weight, kinds, shared concepts, title]."""
-    p = graph.pairs_frame()
+    p = graph.pairs_frame(text=False)
     out: list[list] = [[] for _ in range(len(keep))]
     if not len(p):
         return out
@@ -77,8 +77,10 @@ def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int, titles: lis
     src, dst, ww, row = src[order], dst[order], ww[order], row[order]
     rank = np.arange(len(src)) - np.searchsorted(src, src, side="left")
     top = rank < k
-    kinds, concepts = p["kinds"].to_numpy(), p["concepts"].to_numpy()
-    for s, d, v, r in zip(src[top].tolist(), dst[top].tolist(), ww[top].tolist(), row[top].tolist()):
+    kinds = p["kinds"].to_numpy()
+    chosen = row[top]
+    concepts = dict(zip(chosen.tolist(), graph.pair_texts(chosen)[0]))  # only the listed links' concepts
+    for s, d, v, r in zip(src[top].tolist(), dst[top].tolist(), ww[top].tolist(), chosen.tolist()):
         shared = "; ".join(str(concepts[r]).split("; ")[:3]) if concepts[r] else ""
         out[pos_of[s]].append([int(pos_of[d]), round(v, 4), str(kinds[r]), shared,
                                "" if pos_of[d] >= 0 else titles[d]])
@@ -199,7 +201,7 @@ def _communities(analysis, keep: np.ndarray, coords: np.ndarray, main: np.ndarra
                       "x": round(float(centre[0]), 2), "y": round(float(centre[1]), 2), "reach": round(reach, 2),
                       "members": idx.tolist()})
     index = {c: k for k, c in enumerate(ordered)}
-    p = graph.pairs_frame()
+    p = graph.pairs_frame(text=False)
     links = []
     if len(p):
         ca = membership[graph.corpus.positions(p["source"])]
