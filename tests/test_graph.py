@@ -418,3 +418,37 @@ def test_similarity_evidence_reads_like_the_score_and_shares_strings():
     assert ev == [f"text similarity {s:.3f}" for s in scores]
     assert len({id(e) for e in ev}) == len(set(ev)) <= 1001
     assert similarity_evidence([0.25], "meaning") == ["meaning similarity 0.250"]
+
+
+def test_pair_text_is_built_only_when_asked_and_matches_the_full_table(sample_corpus):
+    g = lg.build_graph(sample_corpus, seed=0)
+    lean = g.pairs_frame(text=False)
+    assert "evidence" not in lean.columns and g._pairs is None  # the algorithms' table: no string per pair
+    rows = np.array([0, 5, len(lean) - 1, 5])
+    concepts, evidence = g.pair_texts(rows)
+    full = g.pairs_frame()
+    assert full[list(lean.columns)].equals(lean)
+    assert concepts == full["concepts"].iloc[rows].tolist() and evidence == full["evidence"].iloc[rows].tolist()
+    assert g.pairs_frame(text=False) is full  # once built, every reader shares the full table
+    assert full["evidence"].str.len().min() > 0
+
+
+@pytest.mark.parametrize("budget", [0.0, float("inf")])
+def test_similarity_is_exact_where_it_fits_and_close_where_capped(sample_corpus, monkeypatch, budget):
+    from litgraph.edges import BuildContext
+    from litgraph.edges import similarity as sim
+
+    monkeypatch.setattr(sim, "EXACT_MAX_PRODUCT", budget)
+    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)})
+    step = lg.SimilarityEdges(max_papers=50)  # a cap well below the sample's common words
+    e = step.fit(ctx).edges_
+    x = step.vectors_
+    a, b = sample_corpus.positions(e["source"]), sample_corpus.positions(e["target"])
+    dense = (x @ x.T).toarray()
+    assert np.allclose(e["score"], dense[a, b])  # capped or not, every score is the exact cosine
+    np.fill_diagonal(dense, -1)
+    linked = set(zip(a.tolist(), b.tolist())) | set(zip(b.tolist(), a.tolist()))
+    found = [len({j for j in np.argsort(-dense[i], kind="stable")[:10] if (i, j) in linked}) / 10
+             for i in range(len(dense))]
+    # exact: each paper's 10 most similar are linked; capped: candidates from the rarer words find most of them
+    assert np.mean(found) == 1.0 if budget else np.mean(found) >= 0.9

@@ -210,8 +210,11 @@ class SimilarityEdges(EdgeStep):
     Candidates are found with the terms in at most ``max_papers`` papers (and at most
     ``max_df`` of them), as the cost of the exact product grows with the square of the
     number of papers per term; every candidate pair is then scored with all its terms,
-    so no paper loses its neighbours to the cap and scores are exact cosines. Terms are
-    counted exactly at every corpus size (see :func:`_counts`).
+    so no paper loses its neighbours to the cap and scores are exact cosines. The cap
+    applies only where the exact product would exceed :data:`EXACT_MAX_PRODUCT`
+    multiply-adds: below, every paper's neighbours are the exact top k (on the 22,393
+    arXiv papers the cap would keep 96% of them; ``benchmarks/bench_similarity.py``
+    measures it). Terms are counted exactly at every corpus size (see :func:`_counts`).
 
     Parameters
     ----------
@@ -301,7 +304,7 @@ class SimilarityEdges(EdgeStep):
             rows, cols, score = _fused_topk(x, df <= cap, self.embeddings(ctx), self.text_weight, self.top_k,
                                             self.threshold, ctx.n_jobs)
             what = "text and meaning"
-        elif (self.embedder is not None) or cap >= n or (df <= cap).all():
+        elif (self.embedder is not None) or cap >= n or (df <= cap).all() or exact_fits(df):
             rows, cols, score = topk_pairs(x, self.top_k, self.threshold, ctx.n_jobs)
             what = "meaning" if self.embedder is not None else "text"
         else:
@@ -309,6 +312,17 @@ class SimilarityEdges(EdgeStep):
             what = "text"
         evidence = similarity_evidence(score, what)
         return edge_frame(ctx, rows, cols, score, self.kind, score=score, evidence=evidence)
+
+
+#: The exact product (every term, no cap) is used while it costs at most this many multiply-adds (the sum over
+#: terms of the square of the papers holding them): about 10 CPU-seconds here, e.g. every real corpus of 20,000
+#: papers; above, candidates come from the rarer terms (see :class:`SimilarityEdges`).
+EXACT_MAX_PRODUCT = 4e9
+
+
+def exact_fits(df: np.ndarray) -> bool:
+    """Whether the exact top-k product over terms with these document frequencies is within budget."""
+    return float(np.square(df, dtype=np.float64).sum()) <= EXACT_MAX_PRODUCT
 
 
 def similarity_evidence(scores, what: str = "text") -> list[str]:
