@@ -40,6 +40,7 @@ def run_one(n: int) -> dict:
     sys.path.insert(0, str(HERE))
     import litgraph as lg
     from litgraph.edges import LAYERS, BuildContext
+    from litgraph.edges._base import linked_pairs
     from litgraph.graph import _ORDER
     from synth import synth_corpus
 
@@ -55,11 +56,7 @@ def run_one(n: int) -> dict:
     edges = {}
     for kind in _ORDER:
         if kind == "digest":
-            ctx.supported_pairs = set()
-            for f in edges.values():
-                a = f["source"].map(ctx.index).to_numpy()
-                b = f["target"].map(ctx.index).to_numpy()
-                ctx.supported_pairs |= set(zip(a.tolist(), b.tolist()))
+            ctx.supported_pairs = linked_pairs(corpus, list(edges.values()))
         _reset_peak()
         t = time.perf_counter()
         edges[kind] = LAYERS[kind]().build(ctx)
@@ -122,6 +119,15 @@ def build_only(n: int) -> None:
     import litgraph as lg
     from synth import synth_corpus
 
+    import logging
+
+    class _Peaks(logging.Handler):  # the peak so far as each layer finishes (litgraph logs every layer)
+        def emit(self, record):
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+            print(f"  {record.getMessage()}; peak so far {peak:.1f} GB", flush=True)
+
+    logging.getLogger("litgraph").addHandler(_Peaks())
+    logging.getLogger("litgraph").setLevel(logging.INFO)
     corpus = synth_corpus(n)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     c0, w0 = time.process_time(), time.perf_counter()

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .concepts import ConceptExtractor, ConceptSet
 from .edges import LAYERS, BuildContext
-from .edges._base import EDGE_COLUMNS, empty_edges
+from .edges._base import EDGE_COLUMNS, empty_edges, linked_pairs
 from .edges._combine import combine_pairs, pair_text
 from .exceptions import EmptyGraphError, InvalidParameterError
 from .model import Corpus
@@ -113,12 +113,14 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise InvalidParameterError(f"The 'seed' parameter of build_graph must be an int. Got {seed!r} instead.")
     chosen: dict[str, Any] = {k: LAYERS[k]() for k in weights}
+    given = set()
     for b in builders or ():
         kind = getattr(b, "kind", None)
         if kind not in LAYERS or not hasattr(b, "fit"):
             raise InvalidParameterError(f"The 'builders' parameter of build_graph takes edge layers (steps with a "
                                         f"known 'kind' and a fit() method). Got {b!r} instead.")
         chosen[kind] = b
+        given.add(kind)
         weights.setdefault(kind, DEFAULT_LAYER_WEIGHTS[kind])
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -134,19 +136,17 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
                                         f"ConceptSet. Got {concepts!r} instead.")
         cset = extractor.fit(corpus).concepts_
     timings["concept extraction"] = time.perf_counter() - t0
+    logger.info("concept extraction: %d concepts in %.2fs", len(cset), timings["concept extraction"])
     ctx = BuildContext(corpus=corpus, index={pid: i for i, pid in enumerate(corpus.ids)}, concepts=cset,
                        n_jobs=n_jobs)
     frames = []
     for kind in sorted(chosen, key=_ORDER.index):
         if kind == "digest":
-            ctx.supported_pairs = set()
-            for f in frames:
-                if len(f):
-                    a = corpus.positions(f["source"])
-                    b = corpus.positions(f["target"])
-                    ctx.supported_pairs |= set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))
+            ctx.supported_pairs = linked_pairs(corpus, frames)
         t = time.perf_counter()
         f = chosen[kind].fit(ctx).edges_
+        if not keep_state and kind not in given:  # a layer made here: its fitted work (word vectors) can go
+            chosen[kind] = type(chosen[kind])(**chosen[kind].get_params())
         timings[kind] = time.perf_counter() - t
         logger.info("layer %s: %d edges in %.2fs", kind, len(f), timings[kind])
         frames.append(f)

@@ -35,7 +35,7 @@ import scipy.sparse as sp
 from .concepts import ConceptSet
 from .concepts._transform import concept_rows
 from .edges import LAYERS
-from .edges._base import EDGE_COLUMNS, BuildContext, edge_frame, empty_edges
+from .edges._base import EDGE_COLUMNS, BuildContext, edge_frame, empty_edges, linked_pairs
 from .edges.concepts import EVIDENCE_CONCEPTS as _EVIDENCE_CONCEPTS, concept_evidence, shared_concepts_evidence
 from .edges.similarity import count_terms, paper_text, similarity_evidence, weigh_with
 from .exceptions import LitgraphError
@@ -313,11 +313,7 @@ def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphSt
         if kind not in state.layer_weights:
             continue
         if kind == "digest":
-            ctx.supported_pairs = set()
-            for f in kept:
-                a = corpus.positions(f["source"])
-                b = corpus.positions(f["target"])
-                ctx.supported_pairs |= set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))
+            ctx.supported_pairs = linked_pairs(corpus, kept)
         step = LAYERS[kind](**builders.get(kind, {}))
         f = step.fit(ctx).edges_
         if len(f):

@@ -24,9 +24,22 @@ class BuildContext:
     corpus: Corpus
     index: dict[str, int]
     concepts: ConceptSet | None = None
-    supported_pairs: set[tuple[int, int]] = field(default_factory=set)
+    #: pairs (lo, hi positions, one row each, sorted) that the layers built so far link (see :func:`linked_pairs`)
+    supported_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     n_jobs: int = 1
     cache: dict = field(default_factory=dict)  # results layers share (e.g. resolved references)
+
+
+def linked_pairs(corpus, frames) -> np.ndarray:
+    """The distinct paper pairs (lo, hi positions, sorted) that some edge frames link: one int64 row per pair."""
+    n = len(corpus)
+    keys = []
+    for f in frames:
+        if len(f):
+            a, b = corpus.positions(f["source"]).astype(np.int64), corpus.positions(f["target"]).astype(np.int64)
+            keys.append(np.minimum(a, b) * n + np.maximum(a, b))
+    key = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    return np.stack([key // max(n, 1), key % max(n, 1)], axis=1)
 
 
 class EdgeStep(Step):

@@ -72,10 +72,12 @@ class CooccurrenceEdges(EdgeStep):
         small_pairs = sp.triu(small @ small.T, k=1).tocoo()
         pairs = set(zip(small_pairs.row.tolist(), small_pairs.col.tolist()))
         pairs |= set(zip(shared.row[multi].tolist(), shared.col[multi].tolist()))
-        if large.nnz and ctx.supported_pairs:
-            cand = np.array(sorted(ctx.supported_pairs), dtype=np.int64).reshape(-1, 2)
-            hit = np.asarray(large[cand[:, 0]].multiply(large[cand[:, 1]]).sum(axis=1)).ravel() > 0
-            pairs |= {(int(a), int(b)) for a, b in cand[hit]}
+        cand = np.asarray(ctx.supported_pairs, dtype=np.int64).reshape(-1, 2)
+        if large.nnz and len(cand):
+            for start in range(0, len(cand), 1_000_000):  # in blocks: two sparse rows per candidate pair
+                block = cand[start:start + 1_000_000]
+                hit = np.asarray(large[block[:, 0]].multiply(large[block[:, 1]]).sum(axis=1)).ravel() > 0
+                pairs |= set(zip(block[hit, 0].tolist(), block[hit, 1].tolist()))
         if not pairs:
             return empty_edges()
         arr = np.array(sorted(pairs), dtype=np.int64)
