@@ -92,8 +92,8 @@ def edge_frame(ctx: BuildContext, rows: np.ndarray, cols: np.ndarray, weights: n
     return df[EDGE_COLUMNS]
 
 
-def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) -> tuple[np.ndarray, np.ndarray,
-                                                                                          np.ndarray]:
+def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1, *,
+               dtype=np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's ``top_k`` most similar other rows by dot product (rows L2-normalised: cosine).
 
     Sparse throughout: the product is formed with per-row top-k selection
@@ -106,12 +106,12 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) 
         return z, z, np.zeros(0)
     from sparse_dot_topn import sp_matmul_topn
 
-    x = sp.csr_matrix(x, dtype=np.float64)
+    x = sp.csr_matrix(x, dtype=dtype)
     # ask for one more than k: the paper itself is its own best match
     prod = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=min(top_k + 1, n), threshold=max(threshold - 1e-12, 0.0),
                           sort=True, n_threads=n_jobs if n_jobs > 1 else None).tocoo()
     keep = prod.row != prod.col
-    i, j, v = prod.row[keep], prod.col[keep], prod.data[keep]
+    i, j, v = prod.row[keep], prod.col[keep], prod.data[keep].astype(np.float64)
     if threshold > 0:
         ok = v >= threshold
         i, j, v = i[ok], j[ok], v[ok]

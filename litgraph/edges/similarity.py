@@ -24,6 +24,7 @@ logger = logging.getLogger("litgraph")
 _SEP = "\ue000"  # between texts: a token of its own, never inside a text
 _WORD = re.compile(r"(?u)\b[a-z][a-z0-9\-]+\b|\ue000")
 _CHUNK = 20_000
+_PIECE = 1 << 24  # array entries handled at a time when a large matrix is rewritten in place
 
 
 def _codes(texts: list[str], ids: dict[str, int], grow: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -143,9 +144,11 @@ def weigh_with(counts: sp.csr_matrix, weights: np.ndarray, *, copy: bool = True)
     x = sp.csr_matrix(counts, dtype=np.float32, copy=copy)
     if x.shape[1] == 0 or x.nnz == 0:
         return x
-    np.log(x.data, out=x.data)
-    x.data += 1.0
-    x.data *= weights[x.indices]
+    for a in range(0, x.nnz, _PIECE):  # in pieces: no temporary as long as the data
+        piece = x.data[a:a + _PIECE]
+        np.log(piece, out=piece)
+        piece += 1.0
+        piece *= weights[x.indices[a:a + _PIECE]]
     _normalize_rows(x)
     return x
 
@@ -153,15 +156,15 @@ def weigh_with(counts: sp.csr_matrix, weights: np.ndarray, *, copy: bool = True)
 def _normalize_rows(x: sp.csr_matrix) -> None:
     """Scale the rows of a CSR matrix to unit L2 norm in place (rows of zeros stay zero)."""
     lengths = np.diff(x.indptr)
-    sq = np.zeros(x.shape[0], dtype=np.float64)
-    full = np.flatnonzero(lengths)
-    if len(full):
-        sq[full] = np.add.reduceat(np.square(x.data, dtype=np.float64), x.indptr[:-1][full])
-    norms = np.sqrt(sq)
-    norms[norms == 0] = 1.0
+    norms = np.ones(x.shape[0], dtype=np.float64)
     for start in range(0, x.shape[0], _CHUNK):  # row blocks: no array as long as the data beside it
-        a, b = x.indptr[start], x.indptr[min(start + _CHUNK, x.shape[0])]
-        x.data[a:b] /= np.repeat(norms[start:start + _CHUNK], lengths[start:start + _CHUNK]).astype(x.dtype)
+        stop = min(start + _CHUNK, x.shape[0])
+        a, b = x.indptr[start], x.indptr[stop]
+        full = np.flatnonzero(lengths[start:stop])
+        if len(full):
+            sq = np.add.reduceat(np.square(x.data[a:b], dtype=np.float64), x.indptr[start:stop][full] - a)
+            norms[start + full] = np.where(sq > 0, np.sqrt(sq), 1.0)
+        x.data[a:b] /= np.repeat(norms[start:stop], lengths[start:stop]).astype(x.dtype)
 
 
 def normalize(x):
@@ -380,7 +383,9 @@ def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: fl
     neighbours to the cap, and the scores are exact cosines.
     """
     n = x.shape[0]
-    ci, cj, cs = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)], dtype=np.float64), 4 * top_k, 0.0, n_jobs)
+    # the candidates' product in single precision (half the memory of a large corpus's product); the cosine
+    # over the rarer terms it gives is exact to about 1e-7, and the rest of each score is added in double
+    ci, cj, cs = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, 0.0, n_jobs, dtype=np.float32)
     lo, hi = np.minimum(ci, cj).astype(np.int64), np.maximum(ci, cj).astype(np.int64)
     _, first = np.unique(lo * n + hi, return_index=True)  # each pair once, whichever end found it
     lo, hi = lo[first], hi[first]
