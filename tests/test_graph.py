@@ -452,3 +452,18 @@ def test_similarity_is_exact_where_it_fits_and_close_where_capped(sample_corpus,
              for i in range(len(dense))]
     # exact: each paper's 10 most similar are linked; capped: candidates from the rarer words find most of them
     assert np.mean(found) == 1.0 if budget else np.mean(found) >= 0.9
+
+
+def test_best_of_pairs_in_blocks_equals_best_per_row_on_both_ends():
+    from litgraph.edges._base import best_of_pairs, best_per_row
+
+    rng = np.random.default_rng(5)
+    n = 300
+    a, b = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
+    key = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    key = key[key // n != key % n]
+    lo, hi = key // n, key % n
+    v = np.round(rng.random(len(lo)), 2)
+    want = best_per_row(np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([v, v]), 4, n)
+    got = best_of_pairs(lo, hi, v, 4, n, block=37)
+    assert all(np.array_equal(x, y) for x, y in zip(want, got))

@@ -153,3 +153,29 @@ def best_per_row(i: np.ndarray, j: np.ndarray, v: np.ndarray, top_k: int, n: int
     ks = key[order]
     first = order[np.r_[True, ks[1:] != ks[:-1]]]
     return lo[first], hi[first], v[first]
+
+
+def best_of_pairs(lo: np.ndarray, hi: np.ndarray, v: np.ndarray, top_k: int, n: int,
+                  block: int = 50_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`best_per_row` of unique undirected pairs (each pair a candidate for both its ends), a block of
+    rows at a time: the same result without doubling the pairs in memory."""
+    lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+    v = np.asarray(v, dtype=np.float64)
+    by_lo = np.argsort(lo, kind="stable")
+    by_hi = np.argsort(hi, kind="stable")
+    lo_sorted, hi_sorted = lo[by_lo], hi[by_hi]
+    out = []
+    for start in range(0, n, block):
+        a = by_lo[np.searchsorted(lo_sorted, start):np.searchsorted(lo_sorted, start + block)]
+        b = by_hi[np.searchsorted(hi_sorted, start):np.searchsorted(hi_sorted, start + block)]
+        i = np.concatenate([lo[a], hi[b]])
+        j = np.concatenate([hi[a], lo[b]])
+        out.append(best_per_row(i, j, np.concatenate([v[a], v[b]]), top_k, n))
+    if not out:
+        return lo[:0], hi[:0], v[:0]
+    rlo, rhi, rv = (np.concatenate([o[k] for o in out]) for k in range(3))
+    key = rlo * n + rhi
+    order = np.argsort(key, kind="stable")  # a pair both ends chose: once (its score is the same for both)
+    ks = key[order]
+    first = order[np.r_[True, ks[1:] != ks[:-1]]] if len(ks) else order
+    return rlo[first], rhi[first], rv[first]

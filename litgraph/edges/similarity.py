@@ -16,7 +16,7 @@ from .._text import TextView
 from ..exceptions import InvalidParameterError, LitgraphError
 from .._step import Custom, Float, Int
 from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
-from ._base import EdgeStep, best_per_row, BuildContext, edge_frame, empty_edges, topk_pairs
+from ._base import EdgeStep, best_of_pairs, best_per_row, BuildContext, edge_frame, empty_edges, topk_pairs
 
 logger = logging.getLogger("litgraph")
 
@@ -383,17 +383,37 @@ def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: fl
     neighbours to the cap, and the scores are exact cosines.
     """
     n = x.shape[0]
-    # the candidates' product in single precision (half the memory of a large corpus's product); the cosine
-    # over the rarer terms it gives is exact to about 1e-7, and the rest of each score is added in double
-    ci, cj, cs = topk_pairs(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, 0.0, n_jobs, dtype=np.float32)
-    lo, hi = np.minimum(ci, cj).astype(np.int64), np.maximum(ci, cj).astype(np.int64)
-    _, first = np.unique(lo * n + hi, return_index=True)  # each pair once, whichever end found it
-    lo, hi = lo[first], hi[first]
-    score = np.asarray(cs, dtype=np.float64)[first]
+    lo, hi, score = _candidates(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, n_jobs)
     common = sp.csr_matrix(x[:, np.flatnonzero(~rare)])
     for s in range(0, len(lo), 100_000):  # row pairs in chunks: memory stays O(chunk)
         part = slice(s, s + 100_000)
         score[part] += np.asarray(common[lo[part]].multiply(common[hi[part]]).sum(axis=1)).ravel()
     keep = score >= max(threshold, 1e-12)
-    lo, hi, score = lo[keep], hi[keep], score[keep]
-    return best_per_row(np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([score, score]), top_k, n)
+    return best_of_pairs(lo[keep], hi[keep], score[keep], top_k, n)
+
+
+def _candidates(r: sp.csr_matrix, n_top: int, n_jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each paper's ``n_top`` best matches by the product of ``r`` with itself, as unique undirected pairs
+    (lo, hi, score over ``r``'s terms; a pair both ends found keeps the score of its lower end's row).
+
+    The product runs in single precision (half the memory of a large corpus's product);
+    its cosine over the rarer terms is exact to about 1e-7, and the rest of each score is
+    added in double precision by the caller.
+    """
+    from sparse_dot_topn import sp_matmul_topn
+
+    n = r.shape[0]
+    r = sp.csr_matrix(r, dtype=np.float32)
+    prod = sp_matmul_topn(r, sp.csr_matrix(r.T), top_n=min(n_top + 1, n), threshold=0.0, sort=True,
+                          n_threads=n_jobs if n_jobs > 1 else None).tocoo()
+    del r
+    keep = (prod.row != prod.col) & (prod.data > 0)
+    i, j, v = prod.row[keep].astype(np.int64), prod.col[keep].astype(np.int64), prod.data[keep]
+    del prod, keep
+    key = np.minimum(i, j) * n + np.maximum(i, j)
+    order = np.lexsort((i > j, key))  # a pair found from both ends: the row of its lower end first
+    key, v = key[order], v[order]
+    del i, j, order
+    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+    key, v = key[first], v[first].astype(np.float64)
+    return key // n, key % n, v
