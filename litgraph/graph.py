@@ -21,7 +21,7 @@ import pandas as pd
 from .concepts import ConceptExtractor, ConceptSet
 from .edges import LAYERS, BuildContext
 from .edges._base import EDGE_COLUMNS, empty_edges, linked_pairs
-from .edges._combine import combine_pairs, pair_text
+from .edges._combine import combine_pairs, pair_text, text_plan
 from .exceptions import EmptyGraphError, InvalidParameterError
 from .model import Corpus
 
@@ -278,7 +278,7 @@ class PaperGraph:
         lean = self.pairs_frame(text=False)
         concepts, evidence = self.pair_texts(np.arange(len(lean)))
         self._pairs = lean.assign(concepts=concepts, evidence=evidence)
-        self._pairs_lean = None
+        self._pairs_lean = self._text_plan = None
         return self._pairs
 
     def pair_texts(self, rows) -> tuple[list[str], list[str]]:
@@ -286,7 +286,9 @@ class PaperGraph:
         rows = np.asarray(rows, dtype=np.int64)
         if self._pairs is not None:
             return self._pairs["concepts"].to_numpy()[rows].tolist(), self._pairs["evidence"].to_numpy()[rows].tolist()
-        return pair_text(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales, rows)
+        if getattr(self, "_text_plan", None) is None:
+            self._text_plan = text_plan(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales)
+        return pair_text(self._edges, self._text_plan, rows)
 
     def nodes_frame(self) -> pd.DataFrame:
         """One row per paper (the corpus frame) with its strongest concepts and its degree."""

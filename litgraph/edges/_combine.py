@@ -74,17 +74,22 @@ def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mappin
     return out[cols]
 
 
-def pair_text(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
-              scales: Mapping[str, float], rows: np.ndarray) -> tuple[list[str], list[str]]:
-    """``concepts`` and ``evidence`` of the rows ``rows`` of the combined graph (as :func:`combine_pairs` has them)."""
+def text_plan(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
+              scales: Mapping[str, float]) -> tuple:
+    """What :func:`pair_text` needs to find the edges of any row of the combined graph (computed once)."""
     kinds = list(layer_weights)
+    order, lo, hi, kc, i, pair_id, starts = _ordered(edges, ids, kinds)
+    wide = np.zeros((len(starts), len(kinds)))
+    np.add.at(wide, (pair_id, kc), edges["weight"].to_numpy()[order])
+    kept = np.flatnonzero(wide @ np.array([layer_weights[k] / scales[k] for k in kinds]) > 0)
+    return kinds, order, kc, pair_id, starts, kept
+
+
+def pair_text(edges: pd.DataFrame, plan: tuple, rows: np.ndarray) -> tuple[list[str], list[str]]:
+    """``concepts`` and ``evidence`` of the rows ``rows`` of the combined graph (as :func:`combine_pairs` has them)."""
     if edges.empty or len(rows) == 0:
         return [], []
-    order, lo, hi, kc, i, pair_id, starts = _ordered(edges, ids, kinds)
-    w = edges["weight"].to_numpy()[order]
-    wide = np.zeros((len(starts), len(kinds)))
-    np.add.at(wide, (pair_id, kc), w)
-    kept = np.flatnonzero(wide @ np.array([layer_weights[k] / scales[k] for k in kinds]) > 0)
+    kinds, order, kc, pair_id, starts, kept = plan
     return _texts(edges, kinds, order, kc, pair_id, starts, kept[np.asarray(rows, dtype=np.int64)])
 
 
