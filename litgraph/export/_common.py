@@ -281,11 +281,11 @@ def _community_iters(n: int) -> int:
     """Fruchterman-Reingold iterations for a community of ``n`` papers.
 
     Below 1,000 papers igraph's layout compares every pair of papers (n^2 per
-    iteration), so the iterations fall as 30,000 / n (500 for the smallest communities,
-    60 from 500 papers on): the work per community grows with its size, not its square,
+    iteration), so the iterations fall as 20,000 / n (500 for the smallest communities,
+    60 from 333 papers on): the work per community grows with its size, not its square,
     and a graph of hundreds of mid-sized communities is laid out in linear time.
     """
-    return int(min(500, max(60, 30_000 // max(n, 1))))
+    return int(min(500, max(60, 20_000 // max(n, 1))))
 
 
 def _separate(centres: np.ndarray, radius: np.ndarray, gap: float = 1.15, rounds: int = 200) -> np.ndarray:
