@@ -280,8 +280,14 @@ def test_word_counts_equal_scikit_learns_and_ignore_the_chunking(sample_corpus, 
     assert ours.shape == ref.shape  # the same terms (columns in another order): compare what they imply
     assert (abs((ours @ ours.T) - (ref @ ref.T)) > 0).nnz == 0
     assert np.array_equal(np.sort(ours.data), np.sort(ref.data))
-    monkeypatch.setattr(sim, "_CHUNK", 50)
+    from litgraph.edges import _terms
+
+    weights = _terms.term_weights(ours, 0.5)
+    whole = _terms.weigh_with(ours, weights)
+    monkeypatch.setattr(_terms, "_CHUNK", 50)
+    monkeypatch.setattr(_terms, "_PIECE", 999)
     assert (sim._counts(texts) != ours).nnz == 0
+    assert abs(_terms.weigh_with(ours, weights) - whole).max() < 1e-6  # rewritten in pieces: the same vectors
 
 
 def test_all_zero_layer_weights_are_refused(sample_corpus):
@@ -382,7 +388,9 @@ def test_word_counts_do_not_depend_on_the_chunk_size(sample_corpus, monkeypatch)
 
     texts = [S.paper_text(p.title, p.abstract) for p in sample_corpus]
     whole, (ids, terms) = S._counts(texts, vocabulary=True)
-    monkeypatch.setattr(S, "_CHUNK", 37)
+    from litgraph.edges import _terms
+
+    monkeypatch.setattr(_terms, "_CHUNK", 37)
     parts, (ids2, terms2) = S._counts(texts, vocabulary=True)
     assert (whole != parts).nnz == 0 and np.array_equal(terms, terms2) and ids == ids2
 
