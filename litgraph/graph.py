@@ -193,6 +193,7 @@ class PaperGraph:
         self.timings = timings
         self._pairs: pd.DataFrame | None = None
         self._pairs_lean: pd.DataFrame | None = None
+        self._text_plan: tuple | None = None  # how pair_texts finds a pair's edges (made when first asked)
         self._incidence: tuple | None = None
 
     def __repr__(self) -> str:
@@ -268,14 +269,13 @@ class PaperGraph:
         ``text=False`` may leave out ``concepts`` and ``evidence``: what the algorithms read,
         without a string per pair (a large graph's biggest part).
         """
-        if self._pairs is not None or not text:
-            if self._pairs is not None:
-                return self._pairs
-            if self._pairs_lean is None:
-                self._pairs_lean = combine_pairs(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales,
-                                                 text=False)
+        if self._pairs is not None:  # built with its text: every reader shares it
+            return self._pairs
+        if self._pairs_lean is None:
+            self._pairs_lean = combine_pairs(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales)
+        if not text:
             return self._pairs_lean
-        lean = self.pairs_frame(text=False)
+        lean = self._pairs_lean
         concepts, evidence = self.pair_texts(np.arange(len(lean)))
         self._pairs = lean.assign(concepts=concepts, evidence=evidence)
         self._pairs_lean = self._text_plan = None
@@ -286,7 +286,7 @@ class PaperGraph:
         rows = np.asarray(rows, dtype=np.int64)
         if self._pairs is not None:
             return self._pairs["concepts"].to_numpy()[rows].tolist(), self._pairs["evidence"].to_numpy()[rows].tolist()
-        if getattr(self, "_text_plan", None) is None:
+        if self._text_plan is None:
             self._text_plan = text_plan(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales)
         return pair_text(self._edges, self._text_plan, rows)
 

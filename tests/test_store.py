@@ -160,3 +160,6 @@ def test_a_large_state_is_written_in_pieces_and_read_back_whole(tmp_path, monkey
         assert s.load_state("k") == blob and s.load_state("empty") == b"" and s.load_state("other") is None
         s.save_state("k", b"short")
         assert s.load_state("k") == b"short"
+        with pytest.raises(lg.InvalidParameterError, match="keeps bytes"):
+            s.save_state("k", "not bytes")
+        assert s.load_state("k") == b"short"

@@ -265,7 +265,8 @@ class Analysis:
         two_m = strength.sum()
         gamma = self.params["resolution"]
         coms = sorted(set(m.tolist()) - {OTHER}) + ([OTHER] if (m == OTHER).any() else [])
-        slot = np.searchsorted(np.asarray(sorted(coms)), m)  # each paper's community, as 0..k-1
+        known = np.asarray(sorted(coms))
+        slot = np.searchsorted(known, m)  # each paper's community, as 0..k-1
         inside = m[edges[:, 0]] == m[edges[:, 1]] if len(edges) else np.zeros(0, bool)
         w_in_of = np.bincount(slot[edges[inside, 0]], weights=w[inside], minlength=len(coms))
         s_of = np.bincount(slot, weights=strength, minlength=len(coms))
@@ -276,7 +277,7 @@ class Analysis:
         ids = self.graph.corpus.ids
         rows = []
         for com in coms:
-            c = int(np.searchsorted(np.asarray(sorted(coms)), com))
+            c = int(np.searchsorted(known, com))
             w_in, s_c = w_in_of[c], s_of[c]
             top = [self.graph.corpus[ids[i]].title for i in ranked[start[c]:start[c] + min(3, size_of[c])]]
             row = {"community": com, "label": self.label(com), "size": int(size_of[c]),

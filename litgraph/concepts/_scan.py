@@ -117,8 +117,9 @@ def _unique_rows(rows: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, n
 CHUNK = 20_000
 
 
-def scan(texts: list[str], max_words: int, chunk: int | None = None) -> Scan:
-    """The candidates of every text (see :class:`Scan`), read ``chunk`` texts at a time.
+def scan(texts, max_words: int, chunk: int | None = None) -> Scan:
+    """The candidates of every text (a list, or a :class:`~litgraph._text.TextView`; see :class:`Scan`), read
+    ``chunk`` texts at a time.
 
     The token arrays take some 100 bytes per token; scanning a large corpus in chunks and
     merging their candidates keeps that at one chunk's worth (the result is the same).

@@ -92,8 +92,8 @@ def edge_frame(ctx: BuildContext, rows: np.ndarray, cols: np.ndarray, weights: n
     return df[EDGE_COLUMNS]
 
 
-def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1, *,
-               dtype=np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) -> tuple[np.ndarray, np.ndarray,
+                                                                                          np.ndarray]:
     """Each row's ``top_k`` most similar other rows by dot product (rows L2-normalised: cosine).
 
     Sparse throughout: the product is formed with per-row top-k selection
@@ -106,12 +106,12 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1, 
         return z, z, np.zeros(0)
     from sparse_dot_topn import sp_matmul_topn
 
-    x = sp.csr_matrix(x, dtype=dtype)
+    x = sp.csr_matrix(x, dtype=np.float64)
     # ask for one more than k: the paper itself is its own best match
     prod = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=min(top_k + 1, n), threshold=max(threshold - 1e-12, 0.0),
                           sort=True, n_threads=n_jobs if n_jobs > 1 else None).tocoo()
     keep = prod.row != prod.col
-    i, j, v = prod.row[keep], prod.col[keep], prod.data[keep].astype(np.float64)
+    i, j, v = prod.row[keep], prod.col[keep], prod.data[keep]
     if threshold > 0:
         ok = v >= threshold
         i, j, v = i[ok], j[ok], v[ok]
@@ -147,11 +147,16 @@ def best_per_row(i: np.ndarray, j: np.ndarray, v: np.ndarray, top_k: int, n: int
     rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
     ok = rank < top_k
     i, j, v = i[ok], j[ok], v[ok]
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    return _each_pair_once(np.minimum(i, j), np.maximum(i, j), v, n)
+
+
+def _each_pair_once(lo: np.ndarray, hi: np.ndarray, v: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray,
+                                                                                     np.ndarray]:
+    """Pairs (lo < hi) sorted, each once: the first of its occurrences (a pair both ends chose)."""
     key = lo * n + hi
-    order = np.argsort(key, kind="stable")  # each pair once: as its better-ranked end chose it
+    order = np.argsort(key, kind="stable")
     ks = key[order]
-    first = order[np.r_[True, ks[1:] != ks[:-1]]]
+    first = order[np.r_[True, ks[1:] != ks[:-1]]] if len(ks) else order
     return lo[first], hi[first], v[first]
 
 
@@ -173,9 +178,4 @@ def best_of_pairs(lo: np.ndarray, hi: np.ndarray, v: np.ndarray, top_k: int, n: 
         out.append(best_per_row(i, j, np.concatenate([v[a], v[b]]), top_k, n))
     if not out:
         return lo[:0], hi[:0], v[:0]
-    rlo, rhi, rv = (np.concatenate([o[k] for o in out]) for k in range(3))
-    key = rlo * n + rhi
-    order = np.argsort(key, kind="stable")  # a pair both ends chose: once (its score is the same for both)
-    ks = key[order]
-    first = order[np.r_[True, ks[1:] != ks[:-1]]] if len(ks) else order
-    return rlo[first], rhi[first], rv[first]
+    return _each_pair_once(*(np.concatenate([o[k] for o in out]) for k in range(3)), n)

@@ -25,30 +25,31 @@ def _ordered(edges: pd.DataFrame, ids: Sequence[str], kinds: list[str]):
     return order, lo, hi, kc, i, np.cumsum(new_pair) - 1, np.flatnonzero(new_pair)
 
 
+def _layer_sums(edges, order, kc, pair_id, n_pairs: int, kinds, layer_weights, scales):
+    """Each pair's weight per layer (pairs x layers) and its combined weight."""
+    wide = np.zeros((n_pairs, len(kinds)))
+    np.add.at(wide, (pair_id, kc), edges["weight"].to_numpy()[order])
+    return wide, wide @ np.array([layer_weights[k] / scales[k] for k in kinds])
+
+
 def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
-                  scales: Mapping[str, float], *, text: bool = True) -> pd.DataFrame:
-    """The combined graph of an edge frame (see :meth:`litgraph.PaperGraph.pairs_frame`).
+                  scales: Mapping[str, float]) -> pd.DataFrame:
+    """The combined graph of an edge frame (see :meth:`litgraph.PaperGraph.pairs_frame`), without its text.
 
     ``weight`` is the sum over layers of the layer weight times the layer's edge weight
-    divided by the layer's scale; pairs of zero combined weight are left out. With
-    ``text=False`` the ``concepts`` and ``evidence`` columns (strings for every pair, the
-    slow and large part on a big graph) are left out; :func:`pair_text` gives them for
-    chosen rows.
+    divided by the layer's scale; pairs of zero combined weight are left out. The
+    ``concepts`` and ``evidence`` columns (a string per pair: the slow and large part of a
+    big graph) are not made here; :func:`pair_text` gives them for chosen rows.
     """
     e = edges
     kinds = list(layer_weights)
-    cols = ["source", "target", "weight"] + [f"w_{k}" for k in kinds] + ["kinds", "direction"] + (
-        ["concepts", "evidence"] if text else [])
+    cols = ["source", "target", "weight"] + [f"w_{k}" for k in kinds] + ["kinds", "direction"]
     if e.empty:
         return pd.DataFrame(columns=cols).astype({"weight": float})
     order, lo, hi, kc, i, pair_id, starts = _ordered(e, ids, kinds)
-    w = e["weight"].to_numpy()[order]
     directed = e["directed"].to_numpy()[order]
     n_pairs = len(starts)
-    wide = np.zeros((n_pairs, len(kinds)))
-    np.add.at(wide, (pair_id, kc), w)
-    layer_w = np.array([layer_weights[k] / scales[k] for k in kinds])
-    combined = wide @ layer_w
+    wide, combined = _layer_sums(e, order, kc, pair_id, n_pairs, kinds, layer_weights, scales)
     mask = np.zeros(n_pairs, dtype=np.int64)
     np.bitwise_or.at(mask, pair_id, (1 << kc).astype(np.int64))
     names = {m: ",".join(k for b, k in enumerate(kinds) if m >> b & 1) for m in np.unique(mask).tolist()}
@@ -64,14 +65,7 @@ def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mappin
         out[f"w_{k}"] = wide[:, c]
     out["kinds"] = [names[m] for m in mask.tolist()]
     out["direction"] = direction
-    kept = np.flatnonzero(combined > 0)
-    if text:
-        concepts, evidence = _texts(e, kinds, order, kc, pair_id, starts, kept)
-        out = out.iloc[kept].reset_index(drop=True)
-        out["concepts"], out["evidence"] = concepts, evidence
-    else:
-        out = out.iloc[kept].reset_index(drop=True)
-    return out[cols]
+    return out.iloc[np.flatnonzero(combined > 0)].reset_index(drop=True)[cols]
 
 
 def text_plan(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
@@ -79,10 +73,8 @@ def text_plan(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[st
     """What :func:`pair_text` needs to find the edges of any row of the combined graph (computed once)."""
     kinds = list(layer_weights)
     order, lo, hi, kc, i, pair_id, starts = _ordered(edges, ids, kinds)
-    wide = np.zeros((len(starts), len(kinds)))
-    np.add.at(wide, (pair_id, kc), edges["weight"].to_numpy()[order])
-    kept = np.flatnonzero(wide @ np.array([layer_weights[k] / scales[k] for k in kinds]) > 0)
-    return kinds, order, kc, pair_id, starts, kept
+    _, combined = _layer_sums(edges, order, kc, pair_id, len(starts), kinds, layer_weights, scales)
+    return kinds, order, kc, pair_id, starts, np.flatnonzero(combined > 0)
 
 
 def pair_text(edges: pd.DataFrame, plan: tuple, rows: np.ndarray) -> tuple[list[str], list[str]]:

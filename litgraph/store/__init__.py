@@ -376,6 +376,10 @@ class Store:
         The blob is written in pieces through SQLite's incremental blob I/O, so a large
         state is never held twice in memory.
         """
+        if not isinstance(value, (bytes, bytearray, memoryview)):
+            from ..exceptions import InvalidParameterError
+            raise InvalidParameterError(f"Store.save_state keeps bytes (e.g. GraphState.to_bytes()). Got "
+                                        f"{type(value).__name__} for key {key!r}.")
         with self._transaction() as con:
             write_state(con, key, _now(), value)
 
