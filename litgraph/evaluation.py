@@ -56,7 +56,7 @@ def evaluate_links(graph, groups: Mapping[str, Iterable[str]]) -> pd.DataFrame:
     n_pairs = sum(len(m) * (len(m) - 1) // 2 for m in members.values())
     pairs = graph.pairs_frame(text=False)
     layers = {"combined": pairs[["source", "target"]]}
-    e = graph.edges_frame()
+    e = graph.edges_frame(text=False)
     for kind in graph.layer_weights:
         sub = e[e["kind"] == kind]
         layers[kind] = sub[["source", "target"]]

@@ -20,8 +20,9 @@ import pandas as pd
 
 from .concepts import ConceptExtractor, ConceptSet
 from .edges import LAYERS, BuildContext
-from .edges._base import EDGE_COLUMNS, empty_edges, linked_pairs
-from .edges._combine import combine_pairs, pair_text, text_plan
+from .edges._base import EDGE_COLUMNS, EdgeStep, empty_edges, linked_pairs
+from .edges._combine import combine_pairs, edge_texts, pair_text, text_plan
+from ._memory import release_memory
 from .exceptions import EmptyGraphError, InvalidParameterError
 from .model import Corpus
 
@@ -135,25 +136,31 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
             raise InvalidParameterError(f"The 'concepts' parameter of build_graph must be a ConceptExtractor or a "
                                         f"ConceptSet. Got {concepts!r} instead.")
         cset = extractor.fit(corpus).concepts_
+    release_memory()
     timings["concept extraction"] = time.perf_counter() - t0
     logger.info("concept extraction: %d concepts in %.2fs", len(cset), timings["concept extraction"])
     ctx = BuildContext(corpus=corpus, index={pid: i for i, pid in enumerate(corpus.ids)}, concepts=cset,
                        n_jobs=n_jobs)
     frames = []
+    deferred = {}  # layers whose edge text is made when asked (see PaperGraph.edge_texts)
     for kind in sorted(chosen, key=_ORDER.index):
         if kind == "digest":
             ctx.supported_pairs = linked_pairs(corpus, frames)
         t = time.perf_counter()
-        f = chosen[kind].fit(ctx).edges_
+        lazy = isinstance(chosen[kind], EdgeStep) and hasattr(chosen[kind], "edge_texts")
+        f = chosen[kind].fit(ctx, text=False).edges_ if lazy else chosen[kind].fit(ctx).edges_
         if not keep_state and kind not in given:  # a layer made here: its fitted work (word vectors) can go
             chosen[kind] = type(chosen[kind])(**chosen[kind].get_params())
+        if lazy:
+            deferred[kind] = chosen[kind]
+        release_memory()
         timings[kind] = time.perf_counter() - t
         logger.info("layer %s: %d edges in %.2fs", kind, len(f), timings[kind])
         frames.append(f)
     edges = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else empty_edges()
     params = {"layers": weights, "seed": int(seed),
               "builders": {k: (v.get_params() if hasattr(v, "get_params") else {}) for k, v in chosen.items()}}
-    graph = PaperGraph(corpus, edges[EDGE_COLUMNS], weights, cset, params, timings)
+    graph = PaperGraph(corpus, edges[EDGE_COLUMNS], weights, cset, params, timings, deferred=deferred)
     if keep_state and "similarity" in chosen:
         graph._fit_parts = {"similarity": chosen["similarity"]}
     return graph
@@ -184,9 +191,11 @@ class PaperGraph:
     """
 
     def __init__(self, corpus: Corpus, edges: pd.DataFrame, layer_weights: dict[str, float], concepts: ConceptSet,
-                 params: dict, timings: dict[str, float]) -> None:
+                 params: dict, timings: dict[str, float], *, deferred: Mapping[str, Any] | None = None) -> None:
         self.corpus = corpus
         self._edges = edges
+        # layers whose edges' concepts and evidence are made when asked: kind -> the layer (edge_texts)
+        self._deferred = dict(deferred or {})
         self.layer_weights = layer_weights
         self.concepts = concepts
         self.params = params
@@ -245,18 +254,44 @@ class PaperGraph:
         e = self._edges
         e = e[e["source"].isin(keep) & e["target"].isin(keep)].reset_index(drop=True)
         sub = PaperGraph(self.corpus.subset(keep), e, dict(self.layer_weights), self.concepts, dict(self.params),
-                         {})
+                         {}, deferred=self._deferred)
         sub._scales = dict(self.layer_scales)  # the same scale as the whole graph
         return sub
 
-    def edges_frame(self, kind: str | None = None) -> pd.DataFrame:
-        """Every layer's edges: source, target, kind, weight, directed, score, concepts, digests, evidence."""
-        if kind is None:
-            return self._edges.copy()
-        if kind not in LAYERS:
+    def edges_frame(self, kind: str | None = None, *, text: bool = True) -> pd.DataFrame:
+        """Every layer's edges (or one layer's): source, target, kind, weight, directed, score, concepts, digests,
+        evidence.
+
+        ``text=False`` may leave ``concepts`` and ``evidence`` empty for the layers that
+        make them when asked (the shared-concept links: a tuple and a sentence per link, a
+        large graph's biggest part); with ``kind=None`` it is the graph's own table,
+        shared and not to be changed. :meth:`edge_texts` gives the text of chosen rows.
+        """
+        if kind is not None and kind not in LAYERS:
             raise InvalidParameterError(f"The 'kind' parameter of edges_frame must be one of {', '.join(LAYERS)}. "
                                         f"Got {kind!r} instead.")
+        if text and (kind is None or kind in self._deferred):
+            self._make_texts()
+        if kind is None:
+            return self._edges if not text else self._edges.copy()
         return self._edges[self._edges["kind"] == kind].reset_index(drop=True)
+
+    def edge_texts(self, rows) -> tuple[np.ndarray, np.ndarray]:
+        """``concepts`` and ``evidence`` of some rows of :meth:`edges_frame` (made for those rows alone)."""
+        return edge_texts(self._edges, self._deferred, self.concepts, rows)
+
+    def _make_texts(self) -> None:
+        """Make the text of the deferred layers' edges in the graph's table (once; then nothing is deferred)."""
+        if not self._deferred:
+            return
+        rows = np.flatnonzero(self._edges["kind"].isin(list(self._deferred)).to_numpy())
+        concepts, evidence = self.edge_texts(rows)
+        e = self._edges.copy(deep=False)
+        for col, values in (("concepts", concepts), ("evidence", evidence)):
+            full = e[col].to_numpy().copy()
+            full[rows] = values
+            e[col] = full
+        self._edges, self._deferred = e, {}
 
     def pairs_frame(self, *, text: bool = True) -> pd.DataFrame:
         """The combined graph: one row per linked pair (undirected).
@@ -276,6 +311,7 @@ class PaperGraph:
         if not text:
             return self._pairs_lean
         lean = self._pairs_lean
+        self._make_texts()  # every edge's text is needed: made once in the edge table
         concepts, evidence = self.pair_texts(np.arange(len(lean)))
         self._pairs = lean.assign(concepts=concepts, evidence=evidence)
         self._pairs_lean = self._text_plan = None
@@ -288,7 +324,7 @@ class PaperGraph:
             return self._pairs["concepts"].to_numpy()[rows].tolist(), self._pairs["evidence"].to_numpy()[rows].tolist()
         if self._text_plan is None:
             self._text_plan = text_plan(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales)
-        return pair_text(self._edges, self._text_plan, rows)
+        return pair_text(self._text_plan, rows, self.edge_texts)
 
     def nodes_frame(self) -> pd.DataFrame:
         """One row per paper (the corpus frame) with its strongest concepts and its degree."""
@@ -327,16 +363,9 @@ class PaperGraph:
         return mine[["neighbor", "title", "weight", "kinds", "concepts", "evidence"]].reset_index(drop=True)
 
     def _node_attrs(self) -> dict[str, dict[str, Any]]:
-        attrs = {}
-        for p in self.corpus:
-            attrs[p.id] = {
-                "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
-                "published": p.published.isoformat() if p.published else (p.published_text or ""),
-                "upvotes": p.upvotes if p.upvotes is not None else -1, "n_digests": len(p.digests),
-                "digests": " ".join(p.digests), "arxiv_id": p.arxiv_id or "", "url": p.url or p.arxiv_url or "",
-                "links": " ".join(p.links), "concepts": "; ".join(self.concepts.concepts_of(p.id, 6)),
-            }
-        return attrs
+        from ._networkx import node_attrs
+
+        return node_attrs(self)
 
     def to_networkx(self, layer: str | None = None, *, directed: bool = False) -> nx.Graph:
         """The graph as networkx: node attributes are paper fields, edge attributes per-layer weights.
@@ -345,33 +374,9 @@ class PaperGraph:
         a layer name gives that layer alone with its own weights. ``directed=True`` gives a
         DiGraph of the directed layers (citation, mention), or of ``layer``.
         """
-        g: nx.Graph = nx.DiGraph() if directed else nx.Graph()
-        g.graph.update({"layers": ",".join(f"{k}={w}" for k, w in self.layer_weights.items()), "seed": self.seed})
-        for pid, a in self._node_attrs().items():
-            g.add_node(pid, **a)
-        if directed or layer is not None:
-            e = self._edges
-            if layer is not None:
-                if layer not in LAYERS:
-                    raise InvalidParameterError(f"The 'layer' parameter of to_networkx must be one of "
-                                                f"{', '.join(LAYERS)}. Got {layer!r} instead.")
-                e = e[e["kind"] == layer]
-            elif directed:
-                e = e[e["directed"]]
-            for s, t, w, kind, ev, con in zip(e["source"], e["target"], e["weight"], e["kind"], e["evidence"],
-                                              e["concepts"]):
-                if g.has_edge(s, t):
-                    g[s][t]["weight"] += float(w)
-                else:
-                    g.add_edge(s, t, weight=float(w), kind=kind, evidence=ev, concepts="; ".join(con or ()))
-            return g
-        p = self.pairs_frame()
-        wcols = [f"w_{k}" for k in self.layer_weights]
-        cols = ["weight", *wcols, "kinds", "direction", "concepts", "evidence"]
-        values = [p[c].astype(float).tolist() if c == "weight" or c in wcols else p[c].tolist() for c in cols]
-        g.add_edges_from((s, t, dict(zip(cols, vals)))
-                         for s, t, *vals in zip(p["source"].tolist(), p["target"].tolist(), *values))
-        return g
+        from ._networkx import to_networkx
+
+        return to_networkx(self, layer, directed=directed)
 
     def to_igraph(self, layer: str | None = None):
         """The combined graph (or one layer) as an undirected igraph Graph.

@@ -294,8 +294,7 @@ def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphSt
         con_p = builders.get("concepts", {})
         kc = int(con_p.get("top_k", 10))
         w = cs.weighted()
-        linking = np.flatnonzero(df <= max(min(float(con_p.get("max_df", 0.2)) * n,
-                                               int(con_p.get("max_papers", 2000))), 2))
+        linking = LAYERS["concepts"](**con_p).linking(cs)  # as the full layer: most specific first
         wl = sp.csr_matrix(w[:, linking])
         s = sp.csr_matrix(wl[new] @ wl.T)
         lo, hi, _ = _new_pairs(s, new, _kth(old_edges, "concepts", corpus, n, kc), kc, 1e-9)

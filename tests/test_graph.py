@@ -441,6 +441,66 @@ def test_pair_text_is_built_only_when_asked_and_matches_the_full_table(sample_co
     assert full["evidence"].str.len().min() > 0
 
 
+def test_concept_link_text_is_made_when_asked_and_equals_the_layer_built_with_it(sample_corpus):
+    from litgraph.edges import BuildContext
+
+    g = lg.build_graph(sample_corpus, seed=0)
+    lean = g.edges_frame(text=False)
+    con = np.flatnonzero((lean["kind"] == "concepts").to_numpy())
+    assert len(con) > 50 and (lean["evidence"].to_numpy()[con] == "").all()  # not made by the build
+    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)},
+                       concepts=g.concepts)
+    eager = lg.SharedConceptEdges().fit(ctx).edges_  # the layer on its own makes its text
+    assert eager["evidence"].str.startswith("shared concepts: ").all()
+    rows = con[[0, 7, len(con) - 1, 7]]
+    concepts, evidence = g.edge_texts(rows)  # chosen rows only: the table stays lean
+    assert concepts.tolist() == eager["concepts"].iloc[[0, 7, len(con) - 1, 7]].tolist()
+    assert evidence.tolist() == eager["evidence"].iloc[[0, 7, len(con) - 1, 7]].tolist()
+    assert g.edges_frame(text=False) is lean and (lean["evidence"].to_numpy()[con] == "").all()
+    sub_ids = set(sample_corpus.ids[:150])
+    sub = g.subgraph(sub_ids).edges_frame("concepts")  # a subgraph makes its links' text from the same concepts
+    assert len(sub) and sub.equals(eager[eager["source"].isin(sub_ids) & eager["target"].isin(sub_ids)]
+                                   .reset_index(drop=True))
+    pairs_before = g.pair_texts(np.arange(20))
+    full = g.edges_frame("concepts")
+    assert full.equals(eager)
+    assert g.edges_frame(text=False)["evidence"].to_numpy()[con].tolist() == eager["evidence"].tolist()
+    assert g.pair_texts(np.arange(20)) == pairs_before
+
+
+def test_concept_links_min_shared_counts_linking_concepts(sample_corpus):
+    from litgraph.edges import BuildContext
+
+    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)},
+                       concepts=lg.extract_concepts(sample_corpus))
+    one = lg.SharedConceptEdges().fit(ctx).edges_
+    two = lg.SharedConceptEdges(min_shared=2).fit(ctx).edges_
+    n_named = one["concepts"].map(len)  # every shared linking concept is named up to 8
+    assert (n_named >= 1).all() and 0 < len(two) < len(one)
+    expected = one[n_named >= 2].reset_index(drop=True)
+    assert two[["source", "target", "score"]].equals(expected[["source", "target", "score"]])
+
+
+def test_capped_similarity_parts_in_blocks_equal_the_whole(monkeypatch):
+    from litgraph.edges import _base
+    from litgraph.edges import similarity as sim
+
+    rng = np.random.default_rng(3)
+    x = sp.random(300, 80, density=0.08, format="csr", random_state=4, dtype=np.float32)
+    x.data += 0.1
+    chosen = rng.random(80) < 0.6
+    monkeypatch.setattr(sim, "_PIECE", 37)  # column selection read in pieces, across row boundaries
+    picked = sim._columns(x, chosen)
+    assert picked.dtype == np.float32 and (picked != x[:, np.flatnonzero(chosen)]).nnz == 0
+    whole = sim._candidates(picked, 6, 1, block=10_000)
+    blocks = sim._candidates(picked, 6, 1, block=7)  # the product a few rows at a time
+    assert all(np.array_equal(u, v) for u, v in zip(whole, blocks)) and len(whole[0]) > 300
+    assert (whole[0] < whole[1]).all()
+    monkeypatch.setattr(_base, "_PAIR_ENTRIES", 50)  # pair dot products a few pairs at a time
+    dots = _base.pair_dots(x, whole[0], whole[1])
+    assert np.allclose(dots, np.asarray((x[whole[0]].multiply(x[whole[1]])).sum(axis=1)).ravel())
+
+
 @pytest.mark.parametrize("budget", [0.0, float("inf")])
 def test_similarity_is_exact_where_it_fits_and_close_where_capped(sample_corpus, monkeypatch, budget):
     from litgraph.edges import BuildContext
@@ -475,3 +535,13 @@ def test_best_of_pairs_in_blocks_equals_best_per_row_on_both_ends():
     want = best_per_row(np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([v, v]), 4, n)
     got = best_of_pairs(lo, hi, v, 4, n, block=37)
     assert all(np.array_equal(x, y) for x, y in zip(want, got))
+
+
+def test_distinct_is_numpy_unique():
+    from litgraph._arrays import distinct
+
+    rng = np.random.default_rng(5)
+    for a in (rng.integers(0, 50, 1000), rng.integers(-10**12, 10**12, 5000), np.zeros(0, dtype=np.int64),
+              np.array([7]), rng.integers(0, 3, (20, 4))):
+        d = distinct(a)
+        assert np.array_equal(d, np.unique(a)) and d.dtype == np.asarray(a).dtype

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .._arrays import distinct
 from .._validation import check_date, check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
 from .._igraph import to_igraph
@@ -107,11 +108,11 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
 def _stability(graph, reference, method, resolution, seed, weight, min_size, runs, consensus) -> np.ndarray:
     n = len(reference)
     total = np.zeros(n)
-    ref_sets = {c: set(np.flatnonzero(reference == c)) for c in np.unique(reference)}
+    ref_sets = {c: set(np.flatnonzero(reference == c)) for c in distinct(reference)}
     for r in range(1, runs + 1):
         other = detect_communities(graph, method=method, resolution=resolution, seed=seed + 100 * r, weight=weight,
                                    min_size=min_size, consensus=consensus)
-        sets = {c: set(np.flatnonzero(other == c)) for c in np.unique(other)}
+        sets = {c: set(np.flatnonzero(other == c)) for c in distinct(other)}
         for i in range(n):
             a = ref_sets[reference[i]] if reference[i] != OTHER else {i}
             b = sets[other[i]] if other[i] != OTHER else {i}
@@ -202,7 +203,7 @@ class Analysis:
         ids = np.asarray(corpus.ids, dtype=object)[idx] if len(idx) else np.zeros(0, dtype=object)
         papers = [corpus[pid] for pid in ids]
         coms = self.membership[idx]
-        labels = {int(m): self.label(int(m)) for m in np.unique(coms)}
+        labels = {int(m): self.label(int(m)) for m in distinct(coms)}
         df = pd.DataFrame({"rank": rank[idx], "id": ids, "title": [p.title for p in papers],
                            "community": coms.astype(int), "label": [labels[int(m)] for m in coms],
                            "score": self._score[idx].astype(float)})

@@ -139,7 +139,7 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
         src += [a[keep], b[keep]]
         dst += [b[keep], a[keep]]
         wts += [undirected[keep], undirected[keep]]
-    e = graph.edges_frame()
+    e = graph.edges_frame(text=False)
     for k in layers:
         if k not in directed:
             continue

@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from .._arrays import distinct
 from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
 from .._igraph import seeded, to_igraph
@@ -153,9 +154,9 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     cs = graph.concepts
     out: dict[int, list[str]] = {}
     if len(cs) == 0:
-        return {int(c): [] for c in np.unique(membership) if c != OTHER}
+        return {int(c): [] for c in distinct(membership) if c != OTHER}
     b = (cs.matrix > 0).astype(np.float64).tocsr()
-    comms = [int(c) for c in np.unique(membership) if c != OTHER]
+    comms = [int(c) for c in distinct(membership) if c != OTHER]
     if not comms:
         return {}
     sizes = np.array([(membership == c).sum() for c in comms], dtype=np.float64)

@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._lexicon import STOP_CONCEPTS
+from .._memory import release_memory
 from .._text import TextView
 from .._step import Custom, Float, Int, Step
 from ..exceptions import InvalidParameterError, NotFittedError
@@ -99,6 +100,7 @@ class ConceptExtractor(Step):
 
         full = scan(TextView(papers, lambda p: f"{p.title}. {p.abstract}"), self.max_words)
         titles = scan(TextView(papers, lambda p: p.title), self.max_words)
+        release_memory()  # the chunks' token arrays were freed: their pages go back
         syn = synonyms.get
         col: dict[str, int] = {}  # resolved concept keys
 
@@ -174,6 +176,8 @@ class ConceptExtractor(Step):
         t_ok = t_map[t.col] >= 0
         in_title = np.bincount(t_map[t.col[t_ok]], minlength=len(col))
         occurrences = dict(zip(full.keys, np.asarray(full.counts.sum(axis=0)).ravel().astype(np.int64).tolist()))
+        full.counts = full.acronyms = None  # the scan's counts live on in ``resolved``: a large corpus's biggest part
+        del a_csr, a_row, a_col, a_val, targets, a_target, extra, to_concept, t
 
         frequent = sorted(set(np.flatnonzero(df >= self.min_df).tolist()) | {col[k] for k in forced if k in col})
         frequent = np.array([j for j in frequent if names_all[j] not in stops], dtype=np.int64)
@@ -197,6 +201,7 @@ class ConceptExtractor(Step):
         keep_cols.sort(key=lambda j: names_all[j])
         keep = [names_all[j] for j in keep_cols]
         matrix = sp.csr_matrix(resolved[:, keep_cols]) if keep_cols else sp.csr_matrix((n, 0))
+        del resolved, present, pf, covered, nested
         title_df = in_title[keep_cols] if keep_cols else np.zeros(0, dtype=np.int64)
         dfs = np.asarray((matrix > 0).sum(axis=0)).ravel() if len(keep) else np.zeros(0)
         idf = np.log((1.0 + n) / (1.0 + dfs)) + 1.0
@@ -262,10 +267,15 @@ def _support_without_near_duplicates(matrix: sp.csr_matrix, idf: np.ndarray, thr
         return np.asarray(b.sum(axis=0)).ravel()
     from sparse_dot_topn import sp_matmul_topn
 
-    x = b @ sp.diags(idf)
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x = b.copy()  # idf-weighted, rows L2-normalised, in place
+    x.data *= idf[x.indices]
+    lengths = np.diff(x.indptr)
+    filled = np.flatnonzero(lengths)
+    norms = np.ones(n)
+    if len(filled):
+        norms[filled] = np.sqrt(np.add.reduceat(np.square(x.data), x.indptr[filled]))
     norms[norms == 0] = 1.0
-    x = sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+    x.data /= np.repeat(norms, lengths)
     # near-duplicates share their rare concepts: find candidates through those alone (cheap),
     # then check the full cosine
     df = np.asarray(b.sum(axis=0)).ravel()
@@ -276,30 +286,14 @@ def _support_without_near_duplicates(matrix: sp.csr_matrix, idf: np.ndarray, thr
     ci, cj = cand.row[off], cand.col[off]
     full = np.asarray(x[ci].multiply(x[cj]).sum(axis=1)).ravel() if len(ci) else np.zeros(0)
     ok = full >= threshold
-
-    class _Pairs:
-        row, col = ci[ok], cj[ok]
-
-    sim = _Pairs
-    parent = np.arange(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    merged = False
-    for i, j in zip(sim.row, sim.col):
-        if i != j:
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
-                merged = True
-    if not merged:
+    if not ok.any():
         return np.asarray(b.sum(axis=0)).ravel()
-    roots = np.array([find(i) for i in range(n)])
-    groups = sp.csr_matrix((np.ones(n), (roots, np.arange(n))), shape=(n, n))
+    from scipy.sparse.csgraph import connected_components
+
+    # papers joined by near-duplicate pairs, directly or through others, are one work
+    _, work = connected_components(sp.csr_matrix((np.ones(int(ok.sum())), (ci[ok], cj[ok])), shape=(n, n)),
+                                   directed=False)
+    groups = sp.csr_matrix((np.ones(n), (work, np.arange(n))), shape=(n, n))
     return np.asarray(((groups @ b) > 0).sum(axis=0)).ravel()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from .._arrays import distinct
 from .._lexicon import GENERIC_EDGE
 from ._acronyms import _acronyms_in
 from ._candidates import _notable_surface, _token_class, _unigram_kind
@@ -215,7 +216,7 @@ def _scan(texts: list[str], max_words: int) -> Scan:
         if not len(where):
             continue
         pairs, n = np.unique(np.stack([doc[where], seq[where]]), axis=1, return_counts=True)
-        toks = np.unique(pairs[1])
+        toks = distinct(pairs[1])
         kid = np.zeros(v, dtype=np.int64)
         for t in toks.tolist():
             kid[t] = key_of.setdefault(prefix + vocab[t], len(key_of))
@@ -232,7 +233,7 @@ def _scan(texts: list[str], max_words: int) -> Scan:
     # acronyms, by their singular form
     acr_names: dict[str, int] = {}
     acr_id = np.zeros(v, dtype=np.int64)
-    for t in np.unique(seq[acr_pos]).tolist():
+    for t in distinct(seq[acr_pos]).tolist():
         acr_id[t] = acr_names.setdefault(_singular(vocab[t]), len(acr_names))
     acronyms = sp.csr_matrix((np.ones(len(acr_pos)), (doc[acr_pos], acr_id[seq[acr_pos]])),
                              shape=(len(texts), len(acr_names)))
@@ -283,5 +284,5 @@ def _scan(texts: list[str], max_words: int) -> Scan:
             found = _acronyms_in(toks)
             if found:
                 defined[i] = {a: concept_key(e) for a, e in found.items()}
-    lowers = {vocab[t] for t in np.unique(seq[word]).tolist()}
+    lowers = {vocab[t] for t in distinct(seq[word]).tolist()}
     return Scan(keys, counts, list(acr_names), acronyms, defined, dict(surfaces), capitals, lowers, forms, vocab)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._arrays import distinct
 from .._step import Step
 from ..concepts import ConceptSet
 from ..model import Corpus
@@ -38,7 +39,7 @@ def linked_pairs(corpus, frames) -> np.ndarray:
         if len(f):
             a, b = corpus.positions(f["source"]).astype(np.int64), corpus.positions(f["target"]).astype(np.int64)
             keys.append(np.minimum(a, b) * n + np.maximum(a, b))
-    key = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    key = distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
     return np.stack([key // max(n, 1), key % max(n, 1)], axis=1)
 
 
@@ -51,10 +52,15 @@ class EdgeStep(Step):
     kind: ClassVar[str] = ""
     directed: ClassVar[bool] = False
 
-    def fit(self, ctx: BuildContext) -> EdgeStep:
-        """Build this layer's edges for the corpus in ``ctx``; they land in ``edges_``."""
+    def fit(self, ctx: BuildContext, *, text: bool = True) -> EdgeStep:
+        """Build this layer's edges for the corpus in ``ctx``; they land in ``edges_``.
+
+        ``text=False`` lets a layer that can make its ``concepts`` and ``evidence`` later
+        (one with an ``edge_texts(concepts, rows, cols)`` method) leave them empty; the
+        graph then makes them for the edges asked about.
+        """
         self._validate_params()
-        self.edges_ = self.build(ctx)
+        self.edges_ = self.build(ctx) if text or not hasattr(self, "edge_texts") else self.build(ctx, text=False)
         return self
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:  # pragma: no cover - each layer has its own
@@ -179,3 +185,25 @@ def best_of_pairs(lo: np.ndarray, hi: np.ndarray, v: np.ndarray, top_k: int, n: 
     if not out:
         return lo[:0], hi[:0], v[:0]
     return _each_pair_once(*(np.concatenate([o[k] for o in out]) for k in range(3)), n)
+
+
+#: Matrix entries read at a time by :func:`pair_dots` (memory stays O(this) beside its result).
+_PAIR_ENTRIES = 1 << 24
+
+
+def pair_dots(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The dot product of rows ``rows[r]`` and ``cols[r]`` of ``x`` for every r (products in ``x``'s precision,
+    each row's sum in double precision), a block of pairs at a time."""
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    out = np.zeros(len(rows), dtype=np.float64)
+    if len(rows) == 0 or x.nnz == 0:
+        return out
+    block = max(1024, int(_PAIR_ENTRIES * x.shape[0] / x.nnz))  # about _PAIR_ENTRIES entries per side
+    for s in range(0, len(rows), block):
+        part = slice(s, s + block)
+        m = sp.csr_matrix(x[rows[part]].multiply(x[cols[part]]))
+        filled = np.flatnonzero(np.diff(m.indptr))
+        if len(filled):
+            out[s + filled] = np.add.reduceat(m.data.astype(np.float64), m.indptr[filled])
+    return out
+

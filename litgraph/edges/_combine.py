@@ -52,20 +52,27 @@ def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mappin
     wide, combined = _layer_sums(e, order, kc, pair_id, n_pairs, kinds, layer_weights, scales)
     mask = np.zeros(n_pairs, dtype=np.int64)
     np.bitwise_or.at(mask, pair_id, (1 << kc).astype(np.int64))
-    names = {m: ",".join(k for b, k in enumerate(kinds) if m >> b & 1) for m in np.unique(mask).tolist()}
     fwd = np.zeros(n_pairs, dtype=bool)
     bwd = np.zeros(n_pairs, dtype=bool)
     d_idx = np.flatnonzero(directed)
     np.logical_or.at(fwd, pair_id[d_idx], i[d_idx] == lo[d_idx])
     np.logical_or.at(bwd, pair_id[d_idx], i[d_idx] != lo[d_idx])
-    direction = np.where(fwd & bwd, "both", np.where(fwd, "source->target", np.where(bwd, "target->source", "")))
+    kept = np.flatnonzero(combined > 0)
+    at = starts[kept]
     id_array = np.asarray(ids, dtype=object)
-    out = pd.DataFrame({"source": id_array[lo[starts]], "target": id_array[hi[starts]], "weight": combined})
+    out = {"source": id_array[lo[at]], "target": id_array[hi[at]], "weight": combined[kept]}
     for c, k in enumerate(kinds):
-        out[f"w_{k}"] = wide[:, c]
-    out["kinds"] = [names[m] for m in mask.tolist()]
-    out["direction"] = direction
-    return out.iloc[np.flatnonzero(combined > 0)].reset_index(drop=True)[cols]
+        out[f"w_{k}"] = wide[kept, c]
+    del wide
+    codes, names = np.unique(mask[kept], return_inverse=True)  # one string object per combination of layers
+    out["kinds"] = np.array([",".join(k for b, k in enumerate(kinds) if m >> b & 1) for m in codes.tolist()],
+                            dtype=object)[names.ravel()]
+    out["direction"] = _DIRECTIONS[fwd[kept].astype(np.int8) + 2 * bwd[kept].astype(np.int8)]
+    return pd.DataFrame(out)[cols]
+
+
+#: ``direction`` of a pair by (points forward) + 2 * (points backward).
+_DIRECTIONS = np.array(["", "source->target", "target->source", "both"], dtype=object)
 
 
 def text_plan(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
@@ -77,15 +84,16 @@ def text_plan(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[st
     return kinds, order, kc, pair_id, starts, np.flatnonzero(combined > 0)
 
 
-def pair_text(edges: pd.DataFrame, plan: tuple, rows: np.ndarray) -> tuple[list[str], list[str]]:
-    """``concepts`` and ``evidence`` of the rows ``rows`` of the combined graph (as :func:`combine_pairs` has them)."""
-    if edges.empty or len(rows) == 0:
-        return [], []
+def pair_text(plan: tuple, rows: np.ndarray, text_of) -> tuple[list[str], list[str]]:
+    """``concepts`` and ``evidence`` of the rows ``rows`` of the combined graph (as :func:`combine_pairs` has them);
+    ``text_of(edge rows)`` gives the concepts and evidence of rows of the edge frame."""
     kinds, order, kc, pair_id, starts, kept = plan
-    return _texts(edges, kinds, order, kc, pair_id, starts, kept[np.asarray(rows, dtype=np.int64)])
+    if len(order) == 0 or len(rows) == 0:
+        return [], []
+    return _texts(text_of, kinds, order, kc, starts, kept[np.asarray(rows, dtype=np.int64)])
 
 
-def _texts(e, kinds, order, kc, pair_id, starts, pairs: np.ndarray) -> tuple[list[str], list[str]]:
+def _texts(text_of, kinds, order, kc, starts, pairs: np.ndarray) -> tuple[list[str], list[str]]:
     """The shared concepts (every layer's, in layer order, once) and the evidence lines of some pairs."""
     pairs = np.asarray(pairs, dtype=np.int64)
     ends = np.append(starts, len(order))
@@ -93,14 +101,33 @@ def _texts(e, kinds, order, kc, pair_id, starts, pairs: np.ndarray) -> tuple[lis
     at = np.cumsum(lens) - lens  # where each chosen pair's rows begin among the chosen rows
     rows = np.repeat(first - at, lens) + np.arange(int(lens.sum()))  # the chosen pairs' sorted-edge rows
     src = order[rows]
+    con, ev = text_of(src)
     kind_names = np.asarray(kinds, dtype=object)[kc[rows]]
-    lines = [f"{k}: {x}" for k, x in zip(kind_names.tolist(), e["evidence"].to_numpy()[src].tolist())]
+    lines = [f"{k}: {x}" for k, x in zip(kind_names.tolist(), ev.tolist())]
     bounds = np.append(at, len(rows)).tolist()
     evidence = [" | ".join(lines[bounds[r]:bounds[r + 1]]) for r in range(len(pairs))]
-    con = e["concepts"].to_numpy()[src]
     owner = np.repeat(np.arange(len(pairs)), lens)
     concepts = [""] * len(pairs)
     for r in np.flatnonzero(np.fromiter(map(bool, con), dtype=bool, count=len(con))).tolist():
         q = owner[r]
         concepts[q] = "; ".join(dict.fromkeys((concepts[q].split("; ") if concepts[q] else []) + list(con[r])))
     return concepts, evidence
+
+
+def edge_texts(edges: pd.DataFrame, deferred: Mapping, concepts, rows) -> tuple[np.ndarray, np.ndarray]:
+    """``concepts`` and ``evidence`` of rows of an edge frame, made by their layer (``deferred``: kind -> layer with
+    ``edge_texts``) for the kinds that left them empty; ``concepts`` is the concept set the layers read."""
+    rows = np.asarray(rows, dtype=np.int64)
+    con, ev = edges["concepts"].to_numpy()[rows], edges["evidence"].to_numpy()[rows]
+    if deferred and len(rows):
+        kind = edges["kind"].to_numpy()[rows]
+        at = pd.Index(concepts.paper_ids)  # the concept set's rows (a subgraph shares its graph's)
+        for k, layer in deferred.items():
+            sel = np.flatnonzero(kind == k)
+            if len(sel):
+                a = at.get_indexer(edges["source"].to_numpy()[rows[sel]])
+                b = at.get_indexer(edges["target"].to_numpy()[rows[sel]])
+                made_con, made_ev = layer.edge_texts(concepts, a, b)
+                con[sel] = np.fromiter(made_con, dtype=object, count=len(sel))  # tuples kept whole
+                ev[sel] = made_ev
+    return con, ev

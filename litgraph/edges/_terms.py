@@ -7,6 +7,7 @@ import re
 import numpy as np
 import scipy.sparse as sp
 
+from .._arrays import distinct
 from .._lexicon import STOP_WORDS
 
 _SEP = "\ue000"  # between texts: a token of its own, never inside a text
@@ -76,7 +77,7 @@ def _counts(texts: list[str], n_jobs: int = 1, *, vocabulary: bool = False):
     if not parts or not any(len(local) for local, _ in parts):
         x = sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return (x, (ids, np.zeros(0, dtype=np.int64))) if vocabulary else x
-    terms = np.unique(np.concatenate([local for local, _ in parts]))
+    terms = distinct(np.concatenate([local for local, _ in parts]))
     df = np.zeros(len(terms), dtype=np.int64)
     for local, m in parts:
         df[np.searchsorted(terms, local)] += np.bincount(m.indices, minlength=len(local))

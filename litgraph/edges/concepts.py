@@ -9,7 +9,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._step import Float, Int
-from ._base import EdgeStep, BuildContext, edge_frame, empty_edges, topk_pairs
+from ._base import EdgeStep, BuildContext, edge_frame, empty_edges, pair_dots, topk_pairs
 
 
 class SharedConceptEdges(EdgeStep):
@@ -58,46 +58,81 @@ class SharedConceptEdges(EdgeStep):
         "top_k": Int(min_value=1), "threshold": Float(0.0, 1.0), "max_df": Float(0.0, 1.0, low_open=True),
         "min_shared": Int(min_value=1), "max_papers": Int(min_value=2)}
 
-    def build(self, ctx: BuildContext) -> pd.DataFrame:
+    def linking(self, cs) -> np.ndarray:
+        """The concepts that create links (rare enough, see ``max_df`` and ``max_papers``), most specific first."""
+        n = cs.matrix.shape[0]
+        linking = np.flatnonzero(cs.df <= max(min(self.max_df * n, self.max_papers), 2))
+        names_all = np.asarray(cs.names, dtype=object)
+        # most specific first, so a row's sorted indices list a pair's shared concepts in that order
+        return linking[np.lexsort((names_all[linking].astype(str), -cs.idf[linking]))]
+
+    def build(self, ctx: BuildContext, *, text: bool = True) -> pd.DataFrame:
+        """The layer's edges; ``text=False`` leaves ``concepts`` and ``evidence`` empty (see :meth:`edge_texts`)."""
         self._validate_params()
         cs = ctx.concepts
         if cs is None or len(cs) == 0 or len(ctx.index) < 2:
             return empty_edges()
-        n = len(ctx.index)
         x = cs.weighted()
-        linking = np.flatnonzero(cs.df <= max(min(self.max_df * n, self.max_papers), 2))
-        names_all = np.asarray(cs.names, dtype=object)
-        # linking concepts ordered most specific first, so a row's sorted indices list them in that order
-        linking = linking[np.lexsort((names_all[linking].astype(str), -cs.idf[linking]))]
-        xl = sp.csr_matrix(x[:, linking])
-        rows, cols, link_score = topk_pairs(xl, self.top_k, 1e-9, ctx.n_jobs)
+        linking = self.linking(cs)
+        rows, cols, link_score = topk_pairs(sp.csr_matrix(x[:, linking]), self.top_k, 1e-9, ctx.n_jobs)
         if len(rows) == 0:
             return empty_edges()
         # cosine over all concepts: the linking ones' part plus the common ones' (few per paper)
         xc = sp.csr_matrix(x[:, np.setdiff1d(np.arange(x.shape[1]), linking)])
-        full = link_score + (np.asarray(xc[rows].multiply(xc[cols]).sum(axis=1)).ravel() if xc.nnz else 0.0)
-        concepts, evidence, n_shared = shared_concepts_evidence(cs, linking, rows, cols)
-        keep = np.flatnonzero((full >= self.threshold) & (n_shared >= self.min_shared))
-        return edge_frame(ctx, rows[keep], cols[keep], full[keep], self.kind, score=full[keep],
-                          concepts=[concepts[r] for r in keep], evidence=[evidence[r] for r in keep])
+        del x
+        full = link_score + (pair_dots(xc, rows, cols) if xc.nnz else 0.0)
+        keep = full >= self.threshold
+        if self.min_shared > 1:  # every pair shares at least one linking concept (its linking score is > 0)
+            keep &= _shared_counts(cs, linking, rows, cols) >= self.min_shared
+        keep = np.flatnonzero(keep)
+        rows, cols, full = rows[keep], cols[keep], full[keep]
+        if not text:
+            return edge_frame(ctx, rows, cols, full, self.kind, score=full)
+        concepts, evidence = self.edge_texts(cs, rows, cols)
+        return edge_frame(ctx, rows, cols, full, self.kind, score=full, concepts=concepts, evidence=evidence)
+
+    def edge_texts(self, cs, rows: np.ndarray, cols: np.ndarray) -> tuple[list[tuple[str, ...]], list[str]]:
+        """``concepts`` and ``evidence`` of links between papers at positions ``rows`` and ``cols`` of the concept set:
+        the shared linking concepts (most specific first, at most :data:`EVIDENCE_CONCEPTS`) and the sentence."""
+        concepts, evidence, _ = shared_concepts_evidence(cs, self.linking(cs), rows, cols)
+        return concepts, evidence
+
+
+#: Pairs handled at a time when their shared concepts are listed (memory stays O(block)).
+_PAIR_BLOCK = 500_000
+
+
+def _present(cs, linking: np.ndarray) -> sp.csr_matrix:
+    return sp.csr_matrix(cs.matrix[:, linking] > 0, dtype=np.float32)
+
+
+def _shared_counts(cs, linking: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """How many linking concepts each pair (rows[r], cols[r]) shares."""
+    return np.rint(pair_dots(_present(cs, linking), rows, cols)).astype(np.int64)
 
 
 def shared_concepts_evidence(cs, linking: np.ndarray, rows: np.ndarray, cols: np.ndarray):
-    """For each pair (rows[r], cols[r]): its shared linking concepts (most specific first, at most 8), the
-    evidence sentence, and the number of linking concepts shared."""
-    names_all = np.asarray(cs.names, dtype=object)
-    linking = linking[np.lexsort((names_all[linking].astype(str), -cs.idf[linking]))]
-    b = sp.csr_matrix(cs.matrix[:, linking] > 0, dtype=np.float64)
-    shared_m = sp.csr_matrix(b[rows].multiply(b[cols]))
-    shared_m.sort_indices()
-    n_shared = np.diff(shared_m.indptr)
-    named = np.minimum(n_shared, EVIDENCE_CONCEPTS)  # the first ones of each row: the most specific
-    first = (np.arange(shared_m.nnz) - np.repeat(shared_m.indptr[:-1], n_shared)) < EVIDENCE_CONCEPTS
-    flat = names_all[linking][shared_m.indices[first]].tolist()
-    ends = np.cumsum(named).tolist()
-    concepts = [tuple(flat[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
-    evidence = [concept_evidence(c, m) for c, m in zip(concepts, (n_shared - named).tolist())]
-    return concepts, evidence, n_shared
+    """For each pair (rows[r], cols[r]): its shared ``linking`` concepts (given most specific first; at most 8
+    named), the evidence sentence, and the number of linking concepts shared. A block of pairs at a time."""
+    names = np.asarray(cs.names, dtype=object)[linking]
+    b = _present(cs, linking)
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    concepts: list[tuple[str, ...]] = []
+    evidence: list[str] = []
+    counts = []
+    for s in range(0, len(rows), _PAIR_BLOCK):
+        shared_m = sp.csr_matrix(b[rows[s:s + _PAIR_BLOCK]].multiply(b[cols[s:s + _PAIR_BLOCK]]))
+        shared_m.sort_indices()
+        n_shared = np.diff(shared_m.indptr)
+        named = np.minimum(n_shared, EVIDENCE_CONCEPTS)  # the first ones of each row: the most specific
+        first = (np.arange(shared_m.nnz) - np.repeat(shared_m.indptr[:-1], n_shared)) < EVIDENCE_CONCEPTS
+        flat = names[shared_m.indices[first]].tolist()
+        ends = np.cumsum(named).tolist()
+        part = [tuple(flat[a:e]) for a, e in zip([0, *ends[:-1]], ends)]
+        concepts += part
+        evidence += [concept_evidence(c, m) for c, m in zip(part, (n_shared - named).tolist())]
+        counts.append(n_shared)
+    return concepts, evidence, (np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64))
 
 
 #: Shared concepts named by a concept link (the most specific ones); the evidence counts the others.

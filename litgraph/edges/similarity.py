@@ -10,12 +10,15 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._arrays import distinct
+from .._memory import release_memory
 from .._text import TextView
 from ..exceptions import InvalidParameterError, LitgraphError
 from .._step import Custom, Float, Int
 from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
-from ._terms import _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
-from ._base import EdgeStep, best_of_pairs, best_per_row, BuildContext, edge_frame, empty_edges, topk_pairs
+from ._terms import _PIECE, _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
+from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, edge_frame, empty_edges, pair_dots,
+                    topk_pairs)
 
 logger = logging.getLogger("litgraph")
 
@@ -102,6 +105,7 @@ class SimilarityEdges(EdgeStep):
             return sp.csr_matrix(self.embeddings(ctx))
         texts = TextView(list(ctx.corpus), lambda p: paper_text(p.title, p.abstract))
         counts, self.vocabulary_ = _counts(texts, ctx.n_jobs, vocabulary=True)
+        release_memory()  # the chunks' counts were freed: their pages go back before the product
         self.term_weights_ = term_weights(counts, self.idf)
         self.vectors_ = weigh_with(counts, self.term_weights_, copy=False)
         return self.vectors_
@@ -190,7 +194,7 @@ def _fused_topk(x: sp.csr_matrix, rare: np.ndarray, e: np.ndarray, text_weight: 
     ei, ej = _dense_topk(e, 2 * top_k)
     i = np.concatenate([ti, tj, ei])
     j = np.concatenate([tj, ti, ej])
-    key = np.unique(i.astype(np.int64) * x.shape[0] + j)
+    key = distinct(i.astype(np.int64) * x.shape[0] + j)
     i, j = key // x.shape[0], key % x.shape[0]
     text = np.empty(len(i), dtype=np.float64)
     for s in range(0, len(i), 50_000):
@@ -207,42 +211,62 @@ def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: fl
 
     The exact product over common terms is what costs (it grows with the square of the
     number of papers per term), so candidates (4 x top_k per paper) come from the terms
-    in at most ``max_papers`` papers, with their cosine over those terms; each candidate
-    pair then adds its product over the common terms (few per paper): no paper loses its
-    neighbours to the cap, and the scores are exact cosines.
+    in at most ``max_papers`` papers; each candidate pair is then scored with all its
+    terms (a block of pairs at a time, read from the vectors themselves): no paper loses
+    its neighbours to the cap, and the scores are exact cosines.
     """
     n = x.shape[0]
-    lo, hi, score = _candidates(sp.csr_matrix(x[:, np.flatnonzero(rare)]), 4 * top_k, n_jobs)
-    common = sp.csr_matrix(x[:, np.flatnonzero(~rare)])
-    for s in range(0, len(lo), 100_000):  # row pairs in chunks: memory stays O(chunk)
-        part = slice(s, s + 100_000)
-        score[part] += np.asarray(common[lo[part]].multiply(common[hi[part]]).sum(axis=1)).ravel()
+    lo, hi = _candidates(_columns(x, rare), 4 * top_k, n_jobs)
+    score = pair_dots(x, lo, hi)
     keep = score >= max(threshold, 1e-12)
-    return best_of_pairs(lo[keep], hi[keep], score[keep], top_k, n)
+    if not keep.all():
+        lo, hi, score = lo[keep], hi[keep], score[keep]
+    del keep
+    return best_of_pairs(lo, hi, score, top_k, n)
 
 
-def _candidates(r: sp.csr_matrix, n_top: int, n_jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _columns(x: sp.csr_matrix, chosen: np.ndarray) -> sp.csr_matrix:
+    """The columns of ``x`` where ``chosen`` (a mask) is true, renumbered, in single precision; read straight
+    from the CSR arrays a block of entries at a time, with no copy of the whole matrix on the way."""
+    column = np.cumsum(chosen, dtype=np.int64) - 1
+    counts = np.zeros(x.shape[0], dtype=np.int64)
+    data, indices = [], []
+    for a in range(0, x.nnz, _PIECE):
+        ok = chosen[x.indices[a:a + _PIECE]]
+        data.append(x.data[a:a + _PIECE][ok].astype(np.float32))
+        indices.append(column[x.indices[a:a + _PIECE][ok]].astype(np.int32))
+        rows = np.searchsorted(x.indptr, np.flatnonzero(ok) + a, side="right") - 1
+        counts += np.bincount(rows, minlength=x.shape[0])
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sp.csr_matrix((np.concatenate(data) if data else np.zeros(0, np.float32),
+                          np.concatenate(indices) if indices else np.zeros(0, np.int32), indptr),
+                         shape=(x.shape[0], int(chosen.sum())))
+
+
+def _candidates(r: sp.csr_matrix, n_top: int, n_jobs: int, block: int = 100_000) -> tuple[np.ndarray, np.ndarray]:
     """Each paper's ``n_top`` best matches by the product of ``r`` with itself, as unique undirected pairs
-    (lo, hi, score over ``r``'s terms; a pair both ends found keeps the score of its lower end's row).
+    (lo, hi: sorted, int32 positions).
 
-    The product runs in single precision (half the memory of a large corpus's product);
-    its cosine over the rarer terms is exact to about 1e-7, and the rest of each score is
-    added in double precision by the caller.
+    The product runs in single precision (it only chooses candidates; the caller scores
+    them exactly) and a block of rows at a time, so memory holds one block's product
+    beside the pairs kept.
     """
     from sparse_dot_topn import sp_matmul_topn
 
     n = r.shape[0]
     r = sp.csr_matrix(r, dtype=np.float32)
-    prod = sp_matmul_topn(r, sp.csr_matrix(r.T), top_n=min(n_top + 1, n), threshold=0.0, sort=True,
-                          n_threads=n_jobs if n_jobs > 1 else None).tocoo()
-    del r
-    keep = (prod.row != prod.col) & (prod.data > 0)
-    i, j, v = prod.row[keep].astype(np.int64), prod.col[keep].astype(np.int64), prod.data[keep]
-    del prod, keep
-    key = np.minimum(i, j) * n + np.maximum(i, j)
-    order = np.lexsort((i > j, key))  # a pair found from both ends: the row of its lower end first
-    key, v = key[order], v[order]
-    del i, j, order
-    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
-    key, v = key[first], v[first].astype(np.float64)
-    return key // n, key % n, v
+    rt = sp.csr_matrix(r.T)
+    keys = []
+    for start in range(0, n, block):
+        prod = sp_matmul_topn(r[start:start + block], rt, top_n=min(n_top + 1, n), threshold=0.0, sort=False,
+                              n_threads=n_jobs if n_jobs > 1 else None)
+        i = np.repeat(np.arange(start, start + prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
+        j = prod.indices.astype(np.int64)
+        ok = (i != j) & (prod.data > 0)
+        i, j = i[ok], j[ok]
+        keys.append(distinct(np.minimum(i, j) * n + np.maximum(i, j)))
+        del prod, i, j, ok
+    del rt, r
+    key = distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    del keys
+    return (key // n).astype(np.int32), (key % n).astype(np.int32)

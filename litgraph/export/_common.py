@@ -11,6 +11,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .._arrays import distinct
 from ..exceptions import InvalidParameterError, LitgraphError
 
 #: Community colours (colour-blind friendly first, then tab20); "other" is grey.
@@ -194,7 +195,7 @@ def stable_positions(analysis, previous=None, *, seed: int | None = None) -> dic
         xy[ok] = np.c_[sx[ok] / sw[ok], sy[ok] / sw[ok]] + rng.normal(scale=step, size=(int(ok.sum()), 2))
         placed |= ok
     right = xy[placed, 0].max() if placed.any() else 0.0
-    for c in np.unique(membership[~placed]).tolist():
+    for c in distinct(membership[~placed]).tolist():
         members = np.flatnonzero((membership == c) & ~placed)
         anchor = placed & (membership == c)
         if c >= 0 and anchor.any():  # papers of a known community with no placed neighbour: near its centre

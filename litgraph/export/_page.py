@@ -123,7 +123,7 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
                        "color": community_color(r["community"]), "date": r["published"], "upvotes": r["upvotes"],
                        "concepts": r["concepts"], "abstract": abstract, "links": _links(r), "nb": nbs[k]})
     # links drawn: every link of the whole-graph view, and the links inside each community
-    e = graph.edges_frame()
+    e = graph.edges_frame(text=False)
     a = graph.corpus.positions(e["source"]) if len(e) else np.zeros(0, dtype=np.int64)
     b = graph.corpus.positions(e["target"]) if len(e) else np.zeros(0, dtype=np.int64)
     both = (pos_of[a] >= 0) & (pos_of[b] >= 0) if len(e) else np.zeros(0, dtype=bool)
@@ -137,7 +137,7 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
     top = np.array([wmax.get(k_, 0.0) for k_ in kd.tolist()], dtype=float)
     width = np.round(1 + 5 * np.divide(w, top, out=np.zeros_like(w), where=top > 0), 2)
     code = np.array([kinds.index(k_) for k_ in kd.tolist()], dtype=np.int64)
-    ev = e["evidence"].to_numpy()[drawn] if len(e) else np.zeros(0, dtype=object)
+    ev = graph.edge_texts(np.flatnonzero(drawn))[1] if len(e) else np.zeros(0, dtype=object)
     ev = np.where(kd == "similarity", "", ev)  # the page writes "text similarity <weight>" itself
     dig = np.flatnonzero(kd == "digest")
     ev[dig] = [str(x).split(":")[0] for x in ev[dig].tolist()]

@@ -261,7 +261,7 @@ def _draw(graph, analysis, pos, index, size, labels):
     from matplotlib.collections import LineCollection
 
     fig, ax = plt.subplots(figsize=size)
-    e = graph.edges_frame()
+    e = graph.edges_frame(text=False)
     for kind, part in e.groupby("kind", sort=True):
         s = part["source"].map(index).to_numpy()
         t = part["target"].map(index).to_numpy()
