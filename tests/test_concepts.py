@@ -156,3 +156,17 @@ def test_scanning_in_chunks_changes_nothing(sample_corpus, monkeypatch):
     parts = lg.extract_concepts(sample_corpus)
     assert parts.names == whole.names and parts.keys == whole.keys and parts.aliases == whole.aliases
     assert (parts.matrix != whole.matrix).nnz == 0 and (parts.title_df == whole.title_df).all()
+
+
+def test_near_duplicate_papers_count_once_towards_min_df_through_chains():
+    import scipy.sparse as sp
+
+    from litgraph.concepts._extractor import _support_without_near_duplicates
+
+    # papers 0-1-2 are versions of one work (0~1 and 1~2 share their concepts), 3 and 4 stand apart
+    rows = [[1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 0], [0, 1, 1, 1, 1, 0], [1, 0, 0, 0, 0, 1], [0, 0, 0, 0, 1, 1]]
+    m = sp.csr_matrix(np.array(rows, dtype=float))
+    idf = np.ones(6)
+    support = _support_without_near_duplicates(m, idf, 0.85)
+    assert support.tolist() == [2, 1, 1, 1, 2, 2]  # column 0: the work {0,1,2} and paper 3
+    assert _support_without_near_duplicates(m, idf, 1.0).tolist() == m.sum(axis=0).A1.tolist()

@@ -288,11 +288,19 @@ def _support_without_near_duplicates(matrix: sp.csr_matrix, idf: np.ndarray, thr
     ok = full >= threshold
     if not ok.any():
         return np.asarray(b.sum(axis=0)).ravel()
-    from scipy.sparse.csgraph import connected_components
-
-    # papers joined by near-duplicate pairs, directly or through others, are one work
-    _, work = connected_components(sp.csr_matrix((np.ones(int(ok.sum())), (ci[ok], cj[ok])), shape=(n, n)),
-                                   directed=False)
+    # papers joined by near-duplicate pairs, directly or through others, are one work: each paper takes the
+    # smallest position of its component (labels propagated along the pairs, with pointer jumping)
+    ci, cj = ci[ok], cj[ok]
+    work = np.arange(n)
+    while True:
+        step = work.copy()
+        low = np.minimum(work[ci], work[cj])
+        np.minimum.at(step, ci, low)
+        np.minimum.at(step, cj, low)
+        step = step[step]
+        if np.array_equal(step, work):
+            break
+        work = step
     groups = sp.csr_matrix((np.ones(n), (work, np.arange(n))), shape=(n, n))
     return np.asarray(((groups @ b) > 0).sum(axis=0)).ravel()
 

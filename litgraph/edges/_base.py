@@ -170,7 +170,7 @@ def best_of_pairs(lo: np.ndarray, hi: np.ndarray, v: np.ndarray, top_k: int, n: 
                   block: int = 50_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`best_per_row` of unique undirected pairs (each pair a candidate for both its ends), a block of
     rows at a time: the same result without doubling the pairs in memory."""
-    lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+    lo, hi = np.asarray(lo), np.asarray(hi)  # int32 positions stay int32 (best_per_row widens a block at a time)
     v = np.asarray(v, dtype=np.float64)
     by_lo = np.argsort(lo, kind="stable")
     by_hi = np.argsort(hi, kind="stable")

@@ -211,13 +211,15 @@ def _rescored_topk(x: sp.csr_matrix, rare: np.ndarray, top_k: int, threshold: fl
 
     The exact product over common terms is what costs (it grows with the square of the
     number of papers per term), so candidates (4 x top_k per paper) come from the terms
-    in at most ``max_papers`` papers; each candidate pair is then scored with all its
-    terms (a block of pairs at a time, read from the vectors themselves): no paper loses
-    its neighbours to the cap, and the scores are exact cosines.
+    in at most ``max_papers`` papers, with their cosine over those terms; each candidate
+    pair then adds its product over the common terms (few per paper, a block of pairs at
+    a time): no paper loses its neighbours to the cap, and the scores are exact cosines.
     """
     n = x.shape[0]
-    lo, hi = _candidates(_columns(x, rare), 4 * top_k, n_jobs)
-    score = pair_dots(x, lo, hi)
+    lo, hi, score = _candidates(_columns(x, rare), 4 * top_k, n_jobs)
+    common = _columns(x, ~rare)
+    score += pair_dots(common, lo, hi)
+    del common
     keep = score >= max(threshold, 1e-12)
     if not keep.all():
         lo, hi, score = lo[keep], hi[keep], score[keep]
@@ -243,30 +245,42 @@ def _columns(x: sp.csr_matrix, chosen: np.ndarray) -> sp.csr_matrix:
                          shape=(x.shape[0], int(chosen.sum())))
 
 
-def _candidates(r: sp.csr_matrix, n_top: int, n_jobs: int, block: int = 100_000) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(r: sp.csr_matrix, n_top: int, n_jobs: int, block: int = 100_000) -> tuple[np.ndarray, np.ndarray,
+                                                                                        np.ndarray]:
     """Each paper's ``n_top`` best matches by the product of ``r`` with itself, as unique undirected pairs
-    (lo, hi: sorted, int32 positions).
+    (lo, hi as sorted int32 positions, and the score over ``r``'s terms; a pair both ends found keeps the score
+    of its lower end's row).
 
-    The product runs in single precision (it only chooses candidates; the caller scores
-    them exactly) and a block of rows at a time, so memory holds one block's product
-    beside the pairs kept.
+    The product runs in single precision (half the memory of a large corpus's product;
+    its cosine over the rarer terms is exact to about 1e-7, and the caller adds the rest
+    of each score in double precision) and a block of rows at a time, so memory holds one
+    block's product beside the pairs kept.
     """
     from sparse_dot_topn import sp_matmul_topn
 
     n = r.shape[0]
     r = sp.csr_matrix(r, dtype=np.float32)
     rt = sp.csr_matrix(r.T)
-    keys = []
+    codes, scores = [], []
     for start in range(0, n, block):
         prod = sp_matmul_topn(r[start:start + block], rt, top_n=min(n_top + 1, n), threshold=0.0, sort=False,
                               n_threads=n_jobs if n_jobs > 1 else None)
         i = np.repeat(np.arange(start, start + prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
         j = prod.indices.astype(np.int64)
         ok = (i != j) & (prod.data > 0)
-        i, j = i[ok], j[ok]
-        keys.append(distinct(np.minimum(i, j) * n + np.maximum(i, j)))
+        # a pair's code: its key (lo * n + hi) twice, plus 1 when found from its higher end
+        codes.append(2 * (np.minimum(i[ok], j[ok]) * n + np.maximum(i[ok], j[ok])) + (i[ok] > j[ok]))
+        scores.append(prod.data[ok])
         del prod, i, j, ok
     del rt, r
-    key = distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
-    del keys
-    return (key // n).astype(np.int32), (key % n).astype(np.int32)
+    code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    score = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
+    del codes, scores
+    order = np.argsort(code)
+    code = code[order]
+    score = score[order]
+    del order
+    key = code >> 1
+    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+    key, score = key[first], score[first].astype(np.float64)
+    return (key // n).astype(np.int32), (key % n).astype(np.int32), score
