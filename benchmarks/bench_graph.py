@@ -124,7 +124,7 @@ def build_only(n: int) -> None:
     class _Peaks(logging.Handler):  # the peak so far as each layer finishes (litgraph logs every layer)
         def emit(self, record):
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-            print(f"  {record.getMessage()}; peak so far {peak:.1f} GB", flush=True)
+            print(f"  {record.getMessage()}; peak so far {peak:.1f} GiB", flush=True)
 
     logging.getLogger("litgraph").addHandler(_Peaks())
     logging.getLogger("litgraph").setLevel(logging.INFO)
@@ -134,8 +134,8 @@ def build_only(n: int) -> None:
     g = lg.build_graph(corpus, seed=0, n_jobs=2)
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print(f"{n:,} synthetic papers: graph build {cpu:.0f} CPU-s, {wall:.0f} s wall, peak memory {peak:.1f} GB "
-          f"(the corpus alone {before:.1f} GB); {g.n_edges:,} linked pairs")
+    print(f"{n:,} synthetic papers: graph build {cpu:.0f} CPU-s, {wall:.0f} s wall, peak memory {peak:.1f} GiB "
+          f"= {peak * 1.073741824:.1f} GB (the corpus alone {before:.1f} GiB); {g.n_edges:,} linked pairs")
     print("wall seconds per step: " + ", ".join(f"{k} {v:.0f}" for k, v in g.timings.items()))
 
 
