@@ -102,26 +102,28 @@ class SharedConceptEdges(EdgeStep):
 _PAIR_BLOCK = 500_000
 
 
-def _present(cs, linking: np.ndarray) -> sp.csr_matrix:
-    return sp.csr_matrix(cs.matrix[:, linking] > 0, dtype=np.float32)
+def _present(matrix: sp.csr_matrix, linking: np.ndarray) -> sp.csr_matrix:
+    """Which ``linking`` concepts each row of a concept matrix holds (0/1)."""
+    return sp.csr_matrix(matrix[:, linking] > 0, dtype=np.float32)
 
 
 def _shared_counts(cs, linking: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """How many linking concepts each pair (rows[r], cols[r]) shares."""
-    return np.rint(pair_dots(_present(cs, linking), rows, cols)).astype(np.int64)
+    return np.rint(pair_dots(_present(cs.matrix, linking), rows, cols)).astype(np.int64)
 
 
 def shared_concepts_evidence(cs, linking: np.ndarray, rows: np.ndarray, cols: np.ndarray):
     """For each pair (rows[r], cols[r]): its shared ``linking`` concepts (given most specific first; at most 8
     named), the evidence sentence, and the number of linking concepts shared. A block of pairs at a time."""
     names = np.asarray(cs.names, dtype=object)[linking]
-    b = _present(cs, linking)
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     concepts: list[tuple[str, ...]] = []
     evidence: list[str] = []
     counts = []
     for s in range(0, len(rows), _PAIR_BLOCK):
-        shared_m = sp.csr_matrix(b[rows[s:s + _PAIR_BLOCK]].multiply(b[cols[s:s + _PAIR_BLOCK]]))
+        # only the papers of this block's pairs are read (a few links' text costs a few rows, not the matrix)
+        shared_m = sp.csr_matrix(_present(cs.matrix[rows[s:s + _PAIR_BLOCK]], linking).multiply(
+            _present(cs.matrix[cols[s:s + _PAIR_BLOCK]], linking)))
         shared_m.sort_indices()
         n_shared = np.diff(shared_m.indptr)
         named = np.minimum(n_shared, EVIDENCE_CONCEPTS)  # the first ones of each row: the most specific

@@ -196,10 +196,7 @@ def _fused_topk(x: sp.csr_matrix, rare: np.ndarray, e: np.ndarray, text_weight: 
     j = np.concatenate([tj, ti, ej])
     key = distinct(i.astype(np.int64) * x.shape[0] + j)
     i, j = key // x.shape[0], key % x.shape[0]
-    text = np.empty(len(i), dtype=np.float64)
-    for s in range(0, len(i), 50_000):
-        part = slice(s, s + 50_000)
-        text[part] = np.asarray(x[i[part]].multiply(x[j[part]]).sum(axis=1)).ravel()
+    text = pair_dots(x, i, j)
     meaning = np.einsum("ij,ij->i", e[i], e[j]).astype(np.float64)
     score = text_weight * text + (1.0 - text_weight) * meaning
     keep = score >= max(threshold, 1e-12)
