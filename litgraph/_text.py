@@ -52,6 +52,28 @@ def strip_control(text: str) -> str:
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape_char(m: re.Match) -> str:
+    code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it in a file name
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to print on a terminal, on one line: control characters, line breaks and bytes that
+    are not UTF-8 (in file names) are shown as escapes, so none of them acts.
+
+    >>> printable("evil\x1b[2J\nname.txt")
+    'evil\\x1b[2J\\x0aname.txt'
+    >>> printable("caf\udce9.txt")
+    'caf\\xe9.txt'
+    """
+    return text if text.isprintable() else _UNPRINTABLE.sub(_escape_char, text)
+
+
 def safe_url(url: str | None) -> str | None:
     """``url`` if it is an http(s) link, else None: the only links litgraph writes into pages.
 
@@ -176,6 +198,17 @@ def parse_shown_date(text: str) -> tuple[int, int, int | None, int | None] | Non
     return month, day, year, votes
 
 
+#: The days litgraph works with: a date outside them in a digest is unknown (its text is kept), and a date
+#: parameter outside them is refused: analyses step weeks and years back from a day, and pandas keeps dates
+#: between 1677 and 2262.
+MIN_DAY, MAX_DAY = date(1700, 1, 1), date(2199, 12, 31)
+
+
+def in_range(d: date | None) -> date | None:
+    """``d`` if it lies between :data:`MIN_DAY` and :data:`MAX_DAY`, else None."""
+    return d if d is not None and MIN_DAY <= d <= MAX_DAY else None
+
+
 def complete_date(month: int, day: int, year: int | None, captured: date | None) -> date | None:
     """A full date, using ``captured`` to supply a missing year; None if it cannot be known.
 
@@ -192,18 +225,18 @@ def complete_date(month: int, day: int, year: int | None, captured: date | None)
     """
     if year is not None:
         try:
-            return date(year, month, day)
+            return in_range(date(year, month, day))
         except ValueError:
             return None
     if captured is None:
         return None
-    for y in range(captured.year, captured.year - 9, -1):
+    for y in range(captured.year, max(captured.year - 9, MIN_DAY.year - 1), -1):
         try:
             d = date(y, month, day)
         except ValueError:
             continue  # Feb 29 in a common year
         if d <= captured:
-            return d
+            return in_range(d)
     return None
 
 
@@ -213,7 +246,7 @@ def parse_iso_date(text: str) -> date | None:
     if not m:
         return None
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return in_range(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
     except ValueError:
         return None
 
@@ -236,7 +269,7 @@ def date_in_name(name: str) -> date | None:
         return None
     y, mo, d = (int(x) for x in found[0].groups())
     try:
-        return date(y, mo, d)
+        return in_range(date(y, mo, d))
     except ValueError:
         return None
 

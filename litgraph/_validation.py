@@ -75,22 +75,28 @@ def check_date(value: Any, name: str, owner: str, *, allow_none: bool = False):
     Traceback (most recent call last):
     ...
     litgraph.exceptions.InvalidParameterError: The 'date' parameter of litgraph report must be a date such as \
-'2025-11-01' (YYYY-MM-DD). Got 'yesterday' instead.
+'2025-11-01' (YYYY-MM-DD) between 1700-01-01 and 2199-12-31. Got 'yesterday' instead.
     """
     from datetime import date, datetime
 
+    from ._text import MAX_DAY, MIN_DAY
+
     if value is None and allow_none:
         return None
+    day = None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str) and _ISO_DAY.match(value.strip()):
         try:
-            return date.fromisoformat(value.strip()[:10])
+            day = date.fromisoformat(value.strip()[:10])
         except ValueError:
             pass
-    raise _fail(name, owner, "a date such as '2025-11-01' (YYYY-MM-DD)" + (" or None" if allow_none else ""), value)
+    if day is not None and MIN_DAY <= day <= MAX_DAY:
+        return day
+    raise _fail(name, owner, f"a date such as '2025-11-01' (YYYY-MM-DD) between {MIN_DAY} and {MAX_DAY}"
+                + (" or None" if allow_none else ""), value)
 
 
 def check_bool(value: Any, name: str, owner: str) -> bool:

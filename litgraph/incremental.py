@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._arrays import BLOB_DAMAGE, object_array
 from .concepts import ConceptSet
 from .concepts._transform import concept_rows
 from .edges import LAYERS
@@ -157,7 +158,7 @@ class GraphState:
             shared = [tuple(names[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
             concepts = np.empty(m, dtype=object)
             concepts[:] = [()] * m
-            concepts[con] = shared
+            concepts[con] = object_array(shared)  # equal-length tuples would make a 2-D array
             evidence = np.empty(m, dtype=object)
             evidence[sim] = similarity_evidence(z["score"][sim])
             evidence[con] = [concept_evidence(c, k) for c, k in zip(shared, z["concepts_more"].tolist())]
@@ -170,6 +171,7 @@ class GraphState:
                                   "concepts": concepts, "digests": digests, "evidence": evidence})[EDGE_COLUMNS]
             x = sp.csr_matrix((z["x_data"], z["x_indices"], z["x_indptr"]), shape=tuple(z["x_shape"]))
             c = sp.csr_matrix((z["c_data"], z["c_indices"], z["c_indptr"]), shape=tuple(z["c_shape"]))
+            _check_consistent(ids, meta, z, x, c)
             cs = ConceptSet(names=meta["names"], keys=meta["keys"], aliases=[tuple(a) for a in meta["aliases"]],
                             df=z["df"], idf=z["idf"], matrix=c, paper_ids=list(ids), title_df=z["title_df"])
             vocabulary = ({w: i for i, w in enumerate(meta["words"])}, z["codes"])
@@ -180,8 +182,22 @@ class GraphState:
                        model_params=meta.get("model_params"))
         except RefitNeeded:
             raise
-        except (ValueError, KeyError, OSError, TypeError, IndexError) as exc:
+        except BLOB_DAMAGE as exc:
             raise RefitNeeded(f"the saved graph state cannot be read ({type(exc).__name__})") from None
+
+
+def _check_consistent(ids: list, meta: dict, z, x: sp.csr_matrix, c: sp.csr_matrix) -> None:
+    """ValueError when the parts of a saved state do not fit together (damage the zip checksums missed)."""
+    n = len(ids)
+    if not (len(meta["text_hashes"]) == n == x.shape[0] == c.shape[0]):
+        raise ValueError("row counts differ")
+    x.check_format(full_check=True)
+    c.check_format(full_check=True)
+    for key in ("src", "dst"):
+        if len(z[key]) and (z[key].min() < 0 or z[key].max() >= n):
+            raise ValueError(f"{key} out of range")
+    if len(z["df"]) != c.shape[1] or len(z["idf"]) != c.shape[1] or len(z["term_weights"]) < x.shape[1]:
+        raise ValueError("vocabulary sizes differ")
 
 
 def needs_refit(state: GraphState | None, corpus: Corpus, params: dict, day: str | None) -> str | None:

@@ -104,8 +104,9 @@ def test_a_back_dated_report_leaves_latest_on_the_newest(first_report, sample_pa
 def test_a_failed_swap_puts_the_previous_folder_back(first_report, monkeypatch):
     out, db = first_report
     before = (out / "2025-11-05" / "report.json").read_bytes()
-    import litgraph.report as report
+    import litgraph.report._folders as folders
 
+    runs_before = lg.Store(db).last_run("report")["id"]
     real = os.replace
 
     def failing(src, dst):
@@ -113,10 +114,11 @@ def test_a_failed_swap_puts_the_previous_folder_back(first_report, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(src, dst)
 
-    monkeypatch.setattr(report.os, "replace", failing)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(folders.os, "replace", failing)
+    with pytest.raises(lg.LitgraphError, match="No space left on device. No report was published"):
         run_report(None, db=db, out=out, day="2025-11-05", force=True)
     monkeypatch.undo()
+    assert lg.Store(db).last_run("report")["id"] == runs_before  # the store's record of it was rolled back
     assert (out / "2025-11-05" / "report.json").read_bytes() == before
     assert (out / "latest").resolve() == (out / "2025-11-05").resolve()
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

@@ -62,15 +62,15 @@ def test_error_half_way_leaves_database_as_it_was(tmp_path, sample_corpus, monke
         s.add(lg.read_digest(lg.sample_paths()[1]))
         before = (s.counts(), s.papers_frame())
         calls = {"n": 0}
-        real = store_mod.Store._insert_paper
+        real = store_mod.insert_paper
 
-        def failing(self, con, p, digest_id, now):
+        def failing(con, p, digest_id, now):
             calls["n"] += 1
             if calls["n"] == 50:
                 raise RuntimeError("disk on fire")
-            return real(self, con, p, digest_id, now)
+            return real(con, p, digest_id, now)
 
-        monkeypatch.setattr(store_mod.Store, "_insert_paper", failing)
+        monkeypatch.setattr(store_mod, "insert_paper", failing)
         with pytest.raises(RuntimeError, match="disk on fire"):
             s.add(sample_corpus)
         assert s.counts() == before[0]

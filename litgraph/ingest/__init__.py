@@ -17,10 +17,9 @@ json-records       a JSON list of objects with ``title`` and ``abstract``
 
 from __future__ import annotations
 
-import glob as _glob
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Union
@@ -29,6 +28,7 @@ from ..exceptions import InputNotFoundError, LitgraphError, ParseError, Unrecogn
 from ..model import Corpus, Digest, Record
 from . import arxiv, bibtex, hf_api, hf_pages
 from ._base import Problems, Source
+from ._files import _HINT_FORMATS, DIGEST_SUFFIXES, _decode, _expand, display_name, read_bytes
 from .tabular import CSV, JSONLines, JSONRecords
 
 __all__ = ["read_digest", "read_digests", "parse_digest", "load_sample", "FORMATS", "DIGEST_SUFFIXES"]
@@ -45,27 +45,6 @@ FORMATS = ("hf-page-blocks", "hf-page-plain", "hf-page-dense", "hf-api-json", "a
            "csv", "jsonl", "json-records")
 _FORMAT_ALIASES = {f: f for f in FORMATS} | {f: "hf-page" for f in FORMATS if f.startswith("hf-page")}
 _FORMAT_ALIASES["hf-page"] = "hf-page"
-
-#: File endings read when a folder is given (globs and explicit paths take any file).
-DIGEST_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".xml", ".atom", ".bib", ".bibtex", ".csv")
-
-_HINT_FORMATS = ("Expected a Daily Papers capture, a daily_papers API JSON, an arXiv Atom feed, "
-                 "BibTeX, CSV or JSON Lines with 'title' and 'abstract'.")
-
-
-def _decode(data: bytes, name: str) -> str:
-    if not data.strip():
-        raise ParseError(name, "the file is empty.", line=1, hint="Point litgraph at a digest with papers in it.")
-    if b"\x00" in data[:8192]:
-        raise ParseError(name, "this is a binary file, not a text digest.", line=1, hint=_HINT_FORMATS)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ParseError(name, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}).", line=line,
-                         hint="Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
 
 def parse_digest(text: str | bytes, *, source: str = "<string>", captured: date | None = None,
                  strict: bool = True, format: str | None = None) -> Corpus:
@@ -166,31 +145,15 @@ def _whole_json(src: Source) -> bool:
 
 
 def _check_date(value, name: str) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    from ..exceptions import InvalidParameterError
-    raise InvalidParameterError(f"The {name!r} parameter of read_digest must be a date, an ISO date string "
-                                f"('2025-11-24') or None. Got {value!r} instead.")
+    from .._validation import check_date
+
+    return check_date(value, name, "read_digest", allow_none=True)
 
 
 def _read_file(path: Path, *, captured: date | None, strict: bool, format: str | None,
                known: Collection[str] = ()):
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputNotFoundError(f"{path}: no such file. Check the path.") from None
-    except IsADirectoryError:
-        raise InputNotFoundError(f"{path}: is a folder; use read_digests for folders.") from None
-    except OSError as exc:
-        raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror}).") from None
-    src = Source(name=str(path), text=_decode(data, str(path)), captured=captured)
+    name = display_name(path)
+    src = Source(name=name, text=_decode(read_bytes(path), name), captured=captured)
     if src.content_hash in known:
         return None
     return _parse_source(src, strict=strict, format=format)
@@ -235,40 +198,6 @@ def read_digest(path: PathLike, *, captured: date | str | None = None, strict: b
                                           strict=strict, format=format))
 
 
-def _expand(paths: PathLike | Iterable[PathLike]) -> list[tuple[Path, bool]]:
-    """Every file to read, with whether it was named explicitly (False: found in a folder or by a glob)."""
-    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    if not items:
-        raise InputNotFoundError("No input paths were given. Pass a file, a folder, a glob or a list of paths.")
-    out: list[tuple[Path, bool]] = []
-    for item in items:
-        p = Path(item)
-        if any(ch in str(item) for ch in "*?[") and not p.exists():
-            matches = sorted(Path(m) for m in _glob.glob(str(item), recursive=True) if Path(m).is_file())
-            if not matches:
-                raise InputNotFoundError(f"{item}: the pattern matches no file.")
-            out.extend((m, False) for m in matches)
-        elif p.is_dir():
-            files = sorted(f for f in p.iterdir()
-                           if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in DIGEST_SUFFIXES)
-            if not files:
-                raise InputNotFoundError(
-                    f"{p}: the folder holds no digest files (looked for {', '.join(DIGEST_SUFFIXES)}).")
-            out.extend((f, False) for f in files)
-        elif p.exists():
-            out.append((p, True))
-        else:
-            raise InputNotFoundError(f"{p}: no such file or folder. Check the path.")
-    return list(dict(out).items()) if len({f for f, _ in out}) == len(out) else _first_mention(out)
-
-
-def _first_mention(files: list[tuple[Path, bool]]) -> list[tuple[Path, bool]]:
-    named: dict[Path, bool] = {}
-    for f, explicit in files:
-        named[f] = named.get(f, False) or explicit
-    return list(named.items())
-
-
 def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str | Mapping[str, date] | None = None,
                  strict: bool = True, format: str | None = None, known: Collection[str] = ()) -> Corpus:
     """Read digests from a folder, a glob, a list of paths, or one file into one corpus.
@@ -285,8 +214,11 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
         Capture date of every digest, or a mapping from file name (or path) to its
         capture date. See :func:`read_digest`.
     strict, format
-        As in :func:`read_digest`. With ``strict=False`` a file that cannot be read at
-        all is skipped with a warning too.
+        As in :func:`read_digest`. Files found in a folder or by a glob that are not
+        digests (binary files included) or cannot be opened (permissions, FIFOs) are
+        skipped with a warning that names each; a file named explicitly must be a
+        readable digest, and a digest with a bad record fails the read, unless
+        ``strict=False``, which skips the record (or the file) with a warning.
     known : collection of str, optional
         Content hashes of digests already read (e.g. :meth:`Store.content_hashes`): such
         files are not parsed again. If every file is known the corpus is empty.
@@ -318,10 +250,17 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
                 continue
             parts.extend(got)
         except UnrecognizedFormatError as exc:
-            if explicit:
+            if explicit and strict:
                 raise
-            not_digests.append(f"{f} ({exc.message})")
-        except (ParseError, InputNotFoundError) as exc:
+            if explicit:
+                failed.append(str(exc))
+            else:
+                not_digests.append(f"{display_name(f)} ({exc.message})")
+        except InputNotFoundError as exc:  # found in a folder or by a glob, and not readable: skipped, named
+            if explicit and strict:
+                raise
+            failed.append(str(exc))
+        except ParseError as exc:
             if strict:
                 raise
             failed.append(str(exc))

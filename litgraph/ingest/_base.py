@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import warnings
 from collections.abc import Mapping
@@ -107,9 +108,18 @@ def to_text(value: Any) -> str:
         return fold_whitespace(value)
     if isinstance(value, bool):
         raise TypeError("a boolean")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TypeError(f"{value!r}, which is not a finite number")
     if isinstance(value, (int, float)):
         return str(value)
     raise TypeError(f"a {type(value).__name__}")
+
+
+def text_field(value: Any) -> str:
+    """A title or an abstract: text only (a number there is a broken export, never a title); see :func:`to_text`."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise TypeError(f"the number {value!r}")
+    return to_text(value)
 
 
 def split_list(value: Any) -> tuple[str, ...]:
@@ -184,8 +194,8 @@ def record_from_mapping(row: Mapping[str, Any], *, position: int, line: int | No
         return row.get(k) if k is not None else None
 
     try:
-        title = to_text(get("title"))
-        abstract = to_text(get("abstract") if get("abstract") not in (None, "") else get("summary"))
+        title = text_field(get("title"))
+        abstract = text_field(get("abstract") if get("abstract") not in (None, "") else get("summary"))
     except TypeError as exc:
         problems(f"field 'title'/'abstract' must be text, got {exc}", line=line, path=where)
         return None
@@ -197,19 +207,25 @@ def record_from_mapping(row: Mapping[str, Any], *, position: int, line: int | No
         problems(f"record {title[:60]!r} has no 'abstract'; every record needs a title and an abstract.",
                  line=line, path=where, hint="Fill in the abstract, or read with strict=False to skip such records.")
         return None
+    name = "id"
     try:
         raw_id = to_text(get("arxiv_id")) or to_text(get("id"))
+        name = "url"
         url = to_text(get("url")) or None
         arxiv = normalize_arxiv_id(raw_id) if raw_id else None
         if arxiv is None and url and "arxiv.org" in url:
             arxiv = normalize_arxiv_id(url)
+        name = "date"
         published, published_text = parse_any_date(get("date") or get("published") or "", captured)
+        name = "references"
         refs = split_list(get("references"))
+        name = "authors"
         authors = split_list(get("authors"))
+        name = "organization"
         organization = organization_name(get("organization"))
     except (TypeError, ValueError) as exc:
-        problems(f"a field has an unusable value ({exc}).", line=line, path=where,
-                 hint="Check the 'id', 'date', 'authors' and 'references' values.")
+        problems(f"field {name!r} has an unusable value ({exc}).", line=line, path=where,
+                 hint=f"Give the {name} as text (or a list of texts), or leave it empty.")
         return None
     try:
         upvotes = whole_number(get("upvotes"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .._text import MONTHS, extract_links, fold_whitespace, normalize_arxiv_id, parse_iso_date
+from .._text import MONTHS, extract_links, fold_whitespace, in_range, normalize_arxiv_id, parse_iso_date
 from ..model import Digest, Record
 from ._base import Problems, Source, make_digest
 
@@ -46,7 +46,9 @@ def _authors(entry) -> tuple[str, ...]:
 
 def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
     import bibtexparser
-    from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
+    from bibtexparser.middlewares import SeparateCoAuthors
+
+    from ._latex import LinearLatexDecoding
 
     from ..exceptions import ParseError
 
@@ -56,7 +58,7 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        lib = bibtexparser.parse_string(src.text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
+        lib = bibtexparser.parse_string(src.text, append_middleware=[LinearLatexDecoding(), SeparateCoAuthors()])
     except Exception as exc:  # bibtexparser raises a variety of errors on hostile input
         raise ParseError(src.name, f"BibTeX could not be read ({type(exc).__name__}: {exc}).", line=1,
                          hint="Check the file's braces and quotes.") from None
@@ -100,9 +102,9 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
             published_text = f"{month.capitalize()} {year}".strip() if month else year
             ok_year = re.fullmatch(r"[0-9]{4}", year) is not None and int(year) >= 1
             if ok_year and month in MONTHS:
-                published = date(int(year), MONTHS[month], 1)
+                published = in_range(date(int(year), MONTHS[month], 1))
             elif ok_year and re.fullmatch(r"[0-9]{1,2}", month) and 1 <= int(month) <= 12:
-                published = date(int(year), int(month), 1)
+                published = in_range(date(int(year), int(month), 1))
                 published_text = f"{year}-{int(month):02d}"
         refs = _value(block, "references")
         records.append(Record(

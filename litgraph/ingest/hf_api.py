@@ -14,12 +14,13 @@ which are read as Python literals (never executed).
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from .._text import extract_links, normalize_arxiv_id, parse_iso_date
 from ..model import Digest, Record
-from ._base import MAX_COUNT, Problems, Source, make_digest, organization_name, split_list, to_text
+from ._base import MAX_COUNT, Problems, Source, make_digest, organization_name, split_list, text_field, to_text
 
 name = "hf-api-json"
 
@@ -85,8 +86,8 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
             continue
         paper: dict[str, Any] = item["paper"]
         try:
-            title = to_text(paper.get("title") or item.get("title"))
-            abstract = to_text(paper.get("summary") or item.get("summary"))
+            title = text_field(paper.get("title") or item.get("title"))
+            abstract = text_field(paper.get("summary") or item.get("summary"))
         except TypeError as exc:
             problems(f"'title' and 'summary' must be strings, got {exc}.", path=f"{where}.paper")
             continue
@@ -98,6 +99,10 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
                      hint="Each paper needs an abstract ('summary').")
             continue
         raw_id = paper.get("id")
+        if isinstance(raw_id, float) and not math.isfinite(raw_id):
+            problems(f"'id' must be an arXiv id such as \"2401.12345\", got {raw_id!r}.", path=f"{where}.paper.id",
+                     hint="Give the id as text, or leave it out.")
+            continue
         arxiv = normalize_arxiv_id(str(raw_id)) if isinstance(raw_id, (str, int, float)) and raw_id else None
         authors_raw = paper.get("authors") or []
         if not isinstance(authors_raw, list):

@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
 from .._validation import check_date
 from ..exceptions import InvalidParameterError, LitgraphError
 
-from ._folders import _latest_name, _point_latest, _recover, _swap_in
+from ._folders import Publication, _latest_name, _recover
 from ._render import (FILES, REPORT_SCHEMA, previous_membership, render_html, render_markdown, report_data,
                       topics_summary)
 
@@ -104,61 +102,82 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     except TypeError as exc:
         raise InvalidParameterError(f"Unknown LitGraph parameter in the configuration: {exc}.") from None
     out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LitgraphError(f"{out}: cannot create the report folder ({exc.strerror}).") from None
-    _recover(out)
     with Store(db) as store:
+        store.check_writable()  # a read-only store is refused before anything is written
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LitgraphError(f"{out}: cannot create the report folder ({exc.strerror}).") from None
+        _recover(out)
+        added = None
         if digests:
             step("reading digests")
             corpus = read_digests(digests, captured=captured, strict=strict, known=store.content_hashes())
+            _check_day(store, day, force, corpus)
             if len(corpus.digests):
                 step("adding to the store")
                 added = store.add(corpus)
                 logger.info("%s", added)
-        previous = store.last_run("report")
-        digest_ids = store.digests_frame()["id"].tolist()
-        if not digest_ids:
-            raise LitgraphError(f"{db}: the store holds no digests; pass digest files to `litgraph report`.")
-        if previous and not force and set(previous["summary"].get("digest_ids", [])) == set(digest_ids):
-            msg = (f"No new digest since the report of {previous['summary'].get('date')}; nothing written "
-                   f"(use --force to write one anyway).")
-            return ReportResult(None, False, msg)
-        corpus = store.corpus(since=since)
-        if len(corpus) == 0:
-            raise LitgraphError(f"No digest dated on or after {since} in {db}; choose an earlier --since.")
-        step("building and analysing the graph")
-        state, reason = _saved_state(store, corpus, model, day, refit)
-        model.fit(corpus, previous=previous_membership(previous) or None, state=state, keep_state=True)
-        run = {"kind": model.fit_kind_, "reason": reason if state is None else model.fit_reason_,
-               "new_papers": len(corpus) - len(state.ids) if state is not None and model.fit_kind_ == "incremental"
-               else len(corpus)}
-        files = _files(exports)
-        data = report_data(model, day=day, previous=previous, params=model.get_params(), files=files, run=run)
-        step("writing the report")
-        final = out / day.isoformat()
-        positions = None
-        if exports != "none":
-            from ..export import stable_positions
+        else:
+            _check_day(store, day, force)
+        try:
+            return _report(store, model, out=out, db=db, day=day, since=since, force=force, exports=exports,
+                           keep=keep, refit=refit, step=step)
+        except (LitgraphError, OSError) as exc:
+            raise _not_published(exc, out, added) from None
 
-            positions = stable_positions(model.analysis_, _load_positions(store))
+
+def _report(store, model, *, out: Path, db, day: date, since: date | None, force: bool, exports: str,
+            keep: int | None, refit: bool, step: Callable[[str], None]) -> ReportResult:
+    """Analyse what the store holds and publish the report (run_report after the digests are added)."""
+    previous = store.last_run("report")
+    digest_ids = store.digests_frame()["id"].tolist()
+    if not digest_ids:
+        raise LitgraphError(f"{db}: the store holds no digests; pass digest files to `litgraph report`.")
+    if previous and not force and set(previous["summary"].get("digest_ids", [])) == set(digest_ids):
+        msg = (f"No new digest since the report of {previous['summary'].get('date')}; nothing written "
+               f"(use --force to write one anyway).")
+        return ReportResult(None, False, msg)
+    corpus = store.corpus(since=since)
+    if len(corpus) == 0:
+        raise LitgraphError(f"No digest dated on or after {since} in {db}; choose an earlier --since.")
+    step("building and analysing the graph")
+    state, reason = _saved_state(store, corpus, model, day, refit)
+    model.fit(corpus, previous=previous_membership(previous) or None, state=state, keep_state=True)
+    run = {"kind": model.fit_kind_, "reason": reason if state is None else model.fit_reason_,
+           "new_papers": len(corpus) - len(state.ids) if state is not None and model.fit_kind_ == "incremental"
+           else len(corpus)}
+    data = report_data(model, day=day, previous=previous, params=model.get_params(), files=_files(exports), run=run)
+    step("writing the report")
+    final = out / day.isoformat()
+    positions = None
+    if exports != "none":
+        from ..export import stable_positions
+
+        positions = stable_positions(model.analysis_, _load_positions(store))
+    # Everything is written aside first; the store's records and the folders then change together.
+    pub = Publication(out)
+    try:
         if exports in ("view", "all"):
-            _write_folder(out, SHARED, lambda tmp: _write_exports(model.analysis_, tmp, day, exports, positions))
-        _write_folder(out, final.name, lambda tmp: _write_summary(model.analysis_, tmp, data, day, exports,
-                                                                  positions))
-        moved = _point_latest(out, final.name)
-        if positions is not None:
-            _save_positions(store, positions, model.analysis_)
-        if getattr(model, "state_", None) is not None:
-            if model.fit_kind_ == "full":
-                model.state_.full_fit_day = day.isoformat()
-            model.state_.model_params = json.loads(json.dumps(model.get_params(), default=str))
-            store.save_state(STATE_KEY, model.state_.to_bytes())
-        store.record_run("report", model.get_params(),
-                         {"date": day.isoformat(), "folder": str(final), "paper_ids": corpus.ids,
-                          "digest_ids": digest_ids, **topics_summary(model.analysis_)})
-    pruned = _prune(out, keep) if keep is not None else []
+            pub.stage(SHARED, lambda tmp: _write_exports(model.analysis_, tmp, day, exports, positions))
+        pub.stage(final.name, lambda tmp: _write_summary(model.analysis_, tmp, data, day, exports, positions))
+        with store.batch():
+            if positions is not None:
+                _save_positions(store, positions, model.analysis_)
+            if getattr(model, "state_", None) is not None:
+                if model.fit_kind_ == "full":
+                    model.state_.full_fit_day = day.isoformat()
+                model.state_.model_params = json.loads(json.dumps(model.get_params(), default=str))
+                store.save_state(STATE_KEY, model.state_.to_bytes())
+            store.record_run("report", model.get_params(),
+                             {"date": day.isoformat(), "folder": str(final), "paper_ids": corpus.ids,
+                              "digest_ids": digest_ids, **topics_summary(model.analysis_)})
+            moved = pub.publish(final.name)
+    except BaseException:
+        pub.undo()
+        raise
+    pub.finish()
+    pruned = _prune(out, keep, final.name) if keep is not None else []
     msg = (f"Report written to {final}: {data['corpus']['papers']} papers, {data['corpus']['new_papers']} new, "
            f"{data['graph']['communities']} communities.")
     if not moved:
@@ -166,6 +185,38 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     if pruned:
         msg += f" Deleted {len(pruned)} old report folder(s) (keep={keep})."
     return ReportResult(final, True, msg, data)
+
+
+def _not_published(exc: BaseException, out: Path, added) -> LitgraphError:
+    """The error of a report that failed after the digests were added: what failed, and what was kept."""
+    what = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, OSError) and not isinstance(exc, LitgraphError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        what = f"{where}{exc.strerror or exc}."
+    kept = (f"; the store keeps the {len(added.new_digests)} digest(s) this run added ({len(added.new_papers)} new "
+            f"paper(s)), so the next run reports on them" if added is not None and added.changed else "")
+    text = f"{what} No report was published ({out} is as it was){kept}."
+    try:
+        return type(exc)(text) if isinstance(exc, LitgraphError) else LitgraphError(text)
+    except TypeError:  # an error class that takes more than a message
+        return LitgraphError(text)
+
+
+def _check_day(store, day: date, force: bool, corpus=None) -> None:
+    """Refuse a report date more than a day after both today and the newest digest (a mistyped year), unless forced.
+
+    A report dated in the future would hold ``latest`` and keep every later report from moving it.
+    ``corpus`` holds the digests about to be added.
+    """
+    if force:
+        return
+    days = [store.newest_digest_day()] + [d.date or d.captured for d in (corpus.digests if corpus else ())]
+    newest = max((d for d in days if d is not None), default=None)
+    limit = max(datetime.now(timezone.utc).date(), newest or date.min) + timedelta(days=1)
+    if day > limit:
+        raise InvalidParameterError(
+            f"The 'date' of the report is {day}, after today and after the newest digest "
+            f"({newest or 'none dated'}). Check the year, or pass --force to date a report in the future.")
 
 
 #: Key of the saved graph state in the store.
@@ -208,32 +259,26 @@ def _files(exports: str) -> dict:
     return files
 
 
-def _write_folder(out: Path, name: str, fill: Callable[[Path], None]) -> None:
-    """Build ``out/name`` under a temporary name with ``fill(tmp)``, then swap it in."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-{os.getpid()}-", dir=out))
-    try:
-        os.chmod(tmp, 0o755)
-        fill(tmp)
-        _swap_in(tmp, out / name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def _load_positions(store) -> dict | None:
     """The previous report's drawing: paper id -> (x, y, community), or None."""
     blob = store.load_state(LAYOUT_KEY)
     if blob is None:
         return None
+    import io
+
+    import numpy as np
+
+    from .._arrays import BLOB_DAMAGE
+
     try:
-        import io
-
-        import numpy as np
-
         z = np.load(io.BytesIO(blob), allow_pickle=False)
         ids = json.loads(bytes(z["ids"]).decode("utf-8"))
-        return {pid: (float(x), float(y), int(c)) for pid, (x, y), c in zip(ids, z["xy"].tolist(), z["c"].tolist())}
-    except (ValueError, KeyError, OSError):
+        xy, c = z["xy"], z["c"]
+        if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids) and xy.shape == (len(ids), 2)
+                and c.shape == (len(ids),) and np.isfinite(xy).all()):
+            raise ValueError("the parts of the saved drawing do not fit together")
+        return {pid: (float(x), float(y), int(k)) for pid, (x, y), k in zip(ids, xy.tolist(), c.tolist())}
+    except BLOB_DAMAGE:
         logger.warning("the saved drawing of the previous report cannot be read; the graph is laid out afresh")
         return None
 
@@ -272,11 +317,11 @@ def _write_summary(res, folder: Path, data: dict, day: date, exports: str, posit
 _DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _prune(out: Path, keep: int) -> list[str]:
-    """Delete all but the ``keep`` newest dated folders (never the one ``latest`` points at)."""
-    latest = _latest_name(out)
+def _prune(out: Path, keep: int, written: str) -> list[str]:
+    """Delete all but the ``keep`` newest dated folders (never the one ``latest`` points at, nor ``written``)."""
+    spared = {_latest_name(out), written}
     dated = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.is_symlink() and _DATED.fullmatch(p.name))
-    doomed = [name for name in dated[:-keep] if name != latest] if len(dated) > keep else []
+    doomed = [name for name in dated[:-keep] if name not in spared] if len(dated) > keep else []
     for name in doomed:
         shutil.rmtree(out / name, ignore_errors=True)
         logger.info("deleted the old report folder %s (keep=%d)", out / name, keep)

@@ -19,11 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._text import title_key
-from ..exceptions import StoreError
-from ..model import Appearance, Corpus, Digest, Merge, Paper
 
-from ._base import _DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _date, _guarded, _iso, _now, _since_text, sqlite_error, write_state
+from ..exceptions import StoreError
+from ..model import Corpus
+
+from ._base import (_DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _date, _guarded, _iso, _now, _RollBack,
+                    _since_text, sqlite_error, write_state)
+from ._read import check_summary, read_corpus
+from ._write import insert_paper, match_paper, update_paper
+from ._open import check_damage, check_owner, check_schema_version, open_connection
 from ._base import embedding_folder
 
 __all__ = ["Store", "AddResult", "SCHEMA_VERSION", "embedding_folder"]
@@ -53,32 +57,37 @@ class Store:
     True
     """
 
-    def __init__(self, path: str | Path = "litgraph.db", *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path = "litgraph.db", *, timeout: float = 30.0, readonly: bool = False) -> None:
         self.path = str(path)
+        self.readonly = readonly
+        self._batch = False
         if self.path != ":memory:":
             p = Path(self.path)
             if p.is_dir():
                 raise StoreError(f"{p}: is a folder; give the path of a database file such as {p / 'litgraph.db'}.")
-            try:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"{p}: cannot create its folder ({exc.strerror}).") from None
+            if readonly and not p.is_file():
+                raise StoreError(f"{p}: no such store; create it with `litgraph ingest DIGESTS --db {p}`.")
+            if not readonly:
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"{p}: cannot create its folder ({exc.strerror}).") from None
         try:
-            self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            self._con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            if self.path != ":memory:":
+            self._con = open_connection(self.path, timeout, readonly)
+            if self.path != ":memory:" and not readonly:
                 self._con.execute("PRAGMA journal_mode = WAL")
             self._con.execute("PRAGMA foreign_keys = ON")
+            check_owner(self._con, self.path)
+            if readonly:
+                check_schema_version(self._con, self.path)
+                return
+            check_damage(self._con, self.path)
             with self._transaction():
                 for stmt in _SCHEMA.strip().split(";\n"):
                     if stmt.strip():
                         self._con.execute(stmt)
-                row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-                if row is None:
+                if check_schema_version(self._con, self.path) is None:
                     self._con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                elif int(row[0]) > SCHEMA_VERSION:
-                    raise StoreError(f"{self.path}: written by a newer litgraph (schema {row[0]}, this one reads "
-                                     f"{SCHEMA_VERSION}); upgrade litgraph.")
         except StoreError as exc:
             self._close_quietly()
             if "not a database" in str(exc):
@@ -91,6 +100,18 @@ class Store:
                 raise StoreError(f"{self.path}: not a litgraph store ({exc}). Give another --db path.") from None
             raise sqlite_error(self.path, exc) from None
 
+    def check_writable(self) -> None:
+        """Raise :class:`StoreError` unless the store can be written (a write is tried and rolled back).
+
+        A run that will write calls it first, so that a read-only file, folder or mount
+        is refused before anything else is written.
+        """
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only; nothing was written.")
+        with self._transaction() as con:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('write_check', ?)", (_now(),))
+            raise _RollBack
+        
     def _close_quietly(self) -> None:
         con = getattr(self, "_con", None)
         if con is not None:
@@ -107,6 +128,9 @@ class Store:
         SQLite errors become one-line :class:`StoreError` messages that name the file.
         """
         con = self._con
+        if self._batch:  # inside batch(): its one transaction holds this write too
+            yield con
+            return
         try:
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -119,8 +143,34 @@ class Store:
                     except sqlite3.Error:
                         pass
                 raise
+        except _RollBack:
+            pass
         except (sqlite3.Error, UnicodeError, OverflowError) as exc:
             raise sqlite_error(self.path, exc) from None
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """Make every write inside the ``with`` block one transaction: all of them are kept, or none.
+
+        The commit is made when the block ends; an error inside it (or in the commit)
+        leaves the store as it was before the block.
+
+        Examples
+        --------
+        >>> import litgraph as lg
+        >>> store = lg.Store(":memory:")
+        >>> with store.batch():
+        ...     _ = store.record_run("report", {}, {"date": "2025-01-01"})
+        ...     store.save_state("example", b"saved work")
+        >>> store.load_state("example")
+        b'saved work'
+        """
+        with self._transaction():
+            self._batch = True
+            try:
+                yield self
+            finally:
+                self._batch = False
 
 
     def close(self) -> None:
@@ -177,13 +227,13 @@ class Store:
                 new_d.append(d.id)
                 for pid in dict.fromkeys(d.paper_ids):
                     p = corpus.papers[pid]
-                    stored = self._match(con, p)
+                    stored = match_paper(con, p)
                     if stored is None:
-                        self._insert_paper(con, p, d.id, now)
+                        insert_paper(con, p, d.id, now)
                         stored = p.id
                         new_p[stored] = None
                     else:
-                        stored = self._update_paper(con, stored, p, renamed)
+                        stored = update_paper(con, stored, p, renamed)
                         if stored not in new_p:
                             again[stored] = None
                     for a in p.appearances:
@@ -198,47 +248,6 @@ class Store:
                              a.organization, a.line, how))
         return AddResult(tuple(new_d), tuple(known_d), tuple(new_p), tuple(p for p in again if p not in new_p),
                          renamed)
-
-    def _match(self, con: sqlite3.Connection, p: Paper) -> str | None:
-        if p.arxiv_id:
-            row = con.execute("SELECT id FROM papers WHERE arxiv_id = ?", (p.arxiv_id,)).fetchone()
-            if row:
-                return row[0]
-        for pid, arxiv in con.execute("SELECT id, arxiv_id FROM papers WHERE title_key = ?", (title_key(p.title),)):
-            if not (p.arxiv_id and arxiv and arxiv != p.arxiv_id):
-                return pid
-        row = con.execute("SELECT id FROM papers WHERE id = ?", (p.id,)).fetchone()
-        return row[0] if row else None
-
-    def _insert_paper(self, con: sqlite3.Connection, p: Paper, digest_id: str, now: str) -> None:
-        con.execute(
-            "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (p.id, title_key(p.title), p.arxiv_id, p.title, p.abstract, json.dumps(list(p.authors)), p.n_authors,
-             p.organization, _iso(p.published), p.published_text, p.url, json.dumps(list(p.links)),
-             json.dumps(list(p.references)), json.dumps(list(p.categories)), digest_id, now))
-
-    def _update_paper(self, con: sqlite3.Connection, pid: str, p: Paper, renamed: dict[str, str]) -> str:
-        """Fill what the stored paper lacks from ``p``; returns the (possibly new) id."""
-        row = con.execute("SELECT arxiv_id, abstract, authors, n_authors, organization, published, published_text, "
-                          "url, links, refs, categories FROM papers WHERE id = ?", (pid,)).fetchone()
-        arxiv, abstract, authors, n_auth, org, pub, pub_text, url, links, refs, cats = row
-
-        def union(stored: str, new: tuple[str, ...]) -> str:
-            return json.dumps(list(dict.fromkeys(json.loads(stored) + list(new))))
-
-        con.execute(
-            "UPDATE papers SET abstract = ?, authors = ?, n_authors = ?, organization = ?, published = ?, "
-            "published_text = ?, url = ?, links = ?, refs = ?, categories = ?, arxiv_id = ? WHERE id = ?",
-            (p.abstract if len(p.abstract) > len(abstract) else abstract,
-             authors if json.loads(authors) else json.dumps(list(p.authors)),
-             n_auth if n_auth is not None else p.n_authors, org or p.organization, pub or _iso(p.published),
-             pub_text or p.published_text, url or p.url, union(links, p.links), union(refs, p.references),
-             union(cats, p.categories), arxiv or p.arxiv_id, pid))
-        if not arxiv and p.arxiv_id and pid != p.arxiv_id:
-            con.execute("UPDATE papers SET id = ? WHERE id = ?", (p.arxiv_id, pid))
-            renamed[pid] = p.arxiv_id
-            return p.arxiv_id
-        return pid
 
     # -- reading --------------------------------------------------------------------------
     def _digest_rows(self, since: date | str | None, digests: Iterable[str] | None) -> list[tuple]:
@@ -271,49 +280,7 @@ class Store:
             Keep only these digests (ids or names).
         """
         drows = self._digest_rows(since, digests)
-        if not drows:
-            return Corpus()
-        ids = [r[0] for r in drows]
-        con = self._con
-        marks = ",".join("?" * len(ids))
-        apps = con.execute(
-            f"SELECT a.digest_id, a.position, a.paper_id, a.title, a.upvotes, a.published_text, a.n_authors, "
-            f"a.organization, a.line, a.matched_by FROM appearances a JOIN digests d ON d.id = a.digest_id "
-            f"WHERE a.digest_id IN ({marks}) ORDER BY d.seq, a.position", ids).fetchall()
-        by_paper: dict[str, list[Appearance]] = {}
-        merges: list[Merge] = []
-        first: dict[str, tuple[str, int]] = {}
-        per_digest: dict[str, list[str]] = {i: [] for i in ids}
-        for did, pos, pid, title, up, ptext, na, org, line, how in apps:
-            by_paper.setdefault(pid, []).append(Appearance(did, pos, title, up, ptext, na, org, line))
-            per_digest[did].append(pid)
-            if pid in first:
-                merges.append(Merge(pid, did, pos, title, how or "", first[pid][0], first[pid][1]))
-            else:
-                first[pid] = (did, pos)
-        pids = list(by_paper)
-        rows = {}
-        for chunk in range(0, len(pids), 500):
-            part = pids[chunk:chunk + 500]
-            for r in con.execute(
-                f"SELECT id, arxiv_id, title, abstract, authors, n_authors, organization, published, published_text, "
-                f"url, links, refs, categories FROM papers WHERE id IN ({','.join('?' * len(part))})", part):
-                rows[r[0]] = r
-        papers = {}
-        for pid in pids:
-            (_, arxiv, _title, abstract, authors, n_auth, org, pub, pub_text, url, links, refs, cats) = rows[pid]
-            apps_p = tuple(by_paper[pid])
-            papers[pid] = Paper(
-                id=pid, title=apps_p[0].title, abstract=abstract, authors=tuple(json.loads(authors)),
-                n_authors=n_auth, organization=org, published=_date(pub), published_text=pub_text,
-                arxiv_id=arxiv, url=url, links=tuple(json.loads(links)), references=tuple(json.loads(refs)),
-                categories=tuple(json.loads(cats)), appearances=apps_p)
-        dlist = tuple(
-            Digest(id=r[0], source=r[1], format=r[2], name=r[3], content_hash=r[4], date=_date(r[5]),
-                   date_text=r[6], captured=_date(r[7]), paper_ids=tuple(per_digest[r[0]]),
-                   skipped=tuple(json.loads(r[8])))
-            for r in drows)
-        return Corpus(papers=papers, digests=dlist, merges=tuple(merges))
+        return read_corpus(self._con, self.path, drows) if drows else Corpus()
 
     @_guarded
     def papers_frame(self, *, since: date | str | None = None) -> pd.DataFrame:
@@ -367,7 +334,8 @@ class Store:
                                 "LIMIT 1", (kind,)).fetchone()
         if row is None:
             return None
-        return {"id": row[0], "started_at": row[1], "params": json.loads(row[2]), "summary": json.loads(row[3])}
+        read = check_summary(self.path, row[0], row[2], row[3])
+        return None if read is None else {"id": row[0], "started_at": row[1], "params": read[0], "summary": read[1]}
 
     # -- saved work (incremental reports) ---------------------------------------------------
     def save_state(self, key: str, value: bytes | memoryview) -> None:
@@ -387,6 +355,12 @@ class Store:
     def load_state(self, key: str) -> bytes | None:
         row = self._con.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
+
+    @_guarded
+    def newest_digest_day(self) -> date | None:
+        """The day of the newest stored digest (see :meth:`corpus` for a digest's day), or None."""
+        row = self._con.execute("SELECT MAX(" + _DIGEST_DAY.replace("d.", "") + ") FROM digests").fetchone()
+        return _date(row[0]) if row and row[0] else None
 
     @_guarded
     def content_hashes(self) -> set[str]:

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS papers (
     first_seen_digest TEXT NOT NULL REFERENCES digests(id), first_seen_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS papers_title_key ON papers(title_key);
+CREATE INDEX IF NOT EXISTS papers_title_arxiv ON papers(title_key, arxiv_id);
 CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
 CREATE TABLE IF NOT EXISTS appearances (
     digest_id TEXT NOT NULL REFERENCES digests(id),
@@ -44,6 +45,10 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, saved_at TEXT NOT NULL, value BLOB NOT NULL);
 """
+
+
+class _RollBack(Exception):
+    """Raised inside a store transaction to end it without keeping its writes."""
 
 
 @dataclass(frozen=True)
