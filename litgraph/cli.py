@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 
+from ._text import printable
 from ._version import __version__
 from .exceptions import LitgraphError
 
@@ -128,17 +129,32 @@ def _model_params(args: argparse.Namespace) -> dict:
     if args.config:
         import tomllib
 
+        from pathlib import Path
+
+        from .exceptions import InputNotFoundError, InvalidParameterError
+        from .ingest._files import display_name, read_bytes
+
+        name = display_name(args.config)
         try:
-            with open(args.config, "rb") as fh:
-                params = tomllib.load(fh)
-        except FileNotFoundError:
-            raise LitgraphError(f"{args.config}: no such config file.") from None
+            params = tomllib.loads(read_bytes(Path(args.config)).decode("utf-8-sig"))
+        except InputNotFoundError as exc:
+            raise LitgraphError(str(exc).replace("no such file.", "no such config file.")) from None
+        except UnicodeDecodeError as exc:
+            raise LitgraphError(f"{name}: the config is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                                f"{exc.start}); save it as UTF-8.") from None
         except tomllib.TOMLDecodeError as exc:
-            raise LitgraphError(f"{args.config}: not valid TOML ({exc}).") from None
+            raise LitgraphError(f"{name}: not valid TOML ({exc}).") from None
+        except RecursionError:
+            raise LitgraphError(f"{name}: not a usable config (tables or arrays nested too deeply); the keys are "
+                                f"LitGraph parameters, one level of tables at most.") from None
         unknown = sorted(set(params) - set(known))
         if unknown:
-            raise LitgraphError(f"{args.config}: unknown key {unknown[0]!r}; the keys are LitGraph parameters: "
+            raise LitgraphError(f"{name}: unknown key {unknown[0]!r}; the keys are LitGraph parameters: "
                                 f"{', '.join(known)}.")
+        try:
+            LitGraph(**params).check_params()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(f"{name}: {exc}") from None
     if args.layers:
         layers = {}
         for part in args.layers.split(","):
@@ -181,6 +197,13 @@ class _Progress:
             self.bar.close()
 
 
+class _OneLine(logging.Formatter):
+    """Log lines with control characters, line breaks and undecodable bytes escaped (file names are data)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
 @contextlib.contextmanager
 def _session(args: argparse.Namespace) -> Iterator[None]:
     """Log lines and warnings on this invocation's stderr, as one line each; everything is put back after.
@@ -194,14 +217,14 @@ def _session(args: argparse.Namespace) -> Iterator[None]:
     level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     log = logging.getLogger("litgraph")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("litgraph: %(message)s"))
+    handler.setFormatter(_OneLine("litgraph: %(message)s"))
     saved = (log.level, log.propagate)
     log.addHandler(handler)
     log.setLevel(level)
     log.propagate = False
 
     def show(message, category, filename, lineno, file=None, line=None):
-        print(f"litgraph: warning: {message}", file=sys.stderr)
+        print(f"litgraph: warning: {printable(str(message))}", file=sys.stderr)
 
     try:
         with warnings.catch_warnings():  # restores the filters and showwarning on the way out
@@ -223,7 +246,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         result = store.add(corpus)
         n_papers, n_digests = store.counts()
     if not args.quiet:
-        print(f"{result}. Store {args.db}: {n_papers} papers, {n_digests} digests.")
+        print(printable(f"{result}. Store {args.db}: {n_papers} papers, {n_digests} digests."))
     return EXIT_OK
 
 
@@ -237,7 +260,7 @@ def _cmd_papers(args: argparse.Namespace) -> int:
     from ._text import strip_control
     from .export._common import csv_safe
 
-    with Store(args.db) as store:
+    with Store(args.db, readonly=True) as store:  # listing works on a read-only file or mount
         df = store.papers_frame(since=args.since)
     for col in ("title", "first_seen_digest_name"):  # no escape sequence from a digest reaches the terminal
         df[col] = df[col].map(lambda s: strip_control(s).replace("\n", " ") if isinstance(s, str) else s)
@@ -290,8 +313,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         names = ", ".join(str(p) for p in (written if isinstance(written, tuple) else (written,)))
         res = model.analysis_
-        print(f"{len(corpus)} papers, {model.graph_.n_edges} linked pairs, {res.n_communities} communities "
-              f"(modularity {res.modularity:.2f}); wrote {names}.")
+        print(printable(f"{len(corpus)} papers, {model.graph_.n_edges} linked pairs, {res.n_communities} "
+                        f"communities (modularity {res.modularity:.2f}); wrote {names}."))
     return EXIT_OK
 
 
@@ -309,7 +332,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if not args.quiet:
-        print(result.message)
+        print(printable(result.message))
     return EXIT_OK
 
 
@@ -327,11 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except LitgraphError as exc:
-        print(f"litgraph: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        print(f"litgraph: error: {printable(str(exc).splitlines()[0]) if str(exc) else type(exc).__name__}",
+              file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:  # a failed write or read the code did not name more precisely
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        print(f"litgraph: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"litgraph: error: {where}{exc.strerror or exc}"), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("litgraph: interrupted", file=sys.stderr)

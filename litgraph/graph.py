@@ -1,9 +1,8 @@
 """The paper graph: papers as nodes, typed and explained edges from every layer.
 
-:func:`build_graph` is the only builder. It runs each edge layer, keeps every layer's
-edges with their evidence, and combines them into one undirected weighted graph whose
-``weight`` is the sum of the layer weights times each layer's edge weight. Algorithms
-can then run on the mix (``weight``) or on a single layer (``w_<kind>``).
+:func:`build_graph` is the only builder. It runs each edge layer, keeps every layer's edges with their
+evidence, and combines them into one undirected weighted graph whose ``weight`` is the sum of the layer
+weights times each layer's edge weight. Algorithms run on the mix (``weight``) or one layer (``w_<kind>``).
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ DEFAULT_LAYER_WEIGHTS: dict[str, float] = {
     "concepts": 0.3, "similarity": 1.0, "digest": 0.05, "citation": 0.5, "mention": 0.1,
     "cocitation": 0.2, "coupling": 0.2,
 }
+MAX_WEIGHT = 1e6  #: the largest layer weight (weights are relative; larger ones could overflow their sums)
 _ORDER = ["concepts", "similarity", "citation", "mention", "cocitation", "coupling", "digest"]
 
 
@@ -53,9 +53,9 @@ def _check_layers(layers: Mapping[str, float] | Iterable[str] | None) -> dict[st
         if k not in LAYERS:
             raise InvalidParameterError(f"The 'layers' parameter of build_graph names an unknown layer {k!r}; "
                                         f"known layers: {', '.join(LAYERS)}.")
-        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w) or w < 0:
+        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w) or not 0 <= w <= MAX_WEIGHT:
             raise InvalidParameterError(f"The weight of layer {k!r} in the 'layers' parameter of build_graph must be "
-                                        f"a number >= 0. Got {w!r} instead.")
+                                        f"a number from 0 to {MAX_WEIGHT:g} (weights are relative). Got {w!r}.")
         out[k] = float(w)
     if not out:
         raise InvalidParameterError("The 'layers' parameter of build_graph names no layer; "

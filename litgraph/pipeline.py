@@ -20,6 +20,11 @@ from .model import Corpus
 
 __all__ = ["LitGraph"]
 
+#: The largest community resolution accepted (far above any useful one: at 100 nearly every paper is alone).
+MAX_RESOLUTION = 1000.0
+#: The most re-runs the stability measure takes (each is one community detection).
+MAX_STABILITY_RUNS = 100
+
 
 class LitGraph(Params):
     """Build and analyse the paper graph of a corpus in one call.
@@ -89,19 +94,7 @@ class LitGraph(Params):
         """
         from .edges import SimilarityEdges
 
-        from ._validation import check_float, check_int, check_option
-
-        # check the analysis parameters before the (longer) graph building
-        check_option(self.method, "method", "LitGraph", ["leiden", "louvain"])
-        check_float(self.resolution, "resolution", "LitGraph", low=0.0, low_open=True)
-        check_int(self.min_community_size, "min_community_size", "LitGraph", min_value=1)
-        check_int(self.stability_runs, "stability_runs", "LitGraph", min_value=0)
-        check_int(self.seed, "seed", "LitGraph")
-        for name in ("concepts", "similarity"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, Mapping):
-                raise InvalidParameterError(f"The {name!r} parameter of LitGraph must be a mapping of parameter "
-                                            f"names to values. Got {value!r} instead.")
+        self.check_params()  # before the (longer) graph building
         try:
             extractor = ConceptExtractor(**{"n_jobs": self.n_jobs, **dict(self.concepts or {})})
             similarity = dict(self.similarity or {})
@@ -137,6 +130,29 @@ class LitGraph(Params):
                                            stability_runs=self.stability_runs, n_jobs=self.n_jobs,
                                            previous=previous)
         return self
+
+    def check_params(self) -> None:
+        """Raise :class:`~litgraph.InvalidParameterError` naming the first parameter out of its range.
+
+        ``fit`` calls it first; the command line calls it on a config file's values, so
+        that the error names the file.
+        """
+        from ._validation import check_float, check_int, check_option
+        from .graph import _check_layers
+
+        if self.layers is not None:
+            _check_layers(self.layers)
+        check_option(self.method, "method", "LitGraph", ["leiden", "louvain"])
+        check_float(self.resolution, "resolution", "LitGraph", low=0.0, low_open=True, high=MAX_RESOLUTION)
+        check_int(self.min_community_size, "min_community_size", "LitGraph", min_value=1)
+        check_int(self.stability_runs, "stability_runs", "LitGraph", min_value=0, max_value=MAX_STABILITY_RUNS)
+        check_int(self.seed, "seed", "LitGraph", min_value=-(2**63), max_value=2**63 - 1)
+        check_int(self.n_jobs, "n_jobs", "LitGraph", min_value=-(2**31), max_value=2**31 - 1)
+        for name in ("concepts", "similarity"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Mapping):
+                raise InvalidParameterError(f"The {name!r} parameter of LitGraph must be a mapping of parameter "
+                                            f"names to values. Got {value!r} instead.")
 
     def _check(self) -> Analysis:
         if not hasattr(self, "analysis_"):

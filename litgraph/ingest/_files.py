@@ -38,8 +38,8 @@ def read_bytes(path: Path) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else \
             "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
-        raise InputNotFoundError(f"{name}: is {kind}, not a digest file; save the digest to a file and give "
-                                 f"its path.")
+        raise InputNotFoundError(f"{name}: is {kind}, not a file litgraph can read; save its content to a file "
+                                 f"and give that file's path.")
     if info.st_size > MAX_FILE_BYTES:
         raise InputNotFoundError(f"{name}: is {info.st_size / 2**20:,.0f} MiB, more than the "
                                  f"{MAX_FILE_BYTES >> 20:,} MiB a digest file may be; split it into smaller files.")
