@@ -225,11 +225,11 @@ def test_empty_and_tiny_corpora():
 
 
 @pytest.mark.parametrize("layers,match", [
-    ({"concepts": -1.0}, "must be a number >= 0"),
+    ({"concepts": -1.0}, "must be a number from 0 to"),
     ({"friendship": 1.0}, "unknown layer 'friendship'"),
     ({}, "names no layer"),
     ("concepts", "must be a mapping"),
-    ({"concepts": float("nan")}, "must be a number >= 0"),
+    ({"concepts": float("nan")}, "must be a number from 0 to"),
 ])
 def test_bad_layers(sample_corpus, layers, match):
     with pytest.raises(lg.InvalidParameterError, match=match):

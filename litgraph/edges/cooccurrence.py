@@ -28,6 +28,29 @@ def digest_incidence(ctx: BuildContext) -> tuple[sp.csr_matrix, list[str], np.nd
     return m, names, sizes
 
 
+#: Most paper pairs looked at to find those sharing two or more digests (the sum over digests of the square of
+#: their papers that appear more than once); above it only pairs another layer links are checked.
+MAX_SHARED_PAIRS = 20_000_000
+
+
+def _shared_twice(m: sp.csr_matrix) -> sp.coo_matrix:
+    """Pairs (upper triangle) of papers that share two or more digests, in time bounded by the input.
+
+    Only papers in two or more digests can share two; the product is skipped (an empty
+    result) when it would look at more than :data:`MAX_SHARED_PAIRS` pairs, so one huge
+    digest, or a few huge ones, never make the layer quadratic.
+    """
+    n = m.shape[0]
+    multi = np.flatnonzero(np.diff(m.indptr) >= 2)
+    sub = m[multi]
+    per_digest = np.bincount(sub.indices, minlength=m.shape[1]).astype(np.float64)
+    if len(multi) < 2 or float((per_digest ** 2).sum()) > MAX_SHARED_PAIRS:
+        return sp.coo_matrix((n, n))
+    shared = sp.triu(sub @ sub.T, k=1).tocoo()
+    keep = shared.data >= 2
+    return sp.coo_matrix((shared.data[keep], (multi[shared.row[keep]], multi[shared.col[keep]])), shape=(n, n))
+
+
 class CooccurrenceEdges(EdgeStep):
     """Link papers featured in the same digest, with fractional counting.
 
@@ -35,7 +58,9 @@ class CooccurrenceEdges(EdgeStep):
     receives a total of 1 from each digest however large it is, and pairs that share
     several digests add up. A digest larger than ``max_digest_size`` would add
     ``n (n - 1) / 2`` near-weightless edges; from such digests only pairs that share
-    another digest too, or that another layer already links, get an edge.
+    another digest too, or that another layer already links, get an edge (pairs sharing
+    only large digests are looked for while that stays cheap, see :data:`MAX_SHARED_PAIRS`,
+    so a file of 20,000 papers without digests costs no more than its other layers).
 
     Parameters
     ----------
@@ -67,11 +92,10 @@ class CooccurrenceEdges(EdgeStep):
         frac[ok] = 1.0 / (sizes[ok] - 1.0)
         small = sp.csr_matrix(m @ sp.diags(((sizes <= self.max_digest_size) & ok).astype(np.float64)))
         large = sp.csr_matrix(m @ sp.diags(((sizes > self.max_digest_size) & ok).astype(np.float64)))
-        shared = sp.triu(m @ m.T, k=1).tocoo()      # number of digests two papers share
-        multi = shared.data >= 2
         small_pairs = sp.triu(small @ small.T, k=1).tocoo()
         pairs = set(zip(small_pairs.row.tolist(), small_pairs.col.tolist()))
-        pairs |= set(zip(shared.row[multi].tolist(), shared.col[multi].tolist()))
+        shared = _shared_twice(m)
+        pairs |= set(zip(shared.row.tolist(), shared.col.tolist()))
         cand = np.asarray(ctx.supported_pairs, dtype=np.int64).reshape(-1, 2)
         if large.nnz and len(cand):
             for start in range(0, len(cand), 1_000_000):  # in blocks: two sparse rows per candidate pair

@@ -84,6 +84,9 @@ class CSV:
         from ..exceptions import ParseError
 
         reader = csv.DictReader(io.StringIO(src.text.lstrip("\ufeff"), newline=""))
+        # the csv module refuses a cell over 128 KiB (a long abstract or author list is larger): allow up to the
+        # whole file while this file is read, then put the process-wide limit back
+        limit = csv.field_size_limit(max(csv.field_size_limit(), len(src.text) + 1))
 
         def rows():
             prev = 1
@@ -103,7 +106,10 @@ class CSV:
                     continue
                 yield row, start, None
 
-        return _group(src, "csv", rows(), problems)
+        try:
+            return _group(src, "csv", rows(), problems)
+        finally:
+            csv.field_size_limit(limit)
 
 
 class JSONLines:

@@ -191,17 +191,21 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
 # Backslash-escaped: emphasis, code, link and image brackets, table cells, strike-through. The text never starts a
 # line (it follows "- ", "| " or "1. "), so heading and list markers need no escape.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_AUTOLINK_DOT = re.compile(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z]{2})")
 
 
 def _esc_md(text: str) -> str:
     """Text that Markdown renderers show as it is: no HTML, no links, images, emphasis or table breaks.
 
     HTML's ``& < >`` become entities (every renderer shows them as characters) and
-    Markdown's punctuation is backslash-escaped; line breaks become spaces.
+    Markdown's punctuation is backslash-escaped; line breaks become spaces. Nothing
+    becomes a link by itself: the dot of anything that looks like a domain name
+    (``report.md``, ``www.example.org``, ``a@b.com``) and the colon of ``://`` are escaped,
+    which GitHub's and linkify renderers show as the plain characters.
     """
     text = _WS.sub(" ", strip_control(str(text))).strip()
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK_DOT.sub(r"\\.", _MD_SPECIAL.sub(r"\\\1", text)).replace("://", r"\://")
 
 
 def _md_link(title: str, url: str | None) -> str:
