@@ -16,8 +16,6 @@ logger = logging.getLogger("litgraph")
 #: Seconds the integrity check on opening a store for writing may take; a larger store is checked as far as
 #: that goes (SQLite's own checks on every read still catch the rest).
 CHECK_SECONDS = 2.0
-#: The tables of a litgraph store (any of them marks the file as litgraph's).
-TABLES = {"meta", "digests", "papers", "appearances", "runs", "state"}
 
 
 def open_connection(path: str, timeout: float, readonly: bool) -> sqlite3.Connection:
@@ -46,13 +44,10 @@ def check_owner(con: sqlite3.Connection, path: str) -> None:
     """StoreError when the file holds tables and none of them is litgraph's (another application's database)."""
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
               if not r[0].startswith("sqlite_")}
-    if tables and not tables & TABLES:
+    if tables and "meta" not in tables:
         shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
-        raise StoreError(f"{path}: not a litgraph store (a SQLite database of another application, with the tables "
-                         f"{shown}). Give another --db path.")
-    if tables & TABLES and "meta" not in tables:
-        raise StoreError(f"{path}: not a litgraph store, or a damaged one (it has no 'meta' table). Give another "
-                         f"--db path.")
+        raise StoreError(f"{path}: not a litgraph store (a SQLite database with the tables {shown} and no 'meta' "
+                         f"table: another application's, or a damaged store). Give another --db path.")
 
 
 def check_schema_version(con: sqlite3.Connection, path: str) -> int | None:
