@@ -23,9 +23,9 @@ import pandas as pd
 from ..exceptions import StoreError
 from ..model import Corpus
 
-from ._base import (_DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _date, _guarded, _iso, _now, _RollBack,
+from ._base import (_DIGEST_DAY, _SCHEMA, SCHEMA_VERSION, AddResult, _guarded, _iso, _now, _RollBack,
                     _since_text, sqlite_error, write_state)
-from ._read import check_summary, read_corpus
+from ._read import Checked, check_summary, read_corpus
 from ._write import insert_paper, match_paper, update_paper
 from ._open import check_damage, check_owner, check_schema_version, open_connection
 from ._base import embedding_folder
@@ -360,7 +360,7 @@ class Store:
     def newest_digest_day(self) -> date | None:
         """The day of the newest stored digest (see :meth:`corpus` for a digest's day), or None."""
         row = self._con.execute("SELECT MAX(" + _DIGEST_DAY.replace("d.", "") + ") FROM digests").fetchone()
-        return _date(row[0]) if row and row[0] else None
+        return Checked(self.path).day(row[0] if row else None, "the digests table, column 'date' or 'captured'")
 
     @_guarded
     def content_hashes(self) -> set[str]:

@@ -94,6 +94,13 @@ def _guarded(method):
             raise
         except (sqlite3.Error, pd.errors.DatabaseError) as exc:
             raise sqlite_error(self.path, exc) from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            from ..exceptions import LitgraphError
+
+            if isinstance(exc, LitgraphError):  # a caller's bad parameter, already named
+                raise
+            raise StoreError(f"{self.path}: the store is damaged: a stored value cannot be read ({exc}). Restore it "
+                             f"from a backup, or start a new store with another --db path.") from None
     return wrapper
 
 
