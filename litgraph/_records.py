@@ -13,7 +13,7 @@ from ._text import title_key
 __all__ = ["Appearance", "Paper", "Digest", "Record", "Merge"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Appearance:
     """One paper as one digest showed it.
 
@@ -39,7 +39,7 @@ class Appearance:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paper:
     """A paper: the merged view over all of its appearances.
 
@@ -89,7 +89,7 @@ class Paper:
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Digest:
     """One input digest: a page capture, an API response, or one digest of an export.
 
@@ -116,7 +116,7 @@ class Digest:
     skipped: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One paper as a parser read it from one digest (before merging)."""
 
@@ -137,7 +137,7 @@ class Record:
     categories: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merge:
     """Why a record was merged into a paper that was already known."""
 

@@ -27,6 +27,33 @@ def _first(values: Iterable):
     return None
 
 
+def _paper(pid: str, recs: list[Record], members: list[tuple[Digest, Record]], arxiv_id: str | None) -> Paper:
+    """The merged view of one paper's records, in the order they were read."""
+    return Paper(
+        id=pid,
+        title=recs[0].title,
+        abstract=max((r.abstract for r in recs), key=len),
+        authors=_first(r.authors for r in recs) or (),
+        n_authors=_first(r.n_authors or (len(r.authors) or None) for r in recs),
+        organization=_first(r.organization for r in recs),
+        published=_first(r.published for r in recs),
+        published_text=_first(r.published_text for r in recs),
+        arxiv_id=arxiv_id,
+        url=_first(r.url for r in recs),
+        links=tuple(dict.fromkeys(link for r in recs for link in r.links)),
+        references=tuple(dict.fromkeys(ref for r in recs for ref in r.references)),
+        categories=tuple(dict.fromkeys(c for r in recs for c in r.categories)),
+        appearances=tuple(
+            Appearance(
+                digest=d.id, position=r.position, title=r.title, upvotes=r.upvotes,
+                published_text=r.published_text, n_authors=r.n_authors or (len(r.authors) or None),
+                organization=r.organization, line=r.line,
+            )
+            for d, r in members
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Corpus:
     """An immutable, ordered collection of papers and the digests they came from.
@@ -92,55 +119,35 @@ class Corpus:
                         group_arxiv[gi] = rec.arxiv_id
                 by_title.setdefault(key, gi)
 
+        records = rec = None  # type: ignore[assignment]  # from here on only the groups hold the records
+        del by_title, by_arxiv
+        merged = {gi for gi, *_ in merges_raw}
+        first_seen: dict[int, tuple[str, int]] = {}
+        order: dict[str, list[tuple[int, str]]] = {d.id: [] for d in digests}
         papers: dict[str, Paper] = {}
         gid: list[str] = []
-        for gi, members in enumerate(groups):
+        for gi in range(len(groups)):
+            members = groups[gi]
+            groups[gi] = []  # a record is released once its paper is built (when the caller holds no other reference)
             recs = [r for _, r in members]
             pid = group_arxiv[gi] or title_hash_id(recs[0].title)
             if pid in papers:  # equal title hash with distinct arXiv ids elsewhere
                 pid = f"{pid}~{gi}"
             gid.append(pid)
-            published = _first(r.published for r in recs)
-            papers[pid] = Paper(
-                id=pid,
-                title=recs[0].title,
-                abstract=max((r.abstract for r in recs), key=len),
-                authors=_first(r.authors for r in recs) or (),
-                n_authors=_first(r.n_authors or (len(r.authors) or None) for r in recs),
-                organization=_first(r.organization for r in recs),
-                published=published,
-                published_text=_first(r.published_text for r in recs),
-                arxiv_id=group_arxiv[gi],
-                url=_first(r.url for r in recs),
-                links=tuple(dict.fromkeys(link for r in recs for link in r.links)),
-                references=tuple(dict.fromkeys(ref for r in recs for ref in r.references)),
-                categories=tuple(dict.fromkeys(c for r in recs for c in r.categories)),
-                appearances=tuple(
-                    Appearance(
-                        digest=d.id, position=r.position, title=r.title, upvotes=r.upvotes,
-                        published_text=r.published_text, n_authors=r.n_authors or (len(r.authors) or None),
-                        organization=r.organization, line=r.line,
-                    )
-                    for d, r in members
-                ),
-            )
-        order: dict[str, list[str]] = {d.id: [] for d in digests}
-        for pid, members in zip(gid, groups):
-            for d, _ in members:
-                order[d.id].append(pid)
-        digests = [replace(d, paper_ids=tuple(order[d.id])) for d in digests]
-        # paper_ids must follow digest positions
-        pos: dict[tuple[str, str], int] = {}
-        for pid, members in zip(gid, groups):
+            if gi in merged:
+                first_seen[gi] = (members[0][0].id, members[0][1].position)
+            # paper_ids follow digest positions; a paper shown twice in a digest is listed at its first position
+            first_position: dict[str, int] = {}
             for d, r in members:
-                pos.setdefault((d.id, pid), r.position)
-        digests = [replace(d, paper_ids=tuple(sorted(d.paper_ids, key=lambda p, d=d: pos[(d.id, p)])))
+                order[d.id].append((first_position.setdefault(d.id, r.position), pid))
+            papers[pid] = _paper(pid, recs, members, group_arxiv[gi])
+        digests = [replace(d, paper_ids=tuple(pid for _, pid in sorted(order[d.id], key=lambda item: item[0])))
                    for d in digests]
         merges = []
         for gi, d, rec, how in merges_raw:
-            first_d, first_r = groups[gi][0]
+            first_digest, first_pos = first_seen[gi]
             merges.append(Merge(paper_id=gid[gi], digest=d.id, position=rec.position, title=rec.title,
-                                matched_by=how, first_digest=first_d.id, first_position=first_r.position))
+                                matched_by=how, first_digest=first_digest, first_position=first_pos))
         return cls(papers=papers, digests=tuple(digests), merges=tuple(merges))
 
     def __add__(self, other: Corpus) -> Corpus:

@@ -1,5 +1,10 @@
 """Property tests of every parser: arbitrary bytes and mutated real digests either read or raise a LitgraphError.
 
+Mutations cover what hostile campaigns found: other encodings (UTF-16/32, BOMs), dates at the ends of the
+calendar, numbers where text belongs, non-finite numbers, long LaTeX runs, autolinks, control characters. A
+corpus that reads is stored in a real SQLite file and read back. A store with random bytes overwritten either
+reads or raises a LitgraphError (a StoreError naming the damage), never a traceback.
+
 The regular run tries a few hundred inputs per format. The campaign tries 10,000 or more per format::
 
     LITGRAPH_FUZZ=10000 python -m pytest -m slow tests/test_fuzz.py -p no:cacheprovider
@@ -9,7 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
+import tempfile
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +28,7 @@ import litgraph as lg
 
 CAMPAIGN = int(os.environ.get("LITGRAPH_FUZZ", "0") or 0)
 QUICK = 30
+STORE_DIR = Path(tempfile.mkdtemp(prefix="litgraph-fuzz-"))
 
 
 def _sample_excerpt(index: int, lines: int) -> str:
@@ -55,7 +65,11 @@ _SPECIAL = st.sampled_from([
     "\n", "\n\n", '"', "'", "{", "}", "[", "]", ",", ";", "·", "  • 3 authors", "Oct 28 1", "\x00", "\x1b[2J",
     "\\ud800", "\ud800", "9" * 5000, "-" * 3000, "@r{@{", "<", "&", "NaN", "True", "None", "\r", "\t", "\ufeff",
     "year={0}", "month={²}", '"upvotes": -1', "'paper'", "<entry>", "Subscribe", "Daily Papers", "javascript:",
+    "Jan 1, 0001", "Jan 1, 1", "0001-01-02", "9999-12-31", "Dec 31, 9999", "1e308", "-inf", "NaN", "1e400",
+    '"title": 12', '"summary": 1.5', '"id": 1e999', "\\'{e}" * 300, "\\emph{" * 50, "}" * 50, "$" * 40,
+    "http://report.md", "www.example.com", "a\u2028b", "\ufffe", "\udcff", "\x85", "ÿþ", "þÿ",
 ])
+_ENCODINGS = st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
 
 
 @st.composite
@@ -76,7 +90,7 @@ def mutated(draw, seed: str) -> bytes:
             text = text[:i] + draw(_SPECIAL) + text[j:]
         else:
             text = text[:i]
-    return text.encode("utf-8", "surrogatepass")
+    return text.encode(draw(_ENCODINGS), "surrogatepass")
 
 
 def check(data: bytes, fmt: str | None) -> None:
@@ -90,7 +104,13 @@ def check(data: bytes, fmt: str | None) -> None:
                 assert str(exc).startswith("fuzz") and "\n" not in str(exc), str(exc)
                 continue
             assert all(p.title and p.abstract for p in corpus)
-            lg.Store(":memory:").add(corpus)
+            with lg.Store(STORE_DIR / "fuzz.db") as store:
+                store.add(corpus)
+                back = store.corpus()
+                assert set(back.papers) >= set(corpus.papers)
+                store.papers_frame()
+            for suffix in ("", "-wal", "-shm"):
+                (STORE_DIR / f"fuzz.db{suffix}").unlink(missing_ok=True)
 
 
 def _run(examples: int):
@@ -143,3 +163,49 @@ def test_campaign_bytes(fmt):
     def run(blob):
         check(blob, fmt)
     run()
+
+
+@pytest.fixture(scope="module")
+def stored_sample(tmp_path_factory):
+    """A store of the three sample digests, checkpointed into one file."""
+    db = tmp_path_factory.mktemp("store") / "lg.db"
+    with lg.Store(db) as store:
+        store.add(lg.load_sample())
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return db
+
+
+def _damage_test(examples: int, stored: Path):
+    @_run(examples)
+    @given(edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=64)),
+                          min_size=1, max_size=6))
+    def run(edits):
+        db = STORE_DIR / "damaged.db"
+        shutil.copyfile(stored, db)
+        data = bytearray(db.read_bytes())
+        for where, blob in edits:
+            at = 100 + int(where * (len(data) - 100))  # the 100-byte header: a damaged header is not a store
+            data[at:at + len(blob)] = blob
+        db.write_bytes(bytes(data))
+        try:
+            with lg.Store(db, readonly=True) as store:
+                store.corpus()
+                store.papers_frame()
+        except lg.LitgraphError as exc:
+            assert "\n" not in str(exc).strip(), str(exc)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                (STORE_DIR / f"damaged.db{suffix}").unlink(missing_ok=True)
+    return run
+
+
+def test_a_damaged_store_reads_or_says_so(stored_sample):
+    _damage_test(QUICK, stored_sample)()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CAMPAIGN, reason="the fuzzing campaign runs with LITGRAPH_FUZZ=<examples per format>")
+def test_campaign_damaged_store(stored_sample):
+    _damage_test(CAMPAIGN, stored_sample)()

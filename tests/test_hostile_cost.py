@@ -39,6 +39,29 @@ def test_many_papers_sharing_a_title_are_stored_by_index(tmp_path):
     assert "papers_title_arxiv" in plan
 
 
+def test_a_large_page_capture_is_recognised_from_its_first_lines_and_read_once(monkeypatch):
+    from litgraph.ingest import hf_pages
+
+    text = "".join(f"Title number {i}\nAn abstract sentence {i}. It reads well.\n" for i in range(6000))
+    read = []
+    real = hf_pages._read
+    monkeypatch.setattr(hf_pages, "_read", lambda toks, *a: read.append(len(toks)) or real(toks, *a))
+    corpus = lg.parse_digest(text)
+    assert len(corpus) == 6000 and corpus.digests[0].format == "hf-page-dense"
+    assert read == [hf_pages.SNIFF_LINES, 12000]  # the sniff looks at a bounded prefix; the parse reads it all
+    assert [p.title for p in corpus][-1] == "Title number 5999"
+
+
+def test_records_are_let_go_as_their_papers_are_built():
+    from litgraph.ingest import _handed_over, _parse_source
+    from litgraph.ingest._base import Source
+
+    text = "Title one\nAn abstract. It reads.\nTitle two\nAnother abstract. It reads.\n"
+    parts = _parse_source(Source(name="x", text=text, captured=None), strict=True, format=None)
+    corpus = lg.Corpus.from_records(_handed_over(parts))
+    assert parts == [None] and len(corpus) == 2  # the caller's list no longer holds the records
+
+
 def test_long_bibtex_fields_decode_in_linear_time():
     abstract = r"We study \emph{graphs} with $\alpha$ and caf\'e -- ``fun''. " * (3 * LONG // 50)
     authors = " and ".join(f"Au{i} M{{\\\"u}}ller" for i in range(3000))

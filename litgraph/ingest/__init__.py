@@ -18,7 +18,7 @@ json-records       a JSON list of objects with ``title`` and ``abstract``
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -59,7 +59,14 @@ def parse_digest(text: str | bytes, *, source: str = "<string>", captured: date 
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     src = Source(name=source, text=_decode(data, source), captured=_check_date(captured, "captured"))
-    return Corpus.from_records(_parse_source(src, strict=strict, format=format))
+    return Corpus.from_records(_handed_over(_parse_source(src, strict=strict, format=format)))
+
+
+def _handed_over(parts: list[tuple[Digest, list[Record]]]) -> Iterator[tuple[Digest, list[Record]]]:
+    """The parsed digests, each let go of here as it is handed over, so records are freed as papers are built."""
+    for i in range(len(parts)):
+        part, parts[i] = parts[i], None  # type: ignore[call-overload]
+        yield part
 
 
 def _parse_source(src: Source, *, strict: bool, format: str | None) -> list[tuple[Digest, list[Record]]]:
@@ -194,8 +201,8 @@ def read_digest(path: PathLike, *, captured: date | str | None = None, strict: b
     >>> [p.title for p in corpus]
     ['A Paper Title', 'Second Title']
     """
-    return Corpus.from_records(_read_file(Path(path), captured=_check_date(captured, "captured"),
-                                          strict=strict, format=format))
+    return Corpus.from_records(_handed_over(_read_file(Path(path), captured=_check_date(captured, "captured"),
+                                                       strict=strict, format=format)))
 
 
 def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str | Mapping[str, date] | None = None,
@@ -280,7 +287,7 @@ def read_digests(paths: PathLike | Iterable[PathLike], *, captured: date | str |
         raise LitgraphError("No digest could be read from the given paths.") if failed else InputNotFoundError(
             "No digest files found.")
     logger.info("read %d digest(s) from %d file(s)", len(parts), len(files))
-    return Corpus.from_records(parts)
+    return Corpus.from_records(_handed_over(parts))
 
 
 def sample_paths() -> list[Path]:

@@ -14,6 +14,7 @@ is dropped; a date line before the first paper is the digest's own date.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .._text import complete_date, extract_links, fold_whitespace, parse_shown_date, strip_control
@@ -34,7 +35,7 @@ _SENTENCE = re.compile(r"[.!?]\s+[A-Z(]")
 _FULL_STOP = re.compile(r"\.\s+[A-Z]")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     line: int
     kind: str  # text | authors | dot | date
@@ -55,15 +56,27 @@ def _looks_like_title(text: str) -> bool:
     return len(text) <= 300 and not text.endswith(".") and not _FULL_STOP.search(text)
 
 
-def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | None, bool, bool]:
-    """Non-blank, non-chrome lines; the digest's date line; whether blank lines separate them; chrome seen."""
-    out: list[tuple[int, str]] = []
+def _lines(text: str, limit: int | None = None) -> Iterator[str]:
+    """The lines of ``text`` one at a time (at most ``limit``), so a large capture is not split all at once."""
+    start, count = 0, 0
+    while limit is None or count < limit:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start, count = end + 1, count + 1
+
+
+def _content_lines(text: str, limit: int | None = None) -> tuple[list[_Tok], str | None, int | None, bool, bool]:
+    """Non-blank, non-chrome lines as tokens; the digest's date line; whether blank lines separate them; chrome seen."""
+    out: list[_Tok] = []
     digest_date: str | None = None
     date_line: int | None = None
     blank_between = False
     pending_blank = False
     chrome = False
-    for no, raw in enumerate(text.split("\n"), start=1):
+    for no, raw in enumerate(_lines(text, limit), start=1):
         line = strip_control(raw).replace("\u00a0", " ").strip()
         if not line:
             pending_blank = True
@@ -83,7 +96,14 @@ def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | 
         elif pending_blank:
             blank_between = True
         pending_blank = False
-        out.append((no, line))
+        if line == _DOT:
+            out.append(_Tok(no, "dot", line))
+        elif _AUTHORS.match(line):
+            out.append(_Tok(no, "authors", line))
+        elif out and out[-1].kind == "dot" and parse_shown_date(line):
+            out.append(_Tok(no, "date", line))
+        else:
+            out.append(_Tok(no, "text", line))
     return out, digest_date, date_line, blank_between, chrome
 
 
@@ -91,25 +111,29 @@ def _content_lines(text: str) -> tuple[list[tuple[int, str]], str | None, int | 
 _NOT_A_PAPER = re.compile(r"^(?:#|```|[-*+>|$] |\d{1,3}[.)] )")
 
 
+SNIFF_LINES = 4000
+
+
 def sniff(text: str) -> bool:
     """Whether ``text`` is a Daily Papers capture, recognised positively.
 
     The page's own lines (``Daily Papers``, ``Get trending papers…``, ``byAK…``, the
     title glued to ``Subscribe``) or paper metadata (``• 10 authors``, ``·``, a date) are
-    enough. Without either, the text must read as papers throughout: no line looks like
-    Markdown, a list or a shell prompt; titles and abstracts take at least 60% of the
-    lines; and at least 80% of the abstracts are prose (three words or more, ending a
-    sentence). A shopping list, a README or a log is not a digest.
+    enough. Without either, the text must read as papers: no line looks like Markdown, a
+    list or a shell prompt; titles and abstracts take at least 60% of the lines; and at
+    least 80% of the abstracts are prose (three words or more, ending a sentence). A
+    shopping list, a README or a log is not a digest. The decision is made on the first
+    ``SNIFF_LINES`` lines, so recognising a large capture costs no more than a small one.
     """
-    lines, _, _, _, chrome = _content_lines(text)
-    if len(lines) < 2:
+    toks, _, _, _, chrome = _content_lines(text, SNIFF_LINES)
+    if len(toks) < 2:
         return False
-    if chrome or any(t.kind != "text" for t in _tokenise(lines)):
+    if chrome or any(t.kind != "text" for t in toks):
         return True
-    if any(_NOT_A_PAPER.match(line) for _, line in lines):
+    if any(_NOT_A_PAPER.match(t.text) for t in toks):
         return False
-    records, _ = _read(lines, None, Problems("<sniff>", strict=False))
-    if not records or 2 * len(records) < 0.6 * len(lines):
+    records, _ = _read(toks, None, Problems("<sniff>", strict=False))
+    if not records or 2 * len(records) < 0.6 * len(toks):
         return False
     prose = sum(1 for r in records if len(r.abstract.split()) >= 3 and _PROSE_END.search(r.abstract))
     return prose >= 0.8 * len(records)
@@ -118,23 +142,8 @@ def sniff(text: str) -> bool:
 _PROSE_END = re.compile(r"[.!?][)\"'’”]?$")
 
 
-def _tokenise(lines: list[tuple[int, str]]) -> list[_Tok]:
-    toks: list[_Tok] = []
-    for no, line in lines:
-        if line == _DOT:
-            toks.append(_Tok(no, "dot", line))
-        elif _AUTHORS.match(line):
-            toks.append(_Tok(no, "authors", line))
-        elif toks and toks[-1].kind == "dot" and parse_shown_date(line):
-            toks.append(_Tok(no, "date", line))
-        else:
-            toks.append(_Tok(no, "text", line))
-    return toks
-
-
-def _read(lines: list[tuple[int, str]], captured, problems: Problems) -> tuple[list[Record], bool]:
+def _read(toks: list[_Tok], captured, problems: Problems) -> tuple[list[Record], bool]:
     """The papers in the content lines, and whether metadata lines were seen."""
-    toks = _tokenise(lines)
     has_meta = any(t.kind != "text" for t in toks)
     records: list[Record] = []
     i, n = 0, len(toks)
@@ -206,8 +215,9 @@ def _read(lines: list[tuple[int, str]], captured, problems: Problems) -> tuple[l
 
 
 def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
-    lines, date_text, _, blank_between, _ = _content_lines(src.text)
-    records, has_meta = _read(lines, src.captured, problems)
+    toks, date_text, _, blank_between, _ = _content_lines(src.text)
+    records, has_meta = _read(toks, src.captured, problems)
+    del toks
     fmt = "hf-page-blocks" if has_meta else ("hf-page-plain" if blank_between else "hf-page-dense")
     if not records and not problems.skipped:
         problems("no papers found: expected title and abstract lines.", line=1,

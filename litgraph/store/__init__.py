@@ -183,7 +183,10 @@ class Store:
         self.close()
 
     def __repr__(self) -> str:
-        n_p, n_d = self.counts()
+        try:
+            n_p, n_d = self.counts()
+        except StoreError:  # closed or damaged: the repr still names the file
+            return f"<Store {self.path}: cannot be read>"
         return f"<Store {self.path}: {n_p} papers, {n_d} digests>"
 
     @_guarded

@@ -99,7 +99,8 @@ def _guarded(method):
 
             if isinstance(exc, LitgraphError):  # a caller's bad parameter, already named
                 raise
-            raise StoreError(f"{self.path}: the store is damaged: a stored value cannot be read ({exc}). Restore it "
+            raise StoreError(f"{self.path}: the store is damaged: a stored value cannot be read ({_first_line(exc)}). "
+                             f"Restore it "
                              f"from a backup, or start a new store with another --db path.") from None
     return wrapper
 
@@ -117,9 +118,15 @@ def _now() -> str:
 
 
 
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    """The first line of an exception's text, shortened: a library's multi-line advice is not the message."""
+    text = str(exc).strip().split("\n", 1)[0]
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def sqlite_error(path: str, exc: Exception) -> StoreError:
     """A one-line message for a failed SQLite call: the file, what happened, what to do."""
-    text = str(exc)
+    text = _first_line(exc)
     low = text.lower()
     if "disk is full" in low or "database or disk is full" in low:
         what = ("the disk is full (or the database reached its size limit); nothing was written. "
