@@ -4,40 +4,75 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["reason", "linked_communities"]
+__all__ = ["reason", "linked_communities", "upvote_words"]
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st, ..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _topic(res, community: int) -> str:
+    """A community named by its first label phrase, quoted."""
+    words = res._labels.get(int(community)) or []
+    return f"\"{words[0]}\"" if words else f"community {community}"
+
+
+def upvote_words(upvotes: int, standing: float) -> str:
+    """Upvotes with their standing among the papers of the same day, in words.
+
+    >>> upvote_words(26, 1.0), upvote_words(4, 0.94), upvote_words(2, 0.3)
+    ('26 upvotes, the most of its day', '4 upvotes, in the top 6% of its day', '2 upvotes')
+    """
+    votes = f"{upvotes} upvote{'s' if upvotes != 1 else ''}"
+    if not np.isfinite(standing):
+        return votes
+    top = 1.0 - float(standing)
+    if top <= 1e-9:
+        return votes + ", the most of its day"
+    if top <= 0.5:
+        return votes + f", in the top {max(1, round(100 * top))}% of its day"
+    return votes
 
 
 def reason(res, i: int) -> str:
-    """Why paper ``i`` is a key paper, in plain words and numbers: its PageRank and rank, links, strongest
-    neighbour, community, the communities it links, digests, upvotes and concepts."""
+    """Why paper ``i`` is a key paper, in plain words: how central it is, what it links and most strongly,
+    which topics it joins, where it was shown, its upvotes and what it is about. The figures behind the
+    words (PageRank, participation, upvote standing) are columns of the same frame."""
     corpus, c = res.graph.corpus, res.centrality
     p = corpus[corpus.ids[i]]
     row = c.iloc[i]
     n = len(corpus)
-    pr_rank = int((c["pagerank"] > row["pagerank"]).sum()) + 1
-    bits = [f"PageRank {row['pagerank']:.4f} (#{pr_rank} of {n})", f"{int(row['degree'])} links"]
+    rank = int((c["pagerank"] > row["pagerank"]).sum()) + 1
+    degree = int(row["degree"])
+    others = linked_communities(res, i)
+    linked = f"linked to {degree:,} paper{'s' if degree != 1 else ''}"
+    if len(others) > 1:
+        linked += f" across {len(others)} topics"
+    first = f"the {_ordinal(rank)} most central of {n:,} papers" if rank > 1 else f"the most central of {n:,} papers"
+    bits = [f"{first[0].upper()}{first[1:]}, {linked}"]
     nb = res.graph.neighbors(p.id, 1)
     if len(nb):
-        bits.append(f"strongest to \"{nb['title'].iloc[0][:60]}\" ({nb['kinds'].iloc[0]})")
-    com = int(res.membership[i])
-    bits.append(f"community {com} '{res.label(com)}'")
-    if row["participation"] >= 0.3:
-        others = linked_communities(res, i)
-        if len(others) > 1:
-            bits.append("links " + " and ".join(f"'{res.label(o)}'" for o, _ in others[:2])
-                        + f" (participation {row['participation']:.2f})")
+        shared, kinds = str(nb["concepts"].iloc[0] or ""), str(nb["kinds"].iloc[0]).split(",")
+        how = (f"shared: {', '.join(shared.split('; ')[:3])}" if shared else "a citation" if "citation" in kinds
+               else "a mention" if "mention" in kinds else "similar text" if "similarity" in kinds
+               else "shown together")
+        bits.append(f"most strongly to \"{_short(nb['title'].iloc[0])}\" ({how})")
+    if row["participation"] >= 0.3 and len(others) > 1:
+        bits.append("joins " + " and ".join(_topic(res, o) for o, _ in others[:2]))
     if len(p.digests) > 1:
-        bits.append(f"in {len(p.digests)} digests")
+        bits.append(f"shown in {len(p.digests)} digests")
     if p.upvotes is not None:
-        standing = res.upvote_standing[i]
-        if np.isfinite(standing):
-            bits.append(f"{p.upvotes} upvotes, more than {standing:.0%} of the papers of its day")
-        else:
-            bits.append(f"{p.upvotes} upvotes")
+        bits.append(upvote_words(p.upvotes, res.upvote_standing[i]))
     top = res.graph.concepts.concepts_of(p.id, 3)
     if top:
         bits.append("about " + ", ".join(top))
-    return "; ".join(bits)
+    return "; ".join(bits) + "."
 
 
 def linked_communities(res, i: int) -> list[tuple[int, float]]:
