@@ -30,7 +30,7 @@ _LAZY = {
     "read_digests": ".ingest", "sample_paths": ".ingest",
     "Analysis": ".analysis", "analyze": ".analysis", "centralities": ".analysis", "detect_communities": ".analysis",
     "kleinberg_bursts": ".analysis", "label_communities": ".analysis", "participation_coefficient": ".analysis",
-    "window_trends": ".analysis",
+    "window_trends": ".analysis", "detect_subtopics": ".analysis",
     "ConceptExtractor": ".concepts", "ConceptSet": ".concepts", "concept_key": ".concepts",
     "extract_concepts": ".concepts", "find_acronyms": ".concepts",
     "CitationEdges": ".edges", "CocitationEdges": ".edges", "CooccurrenceEdges": ".edges", "CouplingEdges": ".edges",
@@ -64,7 +64,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the names as they are imported on use
     from ._text import title_key
-    from .analysis import (Analysis, analyze, centralities, detect_communities, kleinberg_bursts,
+    from .analysis import (Analysis, analyze, centralities, detect_communities, detect_subtopics, kleinberg_bursts,
                            label_communities, participation_coefficient, window_trends)
     from .concepts import ConceptExtractor, ConceptSet, concept_key, extract_concepts, find_acronyms
     from .edges import (CitationEdges, CocitationEdges, CooccurrenceEdges, CouplingEdges, Embedder, EmbeddingCache,
@@ -92,7 +92,7 @@ __all__ = [
     "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
     "EmbeddingCache", "SentenceTransformerEmbedder", "evaluate_links",
     # analysis
-    "analyze", "Analysis", "detect_communities", "label_communities", "centralities",
+    "analyze", "Analysis", "detect_communities", "detect_subtopics", "label_communities", "centralities",
     "participation_coefficient", "kleinberg_bursts", "window_trends",
     # exports
     "write_html", "graph_html", "InteractiveGraph", "write_graphml", "write_gexf", "write_json", "write_csv",

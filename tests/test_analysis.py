@@ -365,3 +365,42 @@ def test_betweenness_sample_shrinks_only_on_large_graphs():
 
     assert default_samples(3_000) == default_samples(SAMPLE_BUDGET_PAPERS) == 256
     assert default_samples(100_000) == 128 and default_samples(10_000_000) == 64
+
+
+def test_large_communities_open_into_labelled_subtopics(graph):
+    res = lg.analyze(graph, seed=0, subtopic_min_papers=40)
+    again = lg.analyze(graph, seed=0, subtopic_min_papers=40)
+    assert np.array_equal(res.subtopic_membership, again.subtopic_membership)  # seeded
+    sizes = Counter(res.membership.tolist())
+    sub = res.subtopics()
+    split = set(sub["community"])
+    assert split and all(sizes[c] >= 40 for c in split)
+    assert (res.subtopic_membership[~np.isin(res.membership, list(split))] == -1).all()
+    assert sub["size"].min() >= 5 and sub.groupby("community").size().min() >= 2
+    for c in split:
+        mine = sub[sub["community"] == c]
+        assert mine["size"].is_monotonic_decreasing and mine["size"].sum() <= sizes[c]
+        parent = res.label(c).split(" · ")
+        words = " · ".join(mine["label"]).split(" · ")
+        assert not set(words) & set(parent)  # each sub-topic says what sets it apart, not its community's label
+        assert mine["label"].is_unique
+    with pytest.raises(KeyError, match="No community 999"):
+        res.subtopics(999)
+    assert lg.analyze(graph, seed=0).subtopics().empty  # no community of the sample reaches 150 papers
+
+
+def test_subtopics_reach_report_json_and_markdown(tmp_path, sample_paths, monkeypatch):
+    import functools
+    import json
+
+    from litgraph import pipeline
+    from litgraph.report import run_report
+
+    monkeypatch.setattr(pipeline, "analyze", functools.partial(lg.analyze, subtopic_min_papers=40))
+    r = run_report([str(p) for p in sample_paths], db=tmp_path / "lg.db", out=tmp_path / "out", day="2025-11-05")
+    data = json.loads((r.folder / "report.json").read_text(encoding="utf-8"))
+    split = [c for c in data["communities"] if c["subtopics"]]
+    assert split and all(s["size"] >= 5 and s["top_papers"] for c in split for s in c["subtopics"])
+    md = (r.folder / "report.md").read_text(encoding="utf-8")
+    assert "Sub-topics of the largest communities:" in md and split[0]["subtopics"][0]["label"].split(" · ")[0] in md
+    assert "Sub-topics: " in (r.folder / "index.html").read_text(encoding="utf-8")

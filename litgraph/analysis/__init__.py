@@ -11,9 +11,10 @@ from .communities import OTHER, detect_communities, label_communities, modularit
 from .trends import concept_timeline, kleinberg_bursts, new_papers, rising_concepts
 from .rising import paper_days, sparkline, window_trends
 from .continuity import match_communities, topic_changes
+from .subtopics import detect_subtopics, label_subtopics
 
 __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS", "key_paper_scores", "centralities", "participation_coefficient",
            "CENTRALITIES", "directed_pagerank", "bridge_scores",
            "detect_communities", "label_communities", "modularity", "OTHER", "concept_timeline",
            "kleinberg_bursts", "new_papers", "rising_concepts", "window_trends", "paper_days", "sparkline",
-           "match_communities", "topic_changes"]
+           "match_communities", "topic_changes", "detect_subtopics", "label_subtopics"]

@@ -18,6 +18,7 @@ from .centrality import bridge_scores, centralities
 from .ranking import KEY_PAPER_WEIGHTS, day_upvote_percentile, key_paper_scores
 from .communities import OTHER, detect_communities, label_communities, modularity
 from .continuity import check_previous, initial_membership, match_communities
+from .subtopics import SUBTOPIC_MIN_PAPERS, detect_subtopics, label_subtopics
 from .trends import concept_timeline, new_papers, rising_concepts
 from .rising import TREND_COLUMNS, paper_days, split_rising, window_start, window_trends
 
@@ -28,7 +29,7 @@ __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
 def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int | None = None,
             weight: str = "weight", min_community_size: int = 3, consensus: int = 5, stability_runs: int = 0,
             exact_betweenness_max: int = 2000, betweenness_samples: int | None = None, n_jobs: int = -1,
-            previous: Mapping[str, int] | None = None) -> Analysis:
+            previous: Mapping[str, int] | None = None, subtopic_min_papers: int = SUBTOPIC_MIN_PAPERS) -> Analysis:
     """Find communities, centralities, key papers and bridges of a paper graph.
 
     Parameters
@@ -61,6 +62,9 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
         consensus starts from them and communities keep their ids where their members did (see
         :mod:`litgraph.analysis.continuity`); new communities get ids above every
         previous one. Without it, communities are numbered by size, largest first.
+    subtopic_min_papers : int, default 150
+        Communities of at least this many papers are split into labelled sub-topics (see
+        :func:`~litgraph.analysis.subtopics.detect_subtopics` and :meth:`Analysis.subtopics`).
 
     Examples
     --------
@@ -77,6 +81,7 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
     check_option(method, "method", "analyze", ["leiden", "louvain"])
     check_float(resolution, "resolution", "analyze", low=0.0, low_open=True)
     check_int(min_community_size, "min_community_size", "analyze", min_value=1)
+    check_int(subtopic_min_papers, "subtopic_min_papers", "analyze", min_value=2)
     allowed = ["weight", *graph.layer_weights]
     if weight not in allowed:
         raise InvalidParameterError(f"The 'weight' parameter of analyze must be one of "
@@ -98,11 +103,14 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
                                stability_runs, consensus)
     params = {"method": method, "resolution": resolution, "seed": int(seed), "weight": weight,
               "min_community_size": min_community_size, "consensus": consensus, "stability_runs": stability_runs,
-              **info}
+              "subtopic_min_papers": subtopic_min_papers, **info}
     standing = day_upvote_percentile(graph.corpus)
-    return Analysis(graph, membership, cent, params, stability, labels=label_communities(graph, membership),
+    labels = label_communities(graph, membership)
+    sub = detect_subtopics(graph, membership, min_papers=subtopic_min_papers, seed=int(seed), weight=weight)
+    return Analysis(graph, membership, cent, params, stability, labels=labels,
                     modularity=modularity(graph, membership, weight=weight, resolution=resolution),
-                    scores=key_paper_scores(graph.corpus, cent, standing), upvote_standing=standing)
+                    scores=key_paper_scores(graph.corpus, cent, standing), upvote_standing=standing,
+                    subtopics=sub, subtopic_labels=label_subtopics(graph, membership, sub, community_labels=labels))
 
 
 def _stability(graph, reference, method, resolution, seed, weight, min_size, runs, consensus) -> np.ndarray:
@@ -136,7 +144,8 @@ class Analysis:
 
     def __init__(self, graph, membership: np.ndarray, centrality: pd.DataFrame, params: dict,
                  stability: np.ndarray | None, *, labels: dict[int, list[str]], modularity: float,
-                 scores: np.ndarray, upvote_standing: np.ndarray | None = None) -> None:
+                 scores: np.ndarray, upvote_standing: np.ndarray | None = None, subtopics: np.ndarray | None = None,
+                 subtopic_labels: dict[tuple[int, int], list[str]] | None = None) -> None:
         """Store what :func:`analyze` computed; nothing is computed here."""
         self.graph = graph
         self.membership = membership
@@ -148,6 +157,9 @@ class Analysis:
         self.modularity = modularity
         self._score = scores
         self.upvote_standing = upvote_standing if upvote_standing is not None else np.full(len(scores), np.nan)
+        #: Each paper's sub-topic within its community (-1: none); see :meth:`subtopics`.
+        self.subtopic_membership = subtopics if subtopics is not None else np.full(len(scores), OTHER, np.int64)
+        self._subtopic_labels = subtopic_labels or {}
 
     def __repr__(self) -> str:
         return (f"<Analysis: {self.n_communities} communities (modularity {self.modularity:.3f}), "
@@ -291,6 +303,39 @@ class Analysis:
                 row["stability"] = float(self.stability[m == com].mean())
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def subtopic_label(self, community: int, subtopic: int) -> str:
+        """The readable label of a sub-topic (its community's label when the sub-topic has no concepts)."""
+        words = self._subtopic_labels.get((int(community), int(subtopic))) or []
+        return " · ".join(words) if words else f"{self.label(community)} ({subtopic + 1})"
+
+    def subtopics(self, community: int | None = None) -> pd.DataFrame:
+        """The sub-topics of one community (or of all): community, subtopic, label, size, top papers.
+
+        Communities of at least ``subtopic_min_papers`` papers (an :func:`analyze` parameter)
+        are split again by Leiden on their inner links; smaller ones, and papers in no
+        sub-topic, have none. ``top_papers`` are the sub-topic's three best key-paper scores.
+
+        Examples
+        --------
+        >>> import litgraph as lg
+        >>> res = lg.analyze(lg.build_graph(lg.load_sample(), seed=0), seed=0, subtopic_min_papers=40)
+        >>> sub = res.subtopics(0)
+        >>> list(sub.columns), bool(sub["size"].is_monotonic_decreasing)
+        (['community', 'subtopic', 'label', 'size', 'top_papers'], True)
+        """
+        sub, m = self.subtopic_membership, self.membership
+        if community is not None and int(community) not in set(m.tolist()):
+            raise KeyError(f"No community {community!r} in this analysis (communities: 0..{self.n_communities - 1}).")
+        rows = []
+        ids = self.graph.corpus.ids
+        for c in ([int(community)] if community is not None else sorted(set(m[sub >= 0].tolist()))):
+            for s in distinct(sub[(m == c) & (sub >= 0)]):
+                idx = np.flatnonzero((m == c) & (sub == s))
+                best = idx[np.lexsort((idx, -self._score[idx]))][:3]
+                rows.append({"community": c, "subtopic": int(s), "label": self.subtopic_label(c, int(s)),
+                             "size": len(idx), "top_papers": " | ".join(self.graph.corpus[ids[i]].title for i in best)})
+        return pd.DataFrame(rows, columns=["community", "subtopic", "label", "size", "top_papers"])
 
     def community_of(self, paper_id: str) -> int:
         try:

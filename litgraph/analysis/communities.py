@@ -11,7 +11,7 @@ from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
 from .._igraph import seeded, to_igraph
 
-__all__ = ["detect_communities", "label_communities", "OTHER"]
+__all__ = ["detect_communities", "label_communities", "distinctive_concepts", "OTHER"]
 
 #: Community id of papers in communities smaller than ``min_size``.
 OTHER = -1
@@ -151,35 +151,48 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     >>> any("state space model" in words for words in labels.values())
     True
     """
-    cs = graph.concepts
-    out: dict[int, list[str]] = {}
-    if len(cs) == 0:
-        return {int(c): [] for c in distinct(membership) if c != OTHER}
-    b = (cs.matrix > 0).astype(np.float64).tocsr()
     comms = [int(c) for c in distinct(membership) if c != OTHER]
-    if not comms:
-        return {}
-    sizes = np.array([(membership == c).sum() for c in comms], dtype=np.float64)
+    if len(graph.concepts) == 0:
+        return {c: [] for c in comms}
+    return distinctive_concepts(graph, np.arange(len(membership)), np.asarray(membership), top_n=top_n)
+
+
+def distinctive_concepts(graph, rows: np.ndarray, groups: np.ndarray, *, top_n: int = 3,
+                         avoid: dict[int, list[str]] | None = None) -> dict[int, list[str]]:
+    """c-TF-IDF labels of the groups of papers ``rows`` (``groups[k]`` is the group of ``rows[k]``;
+    :data:`OTHER` is in no group), with concept frequencies counted over ``rows`` only.
+
+    A concept redundant with one of ``avoid[group]`` is passed over while others qualify.
+    """
+    cs = graph.concepts
+    comms = [int(c) for c in distinct(groups) if c != OTHER]
+    if len(cs) == 0 or not comms:
+        return {c: [] for c in comms}
+    b = (cs.matrix[rows] > 0).astype(np.float64).tocsr()
+    sizes = np.array([(groups == c).sum() for c in comms], dtype=np.float64)
     avg = sizes.mean()
     f = np.asarray(b.sum(axis=0)).ravel()
     names = np.asarray(cs.names, dtype=object)
     title_df = cs.title_df if cs.title_df is not None else np.zeros(len(cs))
     title_boost = 1.0 + title_df / np.maximum(f, 1.0)
+    out: dict[int, list[str]] = {}
     for c, size in zip(comms, sizes):
-        rows = np.flatnonzero(membership == c)
-        counts = np.asarray(b[rows].sum(axis=0)).ravel()
+        counts = np.asarray(b[np.flatnonzero(groups == c)].sum(axis=0)).ravel()
         with np.errstate(divide="ignore", invalid="ignore"):
             score = (counts / size) * np.log1p(avg / np.where(f > 0, f, 1))
         score = score * title_boost
         score[counts < 2] = 0.0
         order = np.lexsort((names.astype(str), -score))
         chosen: list[str] = []
-        for j in order:
-            if score[j] <= 0 or len(chosen) == top_n:
+        for skip in (list((avoid or {}).get(c, [])), []):
+            for j in order:
+                if score[j] <= 0 or len(chosen) == top_n:
+                    break
+                name = str(names[j])
+                if any(_redundant(name, c_) for c_ in chosen + skip):
+                    continue  # "state space model" makes "space model" and "SSM" redundant
+                chosen.append(name)
+            if chosen:
                 break
-            name = str(names[j])
-            if any(_redundant(name, c_) for c_ in chosen):
-                continue  # "state space model" makes "space model" and "SSM" redundant
-            chosen.append(name)
         out[c] = chosen
     return out

@@ -132,6 +132,7 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
     previous_date = previous["summary"].get("date") if previous else None
     new_ids = [pid for pid in corpus.ids if pid not in prev_ids]
     comms = res.communities_frame()
+    subs = res.subtopics()
     kp = res.key_papers(top_k)
     br = res.bridges(n_bridges)
     windows, trends_note = _trend_windows(res, previous_date, n_rising, min_trend_papers)
@@ -145,7 +146,10 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
         status = "other" if com == -1 else ("first report" if not topics["matched"] else
                                             ("new" if com in ch["new"] else "continued"))
         recent = topics["recent"].get(com, [0, 0])
+        mine = subs[subs["community"] == com]
         return {"community": com, "label": c.label, "size": int(c.size),
+                "subtopics": [{"subtopic": int(s.subtopic), "label": s.label, "size": int(s.size),
+                               "top_papers": [t for t in s.top_papers.split(" | ") if t]} for s in mine.itertuples()],
                 "cohesion": _num(round(c.cohesion, 6)), "modularity_share": _num(round(c.modularity_share, 6)),
                 "top_papers": [t for t in c.top_papers.split(" | ") if t], "status": status,
                 "previous_size": before, "change": None if before is None else int(c.size) - int(before),
@@ -153,7 +157,7 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
                 "new_last_7_days": int(recent[0]), "new_last_30_days": int(recent[1])}
 
     return {
-        "schema": "litgraph-report/2",
+        "schema": "litgraph-report/3",
         "date": day.isoformat(),
         "previous_report": previous_date,
         "run": dict(run or {"kind": "full", "reason": "", "new_papers": len(corpus)}),
@@ -269,6 +273,11 @@ def render_markdown(r: dict) -> str:
     for m in r["communities"]:
         lines.append(f"| {m['community']} | {_esc_md(m['label'])} | {m['size']} | {_change(m)} | "
                      f"{m['new_last_30_days']} | {_esc_md(' · '.join(m['top_papers']))} |")
+    split = [m for m in r["communities"] if m["subtopics"]]
+    if split:
+        lines += ["", "Sub-topics of the largest communities:", ""]
+        lines += [f"- **{_esc_md(m['label'])}**: " + "; ".join(f"{_esc_md(s['label'])} ({s['size']})"
+                                                          for s in m["subtopics"]) for m in split]
     lines += _topic_lines(r["topic_changes"])
     lines += ["", "## Key papers", ""]
     for p in r["key_papers"]:
