@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._arrays import distinct
 from .._validation import check_float, check_int, check_option
@@ -172,23 +173,29 @@ def distinctive_concepts(graph, rows: np.ndarray, groups: np.ndarray, *, top_n: 
     sizes = np.array([(groups == c).sum() for c in comms], dtype=np.float64)
     avg = sizes.mean()
     f = np.asarray(b.sum(axis=0)).ravel()
-    names = np.asarray(cs.names, dtype=object)
+    names = cs.names
     title_df = cs.title_df if cs.title_df is not None else np.zeros(len(cs))
     title_boost = 1.0 + title_df / np.maximum(f, 1.0)
+    # one sparse product gives every group's concept counts: (groups x rows) @ (rows x concepts)
+    slot = np.searchsorted(np.asarray(comms), groups)
+    member = groups != OTHER
+    onehot = sp.csr_matrix((np.ones(int(member.sum())), (slot[member], np.flatnonzero(member))),
+                           shape=(len(comms), len(rows)))
+    counts_all = (onehot @ b).tocsr()
     out: dict[int, list[str]] = {}
-    for c, size in zip(comms, sizes):
-        counts = np.asarray(b[np.flatnonzero(groups == c)].sum(axis=0)).ravel()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = (counts / size) * np.log1p(avg / np.where(f > 0, f, 1))
-        score = score * title_boost
-        score[counts < 2] = 0.0
-        order = np.lexsort((names.astype(str), -score))
+    for k, (c, size) in enumerate(zip(comms, sizes)):
+        row = counts_all.getrow(k)
+        cols, counts = row.indices, row.data
+        keep = counts >= 2  # a concept of a single member describes that paper, not the group
+        cols, counts = cols[keep], counts[keep]
+        score = (counts / size) * np.log1p(avg / np.maximum(f[cols], 1.0)) * title_boost[cols]
+        order = sorted(range(len(cols)), key=lambda j: (-score[j], str(names[cols[j]])))
         chosen: list[str] = []
         for skip in (list((avoid or {}).get(c, [])), []):
             for j in order:
                 if score[j] <= 0 or len(chosen) == top_n:
                     break
-                name = str(names[j])
+                name = str(names[cols[j]])
                 if any(_redundant(name, c_) for c_ in chosen + skip):
                     continue  # "state space model" makes "space model" and "SSM" redundant
                 chosen.append(name)

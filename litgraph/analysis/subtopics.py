@@ -9,11 +9,10 @@ shares ("sparse attention"), which the community's label already says.
 
 from __future__ import annotations
 
-import igraph as ig
 import numpy as np
 
 from .._arrays import distinct
-from .._igraph import to_igraph
+from .._igraph import igraph_module, to_igraph
 from .communities import OTHER, _partition, _renumber, distinctive_concepts
 
 __all__ = ["detect_subtopics", "label_subtopics", "SUBTOPIC_MIN_PAPERS", "MIN_SUBTOPIC_PAPERS"]
@@ -53,6 +52,7 @@ def detect_subtopics(graph, membership: np.ndarray, *, min_papers: int = SUBTOPI
     ends, w = ends[same], w[same]
     edge_com = membership[ends[:, 0]] if len(ends) else np.zeros(0, dtype=np.int64)
     local = np.full(len(membership), -1, dtype=np.int64)
+    ig = igraph_module()
     for c in distinct(membership):
         if c == OTHER:
             continue
