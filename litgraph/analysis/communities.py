@@ -169,13 +169,15 @@ def distinctive_concepts(graph, rows: np.ndarray, groups: np.ndarray, *, top_n: 
     comms = [int(c) for c in distinct(groups) if c != OTHER]
     if len(cs) == 0 or not comms:
         return {c: [] for c in comms}
-    b = (cs.matrix[rows] > 0).astype(np.float64).tocsr()
+    whole = (cs.matrix > 0).astype(np.float64).tocsr()
+    b = whole[rows]
     sizes = np.array([(groups == c).sum() for c in comms], dtype=np.float64)
     avg = sizes.mean()
     f = np.asarray(b.sum(axis=0)).ravel()
     names = cs.names
     title_df = cs.title_df if cs.title_df is not None else np.zeros(len(cs))
-    title_boost = 1.0 + title_df / np.maximum(f, 1.0)
+    # the share of the concept's papers that name it in their title, over the whole corpus
+    title_boost = 1.0 + title_df / np.maximum(np.asarray(whole.sum(axis=0)).ravel(), 1.0)
     # one sparse product gives every group's concept counts: (groups x rows) @ (rows x concepts)
     slot = np.searchsorted(np.asarray(comms), groups)
     member = groups != OTHER
