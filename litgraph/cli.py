@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="also add the digests to this store and build from all it holds")
     _add_model_options(p)
     p.add_argument("--size-by", default="pagerank", help="HTML: what sets node size (default: %(default)s)")
-    p.add_argument("--max-nodes", type=int, default=2000, help="HTML: most papers drawn (default: %(default)s)")
+    p.add_argument("--max-nodes", type=int, default=400,
+                   help="HTML: most papers drawn at once in a community view (default: %(default)s)")
     _add_read_options(p)
     _add_common(p)
 

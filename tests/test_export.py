@@ -181,18 +181,26 @@ def test_failed_write_leaves_no_file(res, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["g.graphml"]
 
 
-def test_large_graph_view_is_capped(res, tmp_path):
+def test_a_page_capped_in_papers_holds_the_best_and_says_so(res):
     page = lg.graph_html(res, max_nodes=50, max_papers=120)
     data = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', page, re.S).group(1))
-    assert len(data["main"]) == 50 and len(data["papers"]) == 120 and "whole-graph view shows the 50" in data["leftOut"]
-    assert data["start"] == "overview" and sum(len(c["members"]) for c in data["communities"]) == 120
-    main = set(data["main"])
-    for s, t, *_ in data["edges"]:  # links of the whole view, and links inside a community
-        assert (s in main and t in main) or data["papers"][s]["c"] == data["papers"][t]["c"] >= 0
+    papers = data["papers"]
+    assert len(papers["id"]) == 120 and "holds the 120 papers with the highest pagerank of 339" in data["leftOut"]
     pr = res.centrality["pagerank"].to_numpy()
-    kept = {data["papers"][i]["id"] for i in data["main"]}
-    assert kept == {res.graph.corpus.ids[i] for i in np.lexsort((res.papers_frame().set_index("id").loc[
-        res.graph.corpus.ids, "rank"].to_numpy(), -pr))[:50]}
-    assert data["options"]["physics"]["enabled"] is True  # 50 papers: the browser may refine
+    ranks = res.papers_frame().set_index("id").loc[res.graph.corpus.ids, "rank"].to_numpy()
+    assert set(papers["id"]) == {res.graph.corpus.ids[i] for i in np.lexsort((ranks, -pr))[:120]}
+    n = len(papers["id"])
+    assert all(0 <= j < n for links in papers["nb"] for j in links)  # links point inside the page
+    assert data["maxNodes"] == 50
     full = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', lg.graph_html(res), re.S).group(1))
-    assert full["options"]["physics"]["enabled"] is False and full["leftOut"] == ""
+    assert full["leftOut"] == "" and len(full["papers"]["id"]) == 339
+
+
+def test_page_size_follows_its_budget(res):
+    from litgraph.export._page import page_budget
+
+    data = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', lg.graph_html(res), re.S).group(1))
+    chars, links = page_budget(339)
+    assert max(len(e) for e in data["papers"]["excerpt"]) <= chars
+    assert max(len(n) for n in data["papers"]["nb"]) == links
+    assert all(c["label"] == res.label(c["community"]) for c in data["communities"])

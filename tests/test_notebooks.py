@@ -51,7 +51,7 @@ def test_graph_output_survives_saving_and_reopening(tmp_path):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto((tmp_path / "rendered.html").as_uri())
         page.frame_locator("iframe").locator("body[data-ready='1']").wait_for(timeout=30_000)
-        count = page.frame_locator("iframe").locator("body").evaluate("() => window.litgraph.nodes.length")
+        count = page.frame_locator("iframe").locator("body").evaluate("() => window.litgraph.data.papers.id.length")
         b.close()
     assert count == 339 and errors == []
 

@@ -113,13 +113,15 @@ def write_atomic(path: Path, writer: Callable[[Path], None]) -> Path:
     return path
 
 
-def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | None = None) -> np.ndarray:
+def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | None = None,
+           subtopics: np.ndarray | None = None) -> np.ndarray:
     """Positions of every paper (corpus order), computed with igraph.
 
     Without ``membership``: Fruchterman-Reingold (1991), weighted and seeded. With it,
     each community gets a region of its own (see :func:`community_layout`), so a reader
-    sees topics as places. Unlinked papers are placed in a ring around the rest so they
-    stay visible without crowding it.
+    sees topics as places; with ``subtopics`` too (each paper's sub-topic, -1 for none),
+    each sub-topic gets a region of its own inside its community's. Unlinked papers are
+    placed in a ring around the rest so they stay visible without crowding it.
     """
     from .._igraph import seeded, to_igraph
 
@@ -131,7 +133,8 @@ def layout(graph, seed: int, weight: str = "weight", membership: np.ndarray | No
         if g.ecount() == 0:
             coords = np.asarray(g.layout_circle().coords, dtype=float)
         elif membership is not None:
-            coords = community_layout(g, np.asarray(membership))
+            coords = community_layout(g, np.asarray(membership),
+                                      None if subtopics is None else np.asarray(subtopics))
         else:
             coords = _force_layout(g)
     deg = np.asarray(g.degree())
@@ -167,7 +170,7 @@ def stable_positions(analysis, previous=None, *, seed: int | None = None) -> dic
     prev = dict(previous or {})
     kept = np.array([pid in prev and int(prev[pid][2]) == int(c) for pid, c in zip(ids, membership.tolist())])
     if len(ids) == 0 or kept.mean() < 0.5:
-        coords = layout(graph, seed, membership=membership)
+        coords = layout(graph, seed, membership=membership, subtopics=analysis.subtopic_membership)
         return {pid: (float(x), float(y)) for pid, (x, y) in zip(ids, coords.tolist())}
     n = len(ids)
     xy = np.zeros((n, 2))
@@ -224,14 +227,16 @@ def _force_layout(g, weights: np.ndarray | None = None, iters: int | None = None
                                                     grid="auto" if n > 1000 else "nogrid").coords, dtype=float)
 
 
-def community_layout(g, membership: np.ndarray) -> np.ndarray:
+def community_layout(g, membership: np.ndarray, subtopics: np.ndarray | None = None) -> np.ndarray:
     """Positions in which every community occupies a disc of its own.
 
     Two levels: the communities are laid out as one weighted graph (a node per
     community, linked by the weight between them) and their discs, of radius growing with
     the square root of their size, pushed apart until none overlap; each community's
     papers are then laid out on their own links (Fruchterman-Reingold) and fitted into
-    its disc. Papers in no community ("other", -1) share one disc.
+    its disc. Papers in no community ("other", -1) share one disc. A community whose
+    papers have two or more ``subtopics`` is laid out the same way one level down, so its
+    sub-topics are regions inside its disc.
     """
     n = g.vcount()
     groups = membership.astype(np.int64)
@@ -271,7 +276,11 @@ def community_layout(g, membership: np.ndarray) -> np.ndarray:
             coords[members] = centres[c]
             continue
         sub = g.subgraph(members.tolist())
-        local = _force_layout(sub, iters=_community_iters(len(members)))
+        inner = None if subtopics is None else subtopics[members]
+        if inner is not None and len(set(inner.tolist()) - {-1}) >= 2:
+            local = community_layout(sub, np.where(inner >= 0, inner, inner.max() + 1))
+        else:
+            local = _force_layout(sub, iters=_community_iters(len(members)))
         local = local - local.mean(axis=0)
         reach = np.linalg.norm(local, axis=1).max() or 1.0
         coords[members] = centres[c] + local * (0.9 * radius[c] / reach)
@@ -329,7 +338,8 @@ def positions(analysis, where=None) -> list[dict]:
         cached = getattr(analysis, "_positions", None)
         if cached is not None:
             return cached
-        coords = layout(analysis.graph, int(analysis.params["seed"]), membership=analysis.membership)
+        coords = layout(analysis.graph, int(analysis.params["seed"]), membership=analysis.membership,
+                        subtopics=analysis.subtopic_membership)
     else:
         coords = np.array([where[pid][:2] for pid in analysis.graph.corpus.ids], dtype=float).reshape(-1, 2)
     pr = analysis.centrality["pagerank"].to_numpy(dtype=float)

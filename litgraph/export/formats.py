@@ -239,7 +239,8 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
     import matplotlib.pyplot as plt
 
     seed = (analysis.params["seed"] if analysis is not None else graph.seed) if seed is None else seed
-    pos = layout(graph, int(seed), membership=analysis.membership if analysis is not None else None)
+    pos = layout(graph, int(seed), membership=analysis.membership if analysis is not None else None,
+                 subtopics=analysis.subtopic_membership if analysis is not None else None)
     index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
     with matplotlib.rc_context({"svg.hashsalt": "litgraph", "svg.fonttype": "none"}):
         fig = _draw(graph, analysis, pos, index, size, labels)

@@ -58,7 +58,7 @@ def _safe_json(obj) -> str:
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, max_papers: int = 10_000,
+def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 400, max_papers: int = 200_000,
                physics_max: int = 300, seed: int | None = None, title: str = "litgraph", height: str = "100vh",
                label_top: int = 40, hidden_layers: tuple[str, ...] = ("digest",), positions=None) -> str:
     """The interactive page as a string (see :func:`write_html`).
@@ -106,18 +106,35 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 2000, ma
 def write_html(analysis, path, **kwargs) -> Path:
     """Write the interactive graph as one self-contained ``.html`` file (UTF-8) that works offline.
 
-    Three views of one set of papers: an overview with one node per community (sized by
-    its papers, linked by the weight between communities, labelled; the first view of a
-    graph larger than ``max_nodes``), the whole graph (the ``max_nodes`` papers with the
-    highest ``size_by``) and each community on its own, opened from the overview, the
-    legend or a paper. Every community has a region of its own in the layout and a colour
-    of its own. Clicking a paper opens a side panel with its title, date, upvotes,
-    community, concepts, abstract, links (http and https only) and its strongest
-    neighbours with why they are linked; the search box lists every paper whose title
-    matches. Links are styled by layer with a checkbox per layer. Positions are computed
-    in Python (igraph); the browser's physics only refines graphs of at most
-    ``physics_max`` papers. The page holds at most ``max_papers`` papers (the highest by
-    ``size_by``) and says what it left out.
+    Five views of one set of papers, each with its own address (``graph.html#paper=<id>``):
+
+    * **Map of topics** (the first view, ``#map``): one disc per community, its area
+      proportional to its papers, every community with 1% of the papers or more labelled
+      on the drawing (labels placed so that none overlaps another, at 11 px or more), the
+      strongest links between communities drawn faintly (a toggle). Fitted to those
+      communities, so a small outlying one does not shrink the rest.
+    * **All papers** (``#papers``): every paper as a point on the same map, community
+      labels at their regions and the key papers' short titles; more titles appear as the
+      reader zooms in. Drawn on a canvas by the page's own script, so 100,000 papers draw
+      in about a second.
+    * **A community** (``#community=<n>``): its papers (at most ``max_nodes``, the best by
+      key-paper rank, shared out among its sub-topics) coloured by sub-topic, with each
+      sub-topic's label at its region; a click on a label opens **the sub-topic**
+      (``#subtopic=<n>.<k>``).
+    * **A paper's neighbourhood** (``#paper=<id>``): the paper and its closest papers,
+      titles and years shown, coloured by community; each link says why it exists (shared
+      concepts, similar text, a citation, ...).
+
+    Clicking a paper opens a side panel with its title, date, upvotes, topic, concepts, the
+    start of its abstract, links (http and https only) and its strongest links with why
+    they exist; the search box lists every paper whose title matches. The graph views are
+    drawn with vis-network (shipped in pyvis); positions are computed in Python (igraph) and
+    every paper keeps its place in every view.
+
+    The page carries, per paper, an excerpt of the abstract and its strongest links
+    (fewer of both above 20,000 papers; see :func:`litgraph.export._page.page_budget`); full
+    abstracts and every link are in the JSON, GraphML and CSV exports. The data follows
+    schema ``litgraph-page/1``.
 
     The file is written to a temporary name and renamed, so a failure never leaves a
     half-written page. Same input and seed give the same bytes.
@@ -129,16 +146,18 @@ def write_html(analysis, path, **kwargs) -> Path:
         Ends in ``.html``; its folder must exist.
     size_by : str, default "pagerank"
         One of :data:`SIZE_BY`.
-    max_nodes : int, default 2000
-        Most papers drawn at once (the whole-graph view, and each community's view).
-    max_papers : int, default 10000
-        Most papers the page holds (for the community views).
+    max_nodes : int, default 400
+        Most papers drawn at once in a community or sub-topic view.
+    max_papers : int, default 200000
+        Most papers the page holds (the highest by ``size_by``); it says what it left out.
     physics_max : int, default 300
+        Unused by the map views; kept for the graph views' options.
     seed : int, optional
         Layout seed; defaults to the analysis seed.
     title : str, default "litgraph"
     label_top : int, default 40
-        How many papers (the largest) carry their title on the canvas; every paper has a tooltip.
+        How many papers a community view may label with their short title (at most 12 are
+        used there; the map labels as many key papers as fit); every paper has a tooltip.
     hidden_layers : tuple of str, default ("digest",)
         Layers whose checkbox starts unticked (their links are in the page, hidden until shown).
     positions : mapping of paper id to (x, y), optional
