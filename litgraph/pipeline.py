@@ -187,11 +187,12 @@ class LitGraph(Params):
 
         return write_html(self._check(), path, **kwargs)
 
-    def show(self, **kwargs):
-        """The interactive graph for a notebook cell (see :class:`~litgraph.InteractiveGraph`)."""
+    def show(self, *, paper: str | None = None, community: int | None = None, **kwargs):
+        """The interactive graph for a notebook cell (see :class:`~litgraph.InteractiveGraph`), opened on the
+        map, or on one ``paper``'s neighbourhood, or on one ``community``."""
         from .export import InteractiveGraph
 
-        return InteractiveGraph(self._check(), **kwargs)
+        return InteractiveGraph(self._check(), paper=paper, community=community, **kwargs)
 
     def export(self, path, **kwargs):
         """Write the graph in the format its path names (see :func:`~litgraph.export_graph`)."""

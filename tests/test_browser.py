@@ -94,7 +94,7 @@ def test_page_data_follows_its_schema(page, analysis):
     columns = data["papers"]
     n = analysis.graph.n_papers
     assert set(columns) == {"id", "title", "date", "upvotes", "community", "subtopic", "x", "y", "size", "rank",
-                            "excerpt", "links", "concepts", "nb", "nbWeight", "nbKinds"}
+                            "excerpt", "arxiv", "links", "concepts", "nb", "nbWeight", "nbKinds"}
     assert all(len(v) == n for v in columns.values())
     assert sorted(columns["id"]) == sorted(analysis.graph.corpus.ids)
     assert all(len(columns["nb"][i]) == len(columns["nbWeight"][i]) == len(columns["nbKinds"][i]) for i in range(n))

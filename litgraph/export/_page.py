@@ -27,7 +27,7 @@ CODE = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 #: Grid of the page's coordinates: every position is an integer in 0..GRID.
 GRID = 10_000
 #: Concepts per paper carried by the page (the shared ones tell why two papers are linked).
-PAPER_CONCEPTS = 6
+PAPER_CONCEPTS = 5
 #: Map links drawn between communities: each community's strongest few.
 COMMUNITY_LINKS = 2
 
@@ -36,22 +36,21 @@ def page_budget(n: int) -> tuple[int, int]:
     """(excerpt characters, links per paper) carried by a page of ``n`` papers.
 
     >>> page_budget(9_500), page_budget(100_000)
-    ((220, 16), (90, 8))
+    ((150, 14), (90, 8))
     """
     if n <= 20_000:
-        return 220, 16
+        return 150, 14
     if n <= 50_000:
         return 140, 12
     return 90, 8
 
 
 def _links(r: dict) -> list[str]:
-    """The paper's http(s) links, arXiv first, each once."""
+    """The paper's http(s) links other than its arXiv page (the page makes that one from ``arxiv``), each once."""
+    own = f"https://arxiv.org/abs/{r['arxiv_id']}" if r["arxiv_id"] else None
     out: list[str] = []
-    if r["arxiv_id"]:
-        out.append(f"https://arxiv.org/abs/{r['arxiv_id']}")
     for url in [r["url"], *r["links"].split()]:
-        if url and url not in out and safe_url(url):
+        if url and url != own and url not in out and safe_url(url):
             out.append(url)
     return out
 
@@ -126,11 +125,13 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
     vmax = values[keep].max() if len(keep) else 0.0
     size = np.sqrt(np.minimum(values[keep] / vmax, 1.0)) if vmax > 0 else np.zeros(len(keep))
     cs = graph.concepts
-    vocab: dict[str, int] = {}
-    concept_idx = []
-    for i in keep.tolist():
-        names = cs.concepts_of(ids[i], PAPER_CONCEPTS) if len(cs) else []
-        concept_idx.append([vocab.setdefault(c, len(vocab)) for c in names])
+    per_paper = [cs.concepts_of(ids[i], PAPER_CONCEPTS) if len(cs) else [] for i in keep.tolist()]
+    seen: dict[str, int] = {}
+    for names in per_paper:
+        for c in names:
+            seen[c] = seen.get(c, 0) + 1
+    vocab: dict[str, int] = {}  # the concepts two or more papers of the page share: what says why papers are linked
+    concept_idx = [[vocab.setdefault(c, len(vocab)) for c in names if seen[c] > 1] for names in per_paper]
     rows = [table[i] for i in keep.tolist()]
 
     def excerpt(text: str) -> str:
@@ -143,7 +144,7 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
         "community": membership[keep].astype(int).tolist(), "subtopic": sub.astype(int).tolist(),
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "size": np.rint(size * 20).astype(int).tolist(),
         "rank": [int(r["rank"]) for r in rows], "excerpt": [excerpt(r["abstract"]) for r in rows],
-        "links": [_links(r) for r in rows], "concepts": concept_idx,
+        "arxiv": [1 if r["arxiv_id"] and r["arxiv_id"] == r["id"] else r["arxiv_id"] or 0 for r in rows], "links": [_links(r) for r in rows], "concepts": concept_idx,
         "nb": nb, "nbWeight": nb_weight, "nbKinds": nb_kinds,
     }
     layers = [{"kind": kd, "label": LAYER_STYLE[kd]["label"], "color": LAYER_STYLE[kd]["color"],

@@ -17,7 +17,7 @@ from ..exceptions import InvalidParameterError, NotFittedError
 from ._common import check_out_path, check_positions
 from ._page import page_data
 
-__all__ = ["graph_html", "write_html", "InteractiveGraph", "SIZE_BY"]
+__all__ = ["graph_html", "write_html", "InteractiveGraph", "SIZE_BY", "view_address"]
 
 #: Node attributes that can set node size.
 SIZE_BY = ("pagerank", "betweenness", "degree", "strength", "closeness", "participation", "score", "upvotes",
@@ -180,6 +180,32 @@ def write_html(analysis, path, **kwargs) -> Path:
     return write_atomic(p, lambda tmp: tmp.write_text(page, encoding="utf-8", newline="\n"))
 
 
+def view_address(analysis, *, paper: str | None = None, community: int | None = None) -> str:
+    """The part of the page's address that opens one view: ``#paper=<id>`` (the paper's neighbourhood),
+    ``#community=<n>``, or ``""`` (the map). Unknown papers and communities are refused here, by name.
+
+    >>> import litgraph as lg
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1])), seed=0)
+    >>> view_address(res, community=0), view_address(res)
+    ('#community=0', '')
+    """
+    from urllib.parse import quote
+
+    if paper is not None and community is not None:
+        raise InvalidParameterError("Open the page on a paper or on a community, not both.")
+    if paper is not None:
+        if paper not in analysis._index:
+            raise InvalidParameterError(f"No paper {paper!r} in this graph; give a paper id (the 'id' column of "
+                                        f"papers_frame()).")
+        return "#paper=" + quote(str(paper), safe="")
+    if community is not None:
+        if isinstance(community, bool) or int(community) not in set(analysis.membership.tolist()) - {-1}:
+            raise InvalidParameterError(f"No community {community!r} in this graph (communities: 0.."
+                                        f"{analysis.n_communities - 1}).")
+        return f"#community={int(community)}"
+    return ""
+
+
 class InteractiveGraph:
     """The interactive page for notebooks: shows inline in Jupyter and VS Code, saves with :meth:`save`.
 
@@ -200,11 +226,13 @@ class InteractiveGraph:
     (['image/png', 'text/html', 'text/plain'], True)
     """
 
-    def __init__(self, analysis, *, folder=None, **kwargs) -> None:
+    def __init__(self, analysis, *, folder=None, paper: str | None = None, community: int | None = None,
+                 **kwargs) -> None:
         self.analysis = _require_analysis(analysis, "InteractiveGraph")
         self.kwargs = kwargs
         self.folder = Path(folder) if folder is not None else None
         self._html: str | None = None
+        self.view = view_address(self.analysis, paper=paper, community=community)
 
     @property
     def html(self) -> str:
@@ -240,6 +268,7 @@ class InteractiveGraph:
         path = self.page_path()
         rel = os.path.relpath(path.resolve(), Path.cwd())
         src = Path(rel).as_posix() if not rel.startswith("..") else path.resolve().as_uri()
+        src += self.view
         frame = (f'<iframe src="{_html.escape(src, quote=True)}" style="width:100%;height:660px;'
                  f'border:1px solid #ddd" title="litgraph: {len(self.analysis.graph.corpus)} papers"></iframe>'
                  f'<div style="font-size:12px;color:#666">Interactive graph: '

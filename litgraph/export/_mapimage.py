@@ -1,0 +1,139 @@
+"""A static picture of the map of topics: one disc per community (area by papers), labelled, as the page's first
+view draws it. Reports put it in ``index.html`` and beside ``report.md``; it needs no browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import EmptyGraphError
+from ._common import OTHER_COLOR, check_out_path, community_color, layout, write_atomic
+
+__all__ = ["write_map_image", "map_places"]
+
+#: Most communities drawn as their own disc; smaller ones are left to the page.
+MAX_DISCS = 80
+
+
+def map_places(analysis, positions=None) -> list[dict]:
+    """Each community's place on the map: id, label, size, colour, centre (x, y) and radius, largest first.
+
+    The radius makes the disc's area proportional to the community's papers, the largest
+    disc as wide as the largest community's papers spread on the layout.
+    """
+    ids = analysis.graph.corpus.ids
+    if positions is not None:
+        xy = np.array([positions[pid][:2] for pid in ids], dtype=float).reshape(-1, 2)
+    else:
+        xy = layout(analysis.graph, int(analysis.params["seed"]), membership=analysis.membership,
+                    subtopics=analysis.subtopic_membership)
+    m = analysis.membership
+    coms, sizes = np.unique(m[m >= 0], return_counts=True)
+    order = np.argsort(-sizes, kind="stable")[:MAX_DISCS]
+    places = []
+    for k in order.tolist():
+        idx = np.flatnonzero(m == coms[k])
+        centre = xy[idx].mean(axis=0)
+        reach = float(np.percentile(np.linalg.norm(xy[idx] - centre, axis=1), 90)) if len(idx) > 1 else 1.0
+        places.append({"community": int(coms[k]), "label": analysis.label(int(coms[k])), "size": int(sizes[k]),
+                       "color": community_color(int(coms[k])), "x": float(centre[0]), "y": float(centre[1]),
+                       "reach": reach})
+    if places:
+        top = max(places[0]["reach"], 1e-9)
+        for p in places:
+            p["radius"] = top * float(np.sqrt(p["size"] / places[0]["size"]))
+    return places
+
+
+def _overlaps(b, boxes) -> bool:
+    return any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in boxes)
+
+
+def write_map_image(analysis, path, *, positions=None, size: tuple[float, float] = (12.0, 7.5),
+                    dpi: int = 100) -> Path:
+    """Write the map of topics as a PNG: discs sized by papers, each community with 1% of the papers labelled
+    (labels placed so that none overlaps another), the view fitted to those communities.
+
+    The same analysis and positions give the same bytes.
+
+    Examples
+    --------
+    >>> import litgraph as lg, tempfile, pathlib
+    >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
+    >>> lg.export.write_map_image(res, pathlib.Path(tempfile.mkdtemp()) / "map.png").suffix
+    '.png'
+    """
+    p = check_out_path(path, (".png",), "write_map_image")
+    places = map_places(analysis, positions)
+    if not places:
+        raise EmptyGraphError("The graph has no community to draw on a map.")
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib import patheffects
+    from matplotlib.patches import Circle
+
+    total = len(analysis.membership)
+    major = [q for q in places if q["size"] >= 0.01 * total] or places
+    x0 = min(q["x"] - q["radius"] for q in major)
+    x1 = max(q["x"] + q["radius"] for q in major)
+    y0 = min(q["y"] - q["radius"] for q in major)
+    y1 = max(q["y"] + q["radius"] for q in major)
+    with matplotlib.rc_context({"font.size": 11}):
+        fig = plt.figure(figsize=size, dpi=dpi)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        w_px, h_px = size[0] * dpi, size[1] * dpi
+        pad = 70 / min(w_px, h_px)
+        span = max((x1 - x0) / w_px, (y1 - y0) / h_px) / (1 - 2 * pad)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        ax.set_xlim(cx - span * w_px / 2, cx + span * w_px / 2)
+        ax.set_ylim(cy + span * h_px / 2, cy - span * h_px / 2)  # y grows downwards, as on the page
+        for q in sorted(places, key=lambda q: -q["size"]):
+            ax.add_patch(Circle((q["x"], q["y"]), q["radius"], facecolor=q["color"] or OTHER_COLOR, alpha=0.82,
+                                edgecolor="white", linewidth=1.2))
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        to_px = ax.transData
+        boxes: list[tuple[float, float, float, float]] = []
+        halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
+        for q in places:
+            is_major = q["size"] >= 0.01 * total
+            cxp, cyp = to_px.transform((q["x"], q["y"]))
+            r_px = abs(to_px.transform((q["x"] + q["radius"], q["y"]))[0] - cxp)
+            words = q["label"].split(" · ")
+            done = False
+            for text in (" · ".join(words[:2]) + f" ({q['size']})", f"{words[0]} ({q['size']})"):
+                for fs in ((13, 12, 11) if is_major else (11,)):
+                    t = ax.text(0, 0, text, fontsize=fs, fontweight="bold")
+                    bb = t.get_window_extent(renderer)
+                    t.remove()
+                    w, h = bb.width + 4, bb.height + 4
+                    spots = [(cxp, cyp), (cxp, cyp + r_px + h / 2 + 3), (cxp, cyp - r_px - h / 2 - 3)]
+                    for d in range(1, 8 if is_major else 3):
+                        for a in range(12 + 4 * d):
+                            ang = 2 * np.pi * a / (12 + 4 * d) + 0.3 * d
+                            spots.append((cxp + np.cos(ang) * (r_px + d * (h + 4) + w / 2 * abs(np.cos(ang))),
+                                          cyp + np.sin(ang) * (r_px + d * (h + 4))))
+                    for sx, sy in spots:
+                        b = (sx - w / 2, sy - h / 2, sx + w / 2, sy + h / 2)
+                        if b[0] < 2 or b[1] < 2 or b[2] > w_px - 2 or b[3] > h_px - 2 or _overlaps(b, boxes):
+                            continue
+                        boxes.append(b)
+                        tx, ty = to_px.inverted().transform((sx, sy))
+                        if np.hypot(sx - cxp, sy - cyp) > r_px + h:
+                            ax.plot([q["x"], tx], [q["y"], ty], color="#666666", linewidth=0.8, alpha=0.7)
+                        ax.text(tx, ty, text, fontsize=fs, fontweight="bold", ha="center", va="center",
+                                color="#1a1a1a", path_effects=halo)
+                        done = True
+                        break
+                    if done:
+                        break
+                if done:
+                    break
+        write_atomic(p, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None}))
+        plt.close(fig)
+    return p
