@@ -347,3 +347,48 @@ def test_a_disc_on_the_map_opens_its_community(page, analysis):
     assert page.js("window.litgraph.state.view") == disc["community"]
     page.page.click("#view-map")
     assert page.js("window.litgraph.state.view") == "map" and page.errors == []
+
+
+def _records_corpus(rows):
+    from litgraph.ingest._base import Source, make_digest
+    from litgraph.model import Corpus, Record
+
+    recs = [Record(title=t, abstract=a, position=i + 1) for i, (t, a) in enumerate(rows)]
+    return Corpus.from_records([(make_digest(Source(name="x", text=str(len(rows))), "test"), recs)])
+
+
+def test_one_community_and_long_rtl_cjk_titles(browser, tmp_path):
+    long_title = "Graph learning " + "with very long words " * 100  # 2,000+ characters
+    rows = [(long_title, "We study graph learning on molecules. It works well.")]
+    rows += [(f"图神经网络 {i}: graph learning for molecules", "We study graph learning on molecules again.")
+             for i in range(8)]
+    rows += [(f"تعلم الرسوم البيانية {i}: graph learning", "We study graph learning on molecules too.") for i in range(8)]
+    res = lg.analyze(lg.build_graph(_records_corpus(rows), layers={"similarity": 1.0},
+                                    builders=[lg.SimilarityEdges(threshold=0.0)]), min_community_size=1)
+    res.membership[:] = 0  # one community
+    v = Visit(browser, lg.write_html(res, tmp_path / "one.html"))
+    assert v.errors == [] and v.js("window.litgraph.map.state.drawn") == 1
+    labels = v.js("window.litgraph.map.labels()")
+    assert len(labels) == 1 and labels[0]["px"] >= 11
+    v.go("#papers")
+    assert v.js("window.litgraph.map.state.drawn") == 17
+    assert all(lab["w"] < 400 for lab in v.js("window.litgraph.map.labels()"))  # long titles are shortened
+    v.go("#paper=" + res.graph.corpus.ids[0])
+    assert long_title.strip() in v.page.text_content("#panel") or v.js("window.litgraph.state.view").startswith("paper")
+    v.shot("one-community-rtl-cjk")
+    assert v.errors == []
+    v.page.close()
+
+
+def test_a_thousand_tiny_communities_fold_into_other_topics(browser, tmp_path):
+    rows = [(f"Paper {i} on subject {i // 3}", f"An abstract about subject {i // 3} and method {i % 7}.")
+            for i in range(3000)]
+    res = lg.analyze(lg.build_graph(_records_corpus(rows), layers={"similarity": 1.0}), min_community_size=1)
+    res.membership[:] = np.arange(3000) // 3  # 1,000 communities of three papers
+    v = Visit(browser, lg.write_html(res, tmp_path / "tiny.html"))
+    assert v.errors == []
+    discs = v.js("window.litgraph.map.discs()")
+    assert len(discs) == 81 and discs[-1]["community"] == "folded" and discs[-1]["size"] == 3000 - 80 * 3
+    assert "the 920 smallest are folded into “other topics”" in v.page.text_content("#view-name")
+    v.shot("tiny-communities")
+    v.page.close()

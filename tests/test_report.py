@@ -40,7 +40,7 @@ def test_two_reports_and_a_quiet_third(two_days, sample_paths):
     assert (out / "latest").resolve() == (out / "2025-11-05").resolve()
     assert not (out / "2025-11-06").exists()
     for day in ("2025-11-04", "2025-11-05"):  # a dated folder holds what a reader opens, nothing more
-        assert sorted(p.name for p in (out / day).iterdir()) == ["index.html", "report.json", "report.md"]
+        assert sorted(p.name for p in (out / day).iterdir()) == ["index.html", "map.png", "report.json", "report.md"]
     assert sorted(p.name for p in (out / "graph").iterdir()) == ["graph.html"]
 
 

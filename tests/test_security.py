@@ -53,7 +53,8 @@ def _links(html: str) -> _Links:
 def _only_safe_links(found: _Links) -> None:
     for tag, attr, value in found.urls:
         assert not attr.startswith("on"), (tag, attr, value)
-        assert re.match(r"https?://|(\.\./graph/)?[\w.-]+\.(html|json|md|graphml|csv)$", value), (tag, attr, value)
+        assert re.match(r"https?://|(\.\./graph/)?[\w.-]+\.(html|json|md|graphml|csv|png)(#paper=[\w.%~/-]+)?$",
+                        value), (tag, attr, value)
         assert "evil.example" not in value
 
 
@@ -78,7 +79,8 @@ def test_report_md_renders_inert(hostile_report, renderer):
         html = markdown.markdown(text, extensions=["tables"])
     found = _links(html)
     _only_safe_links(found)
-    assert not {"script", "img", "iframe"} & set(found.tags)
+    assert not {"script", "iframe"} & set(found.tags)
+    assert [v for tag, attr, v in found.urls if tag == "img"] == ["map.png"]  # the report's own map, nothing else
     assert "&lt;script&gt;" in html or "<script>" not in html
     assert "=HYPERLINK" in html  # the title is shown, as text
 

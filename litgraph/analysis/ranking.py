@@ -43,21 +43,22 @@ def day_upvote_percentile(corpus) -> np.ndarray:
     sharing their average rank) and a paper keeps its best rank over its digests. NaN for
     papers never shown with upvotes; a digest with a single voted paper ranks it 0.5.
     """
-    index = {pid: i for i, pid in enumerate(corpus.ids)}
     best = np.full(len(corpus), np.nan)
-    for d in corpus.digests:
-        votes = {}
-        for pid in dict.fromkeys(d.paper_ids):
-            v = next((a.upvotes for a in corpus[pid].appearances if a.digest == d.id and a.upvotes is not None), None)
-            if v is not None:
-                votes[pid] = v
-        if not votes:
-            continue
-        s = pd.Series(votes, dtype="float64")
-        pct = (s.rank(method="average") - 1) / (len(s) - 1) if len(s) > 1 else pd.Series(0.5, index=s.index)
-        for pid, v in pct.items():
-            i = index[pid]
-            best[i] = v if np.isnan(best[i]) else max(best[i], v)
+    rows: list[tuple[str, int, float]] = []  # (digest, paper position, upvotes): the first voted appearance
+    for i, p in enumerate(corpus):
+        seen: set[str] = set()
+        for a in p.appearances:
+            if a.upvotes is not None and a.digest not in seen:
+                seen.add(a.digest)
+                rows.append((a.digest, i, float(a.upvotes)))
+    if not rows:
+        return best
+    f = pd.DataFrame(rows, columns=["digest", "paper", "votes"])
+    n = f.groupby("digest")["votes"].transform("size")
+    rank = f.groupby("digest")["votes"].rank(method="average")
+    f["pct"] = np.where(n > 1, (rank - 1) / (n - 1).clip(lower=1), 0.5)
+    top = f.groupby("paper")["pct"].max()
+    best[top.index.to_numpy()] = top.to_numpy()
     return best
 
 

@@ -76,7 +76,11 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
     from matplotlib.patches import Circle
 
     total = len(analysis.membership)
-    major = [q for q in places if q["size"] >= 0.01 * total] or places
+    major, held, inside = [], 0, sum(q["size"] for q in places)
+    for q in places:  # fitted as the page's map is: communities with 1% of the papers, the largest up to 90%
+        if q["size"] >= 0.01 * total or held < 0.9 * inside:
+            major.append(q)
+            held += q["size"]
     x0 = min(q["x"] - q["radius"] for q in major)
     x1 = max(q["x"] + q["radius"] for q in major)
     y0 = min(q["y"] - q["radius"] for q in major)
@@ -107,7 +111,8 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
             words = q["label"].split(" · ")
             done = False
             for text in (" · ".join(words[:2]) + f" ({q['size']})", f"{words[0]} ({q['size']})"):
-                for fs in ((13, 12, 11) if is_major else (11,)):
+                for px in ((14, 13, 12, 11) if is_major else (11,)):
+                    fs = px * 72 / dpi  # the page's pixel sizes, in points
                     t = ax.text(0, 0, text, fontsize=fs, fontweight="bold")
                     bb = t.get_window_extent(renderer)
                     t.remove()
@@ -124,7 +129,7 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
                             continue
                         boxes.append(b)
                         tx, ty = to_px.inverted().transform((sx, sy))
-                        if np.hypot(sx - cxp, sy - cyp) > r_px + h:
+                        if np.hypot(sx - cxp, sy - cyp) > r_px:  # outside its disc: a line says whose it is
                             ax.plot([q["x"], tx], [q["y"], ty], color="#666666", linewidth=0.8, alpha=0.7)
                         ax.text(tx, ty, text, fontsize=fs, fontweight="bold", ha="center", va="center",
                                 color="#1a1a1a", path_effects=halo)

@@ -30,6 +30,8 @@ GRID = 10_000
 PAPER_CONCEPTS = 5
 #: Map links drawn between communities: each community's strongest few.
 COMMUNITY_LINKS = 2
+#: Communities whose strongest links are drawn on the map (the largest).
+MAP_LINKED = 40
 
 
 def page_budget(n: int) -> tuple[int, int]:
@@ -69,7 +71,8 @@ def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int, kinds: list
     b = pos_of[graph.corpus.positions(p["target"])]
     w = p["weight"].to_numpy(dtype=float)
     bit = {kind: 1 << i for i, kind in enumerate(kinds)}
-    mask = np.array([sum(bit.get(x, 0) for x in str(s).split(",")) for s in p["kinds"].tolist()], dtype=np.int64)
+    names, which = np.unique(p["kinds"].astype(str).to_numpy(), return_inverse=True)  # a few distinct kind sets
+    mask = np.array([sum(bit.get(x, 0) for x in s.split(",")) for s in names.tolist()], dtype=np.int64)[which]
     both = (a >= 0) & (b >= 0)
     a, b, w, mask = a[both], b[both], w[both], mask[both]
     src, dst = np.concatenate([a, b]), np.concatenate([b, a])
@@ -211,7 +214,8 @@ def _community_links(analysis) -> list[dict]:
     total = np.bincount(inv.ravel(), weights=w[cross])
     top = float(total.max())
     chosen: set[int] = set()
-    for c in range(base):
+    sizes = np.bincount(membership[membership >= 0], minlength=base)
+    for c in np.argsort(-sizes, kind="stable")[:MAP_LINKED].tolist():  # the largest communities' strongest links
         mine = np.flatnonzero((key // base == c) | (key % base == c))
         chosen.update(mine[np.argsort(-total[mine], kind="stable")][:COMMUNITY_LINKS].tolist())
     return [{"a": int(key[j] // base), "b": int(key[j] % base), "weight": round(float(total[j] / top), 3)}

@@ -147,7 +147,7 @@ def _report(store, model, *, out: Path, db, day: date, since: date | None, force
     run = {"kind": model.fit_kind_, "reason": reason if state is None else model.fit_reason_,
            "new_papers": len(corpus) - len(state.ids) if state is not None and model.fit_kind_ == "incremental"
            else len(corpus)}
-    data = report_data(model, day=day, previous=previous, params=model.get_params(), files=_files(exports), run=run)
+    data = report_data(model, day=day, previous=previous, params=model.get_params(), files=_files(exports, model.analysis_.n_communities > 0), run=run)
     step("writing the report")
     final = out / day.isoformat()
     positions = None
@@ -250,9 +250,11 @@ _GRAPH_FILES = {"graph_html": "graph.html", "graphml": "graph.graphml", "nodes_c
                 "edges_csv": "edges.csv"}
 
 
-def _files(exports: str) -> dict:
-    """What ``report.json`` lists under ``files``: paths relative to the dated folder, None if not written."""
+def _files(exports: str, has_map: bool = True) -> dict:
+    """What ``report.json`` lists under ``files``: paths relative to the dated folder, None if not written (the map
+    picture needs a community to draw)."""
     files = {k: FILES[k] for k in ("index", "markdown", "json")}
+    files["map"] = FILES["map"] if has_map else None
     for key, name in _GRAPH_FILES.items():
         wanted = exports in ("all", "dated") or (exports == "view" and key == "graph_html")
         files[key] = None if not wanted else (name if exports == "dated" else f"../{SHARED}/{name}")
@@ -308,6 +310,10 @@ def _write_exports(res, folder: Path, day: date, exports: str, positions=None) -
 def _write_summary(res, folder: Path, data: dict, day: date, exports: str, positions=None) -> None:
     if exports == "dated":
         _write_exports(res, folder, day, exports, positions)
+    from ..export._mapimage import write_map_image
+
+    if data["files"].get("map"):
+        write_map_image(res, folder / FILES["map"], positions=positions)
     (folder / FILES["json"]).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                         encoding="utf-8")
     (folder / FILES["markdown"]).write_text(render_markdown(data), encoding="utf-8")

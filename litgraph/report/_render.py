@@ -20,7 +20,7 @@ _WS = re.compile(r"\s+")
 
 REPORT_SCHEMA = json.loads((resources.files("litgraph") / "schemas" / "report.schema.json").read_text("utf-8"))
 
-FILES = {"index": "index.html", "markdown": "report.md", "json": "report.json", "graph_html": "graph.html",
+FILES = {"index": "index.html", "markdown": "report.md", "json": "report.json", "map": "map.png", "graph_html": "graph.html",
          "graphml": "graph.graphml", "nodes_csv": "nodes.csv", "edges_csv": "edges.csv"}  # names in a dated folder
 
 
@@ -268,8 +268,10 @@ def render_markdown(r: dict) -> str:
              + (f"the report of {r['previous_report']}" if r["previous_report"] else "the start (first report)")
              + f". {r['graph']['communities']} communities, modularity {r['graph']['modularity']:.2f}.", "",
              _run_line(r["run"]), "",
-             "## Communities", "", "| # | Label | Size | Change | Last 30 days | Top papers |",
-             "|---:|---|---:|---|---:|---|"]
+             "## Communities", ""]
+    if r["files"].get("map"):
+        lines += [f"![Map of topics: one disc per community, its area by papers]({r['files']['map']})", ""]
+    lines += ["| # | Label | Size | Change | Last 30 days | Top papers |", "|---:|---|---:|---|---:|---|"]
     for m in r["communities"]:
         lines.append(f"| {m['community']} | {_esc_md(m['label'])} | {m['size']} | {_change(m)} | "
                      f"{m['new_last_30_days']} | {_esc_md(' · '.join(m['top_papers']))} |")
