@@ -392,3 +392,23 @@ def test_a_thousand_tiny_communities_fold_into_other_topics(browser, tmp_path):
     assert "the 920 smallest are folded into “other topics”" in v.page.text_content("#view-name")
     v.shot("tiny-communities")
     v.page.close()
+
+
+def test_a_deep_link_to_an_old_style_arxiv_id(browser, tmp_path):
+    from litgraph.ingest._base import Source, make_digest
+    from litgraph.model import Corpus, Record
+
+    recs = [Record(title=f"Strings and branes {i}", abstract="We study strings and branes in ten dimensions.",
+                   position=i + 1, arxiv_id=f"hep-th/99010{i:02d}") for i in range(12)]
+    corpus = Corpus.from_records([(make_digest(Source(name="o", text="o"), "test"), recs)])
+    res = lg.analyze(lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.SimilarityEdges(threshold=0.0)]),
+                     min_community_size=1)
+    path = lg.write_html(res, tmp_path / "old.html")
+    v = Visit(browser, path)
+    v.page.goto(path.as_uri() + "#paper=" + __import__("urllib.parse").parse.quote("hep-th/9901005", safe=""))
+    v.page.reload()
+    v.page.wait_for_function("document.body.dataset.ready === '1'")
+    assert v.js("window.litgraph.state.view") == "paper:hep-th/9901005"
+    assert v.page.locator("#panel a").first.get_attribute("href") == "https://arxiv.org/abs/hep-th/9901005"
+    assert v.errors == []
+    v.page.close()

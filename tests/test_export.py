@@ -141,6 +141,23 @@ def test_notebook_display_references_one_file(res, tmp_path, monkeypatch):
     assert list((tmp_path / "litgraph-views").glob("graph-*.html")) == pages
 
 
+def test_a_notebook_view_opens_on_a_paper_or_a_community(res, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pid = res.graph.corpus.ids[3]
+    frame = lg.InteractiveGraph(res, paper=pid)._repr_mimebundle_()["text/html"]
+    assert f'.html#paper={pid}"' in frame
+    assert '.html#community=2"' in lg.InteractiveGraph(res, community=2)._repr_mimebundle_()["text/html"]
+    from litgraph.export.html import view_address
+
+    assert view_address(res, paper=pid) == f"#paper={pid}"
+    with pytest.raises(lg.InvalidParameterError, match="No paper 'nope' in this graph"):
+        lg.InteractiveGraph(res, paper="nope")
+    with pytest.raises(lg.InvalidParameterError, match="No community 99"):
+        lg.InteractiveGraph(res, community=99)
+    with pytest.raises(lg.InvalidParameterError, match="not both"):
+        lg.InteractiveGraph(res, paper=pid, community=0)
+
+
 def test_bad_output_paths(res, tmp_path):
     with pytest.raises(lg.LitgraphError, match="does not exist"):
         lg.write_html(res, tmp_path / "missing" / "g.html")

@@ -99,6 +99,10 @@ class Store:
             if "not a database" in str(exc):
                 raise StoreError(f"{self.path}: not a litgraph store ({exc}). Give another --db path.") from None
             raise sqlite_error(self.path, exc) from None
+        except UnicodeDecodeError:  # SQLite's own message about the file holds bytes that are not text
+            self._close_quietly()
+            raise StoreError(f"{self.path}: the database file is damaged (its schema cannot be read). Restore it "
+                             f"from a backup, or start a new store with another --db path.") from None
 
     def check_writable(self) -> None:
         """Raise :class:`StoreError` unless the store can be written (a write is tried and rolled back).

@@ -81,6 +81,9 @@ def read_corpus(con: sqlite3.Connection, path: str, drows: list[tuple]) -> Corpu
             ck.count(na, f"{where}, column 'n_authors'")
             ck.text(title, f"{where}, column 'title'", empty=False)
             ck.text(pid, f"{where}, column 'paper_id'", empty=False)
+        if did not in per_digest:  # the table and its index disagree on a digest's id
+            raise StoreError(f"{path}: the store is damaged: an appearance names digest {did!r}, which is not stored "
+                             f"under that id. {_RESTORE}")
         by_paper.setdefault(pid, []).append(Appearance(did, pos, title, up, ptext, na, org, line))
         per_digest[did].append(pid)
         if pid in first:
