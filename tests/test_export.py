@@ -221,3 +221,20 @@ def test_page_size_follows_its_budget(res):
     assert max(len(e) for e in data["papers"]["excerpt"]) <= chars
     assert max(len(n) for n in data["papers"]["nb"]) == links
     assert all(c["label"] == res.label(c["community"]) for c in data["communities"])
+
+
+def test_the_map_picture_is_deterministic_and_says_when_there_is_nothing_to_draw(res, tmp_path):
+    from PIL import Image
+
+    from litgraph.export import write_map_image
+
+    a = write_map_image(res, tmp_path / "a.png")
+    b = write_map_image(res, tmp_path / "b.png")
+    assert a.read_bytes() == b.read_bytes()
+    img = np.asarray(Image.open(a).convert("RGB"), dtype=float)
+    assert img.shape == (750, 1200, 3) and img.std() > 10  # discs and labels, not a blank picture
+    empty = lg.analyze(res.graph, min_community_size=10_000)
+    with pytest.raises(lg.EmptyGraphError, match="no community to draw on a map"):
+        write_map_image(empty, tmp_path / "c.png")
+    with pytest.raises(lg.LitgraphError, match=r"\.png"):
+        write_map_image(res, tmp_path / "c.jpg")

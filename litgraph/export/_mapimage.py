@@ -50,6 +50,15 @@ def _overlaps(b, boxes) -> bool:
     return any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in boxes)
 
 
+def _reaches_into(b, discs) -> bool:
+    """Whether a label box reaches far into another disc (x, y, radius in pixels): it would read as that disc's."""
+    for x, y, r in discs:
+        dx, dy = max(b[0] - x, 0.0, x - b[2]), max(b[1] - y, 0.0, y - b[3])
+        if (dx * dx + dy * dy) ** 0.5 < 0.6 * r:
+            return True
+    return False
+
+
 def write_map_image(analysis, path, *, positions=None, size: tuple[float, float] = (12.0, 7.5),
                     dpi: int = 100) -> Path:
     """Write the map of topics as a PNG: discs sized by papers, each community with 1% of the papers labelled
@@ -61,7 +70,8 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
     --------
     >>> import litgraph as lg, tempfile, pathlib
     >>> res = lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0), seed=0)
-    >>> lg.export.write_map_image(res, pathlib.Path(tempfile.mkdtemp()) / "map.png").suffix
+    >>> from litgraph.export import write_map_image
+    >>> write_map_image(res, pathlib.Path(tempfile.mkdtemp()) / "map.png").suffix
     '.png'
     """
     p = check_out_path(path, (".png",), "write_map_image")
@@ -109,8 +119,12 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
             cxp, cyp = to_px.transform((q["x"], q["y"]))
             r_px = abs(to_px.transform((q["x"] + q["radius"], q["y"]))[0] - cxp)
             words = q["label"].split(" · ")
+            others = [(*to_px.transform((o["x"], o["y"])), o["radius"] * r_px / max(q["radius"], 1e-12))
+                      for o in places if o is not q]
             done = False
-            for text in (" · ".join(words[:2]) + f" ({q['size']})", f"{words[0]} ({q['size']})"):
+            attempts = [(text, keep_clear) for keep_clear in (True, False)
+                        for text in (" · ".join(words[:2]) + f" ({q['size']})", f"{words[0]} ({q['size']})")]
+            for text, keep_clear in attempts:
                 for px in ((14, 13, 12, 11) if is_major else (11,)):
                     fs = px * 72 / dpi  # the page's pixel sizes, in points
                     t = ax.text(0, 0, text, fontsize=fs, fontweight="bold")
@@ -127,6 +141,8 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
                         b = (sx - w / 2, sy - h / 2, sx + w / 2, sy + h / 2)
                         if b[0] < 2 or b[1] < 2 or b[2] > w_px - 2 or b[3] > h_px - 2 or _overlaps(b, boxes):
                             continue
+                        if keep_clear and _reaches_into(b, others):
+                            continue
                         boxes.append(b)
                         tx, ty = to_px.inverted().transform((sx, sy))
                         if np.hypot(sx - cxp, sy - cyp) > r_px:  # outside its disc: a line says whose it is
@@ -139,6 +155,14 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
                         break
                 if done:
                     break
-        write_atomic(p, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None}))
+        import io
+
+        from PIL import Image
+
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         plt.close(fig)
+        # flat colours and anti-aliased edges: a 256-colour palette keeps the picture and a third of the bytes
+        small = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        write_atomic(p, lambda tmp: small.save(tmp, format="PNG", optimize=True))
     return p
