@@ -251,9 +251,9 @@ class PaperGraph:
         unknown = keep - set(self.corpus.ids)
         if unknown:
             raise KeyError(f"No paper {sorted(unknown)[0]!r} in this graph.")
-        e = self._edges
+        e, corpus = self._edges, self.corpus.subset(keep)  # concept rows follow the subgraph's own papers
         e = e[e["source"].isin(keep) & e["target"].isin(keep)].reset_index(drop=True)
-        sub = PaperGraph(self.corpus.subset(keep), e, dict(self.layer_weights), self.concepts, dict(self.params),
+        sub = PaperGraph(corpus, e, dict(self.layer_weights), self.concepts.restrict(corpus.ids), dict(self.params),
                          {}, deferred=self._deferred)
         sub._scales = dict(self.layer_scales)  # the same scale as the whole graph
         return sub

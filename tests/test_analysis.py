@@ -404,3 +404,23 @@ def test_subtopics_reach_report_json_and_markdown(tmp_path, sample_paths, monkey
     md = (r.folder / "report.md").read_text(encoding="utf-8")
     assert "Sub-topics of the largest communities:" in md and split[0]["subtopics"][0]["label"].split(" · ")[0] in md
     assert "Sub-topics: " in (r.folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_labels_of_a_subgraph_come_from_its_own_papers():
+    g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
+    sub = g.subgraph(g.corpus.ids[20:60])
+    assert sub.concepts.paper_ids == sub.corpus.ids
+    res = lg.analyze(sub, seed=0)
+    for c in range(res.n_communities):
+        members = [pid for pid in sub.corpus.ids if res.community_of(pid) == c]
+        carried = [set(g.concepts.concepts_of(pid)) for pid in members]  # looked up by id in the whole graph
+        for word in res.label(c).split(" · "):
+            assert sum(word in have for have in carried) >= 2, (c, word)  # a label names what its members share
+    assert "adversarial input" in " · ".join(res.label(c) for c in range(res.n_communities))
+    checked = 0
+    for row in sub.edges_frame("concepts").head(30).itertuples():  # a link's evidence is its own papers' concepts
+        shared = set(g.concepts.concepts_of(row.source)) & set(g.concepts.concepts_of(row.target))
+        names = set(row.concepts) if isinstance(row.concepts, tuple) else set(filter(None, str(row.concepts).split("; ")))
+        assert names <= shared
+        checked += bool(names)
+    assert checked

@@ -51,6 +51,12 @@ class ConceptSet:
     _lookup: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _rows: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _specific: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _n_corpus: int | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def n_corpus(self) -> int:
+        """Papers of the corpus the concepts were extracted from (more than the rows of a restricted set)."""
+        return self._n_corpus if self._n_corpus is not None else self.matrix.shape[0]
 
     def __len__(self) -> int:
         return len(self.names)
@@ -68,6 +74,20 @@ class ConceptSet:
             if form in self._lookup:
                 return self._lookup[form]
         raise KeyError(f"No concept {concept!r}; see extract_concepts(corpus).to_frame()['concept'].")
+
+    def restrict(self, paper_ids: list[str]) -> ConceptSet:
+        """The same concepts for some of the papers, rows in the order of ``paper_ids`` (a subgraph's corpus).
+
+        Corpus-level statistics (``df``, ``idf``, ``title_df``) stay those of the whole
+        corpus, as a subgraph keeps the whole graph's weight scales.
+        """
+        if list(paper_ids) == self.paper_ids:
+            return self
+        if getattr(self, "_rows", None) is None:
+            self._rows = {pid: i for i, pid in enumerate(self.paper_ids)}
+        rows = [self._rows[pid] for pid in paper_ids]
+        return ConceptSet(self.names, self.keys, self.aliases, self.df, self.idf, self.matrix[rows].tocsr(),
+                          list(paper_ids), self.title_df, _coherence=self._coherence, _n_corpus=self.n_corpus)
 
     def papers_of(self, concept: str) -> list[str]:
         j = self.index(concept)

@@ -60,7 +60,7 @@ class SharedConceptEdges(EdgeStep):
 
     def linking(self, cs) -> np.ndarray:
         """The concepts that create links (rare enough, see ``max_df`` and ``max_papers``), most specific first."""
-        n = cs.matrix.shape[0]
+        n = cs.n_corpus  # the whole corpus's size, also for a subgraph's restricted set
         linking = np.flatnonzero(cs.df <= max(min(self.max_df * n, self.max_papers), 2))
         names_all = np.asarray(cs.names, dtype=object)
         # most specific first, so a row's sorted indices list a pair's shared concepts in that order
