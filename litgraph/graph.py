@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .concepts import ConceptExtractor, ConceptSet
-from .edges import LAYERS, BuildContext
+from .edges import LAYER_ORDER, LAYERS, BuildContext
 from .edges._base import EDGE_COLUMNS, EdgeStep, empty_edges, linked_pairs
 from .edges._combine import combine_pairs, edge_texts, pair_text, text_plan
 from ._memory import release_memory
@@ -38,7 +38,7 @@ DEFAULT_LAYER_WEIGHTS: dict[str, float] = {
     "cocitation": 0.2, "coupling": 0.2,
 }
 MAX_WEIGHT = 1e6  #: the largest layer weight (weights are relative; larger ones could overflow their sums)
-_ORDER = ["concepts", "similarity", "citation", "mention", "cocitation", "coupling", "digest"]
+_ORDER = LAYER_ORDER
 
 
 def _check_layers(layers: Mapping[str, float] | Iterable[str] | None) -> dict[str, float]:

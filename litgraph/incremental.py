@@ -35,7 +35,7 @@ import scipy.sparse as sp
 from ._arrays import BLOB_DAMAGE, object_array
 from .concepts import ConceptSet
 from .concepts._transform import concept_rows
-from .edges import LAYERS
+from .edges import LAYER_ORDER, LAYERS
 from .edges._base import EDGE_COLUMNS, BuildContext, edge_frame, empty_edges, linked_pairs
 from .edges.concepts import EVIDENCE_CONCEPTS as _EVIDENCE_CONCEPTS, concept_evidence, shared_concepts_evidence
 from .edges.similarity import count_terms, paper_text, similarity_evidence, weigh_with
@@ -47,8 +47,10 @@ __all__ = ["GraphState", "update_graph", "needs_refit", "RefitNeeded", "STATE_VE
 
 #: Version of the saved state's layout; a state of another version means a full rebuild.
 STATE_VERSION = 2
-#: The layers whose links an update extends (the others are rebuilt whole).
+#: The layers whose links an update extends ...
 EXTENDED = ("concepts", "similarity", "mention")
+#: ... and those it rebuilds whole; a layer in neither forces a full build (it never silently disappears).
+REBUILT = ("citation", "cocitation", "coupling", "digest")
 #: A full rebuild is due when the papers added since the last one exceed this share of it ...
 REFIT_GROWTH = 0.10
 #: ... or when the last one is this many days old.
@@ -274,6 +276,9 @@ def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphSt
     papers = list(corpus)
     if any(_text_hash(p) != h for p, h in zip(papers[:n_old], state.text_hashes)):
         raise RefitNeeded("the title or abstract of an earlier paper changed")
+    unknown = [k for k in state.layer_weights if k not in EXTENDED + REBUILT]
+    if unknown:
+        raise RefitNeeded(f"the {', '.join(unknown)} layer cannot be updated incrementally")
     n = len(ids)
     new = np.arange(n_old, n)
     index = {pid: i for i, pid in enumerate(ids)}
@@ -324,7 +329,7 @@ def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphSt
         frames.append(LAYERS["mention"](**builders.get("mention", {})).mentions(ctx, new))
     # the other layers, rebuilt whole (digest last: it reads the pairs the others link)
     kept = [f for f in frames if len(f)]
-    for kind in ("citation", "cocitation", "coupling", "digest"):
+    for kind in [k for k in LAYER_ORDER if k in REBUILT]:
         if kind not in state.layer_weights:
             continue
         if kind == "digest":
@@ -334,8 +339,7 @@ def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphSt
         if len(f):
             kept.append(f)
     edges = pd.concat(kept, ignore_index=True)[EDGE_COLUMNS] if kept else empty_edges()
-    order = ["concepts", "similarity", "citation", "mention", "cocitation", "coupling", "digest"]
-    edges = edges.assign(_k=edges["kind"].map(order.index)).sort_values(
+    edges = edges.assign(_k=edges["kind"].map(LAYER_ORDER.index)).sort_values(
         "_k", kind="mergesort").drop(columns="_k").reset_index(drop=True)
     graph = PaperGraph(corpus, edges, dict(state.layer_weights), cs, state.params,
                        {"incremental update": time.perf_counter() - t0})

@@ -22,7 +22,7 @@ from .similarity import SimilarityEdges
 
 __all__ = ["EDGE_COLUMNS", "BuildContext", "topk_pairs", "SharedConceptEdges", "SimilarityEdges",
            "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
-           "EmbeddingCache", "SentenceTransformerEmbedder", "short_name", "LAYERS"]
+           "EmbeddingCache", "SentenceTransformerEmbedder", "short_name", "LAYERS", "LAYER_ORDER"]
 
 #: Default builder of every layer kind.
 LAYERS = {
@@ -34,3 +34,6 @@ LAYERS = {
     "cocitation": CocitationEdges,
     "coupling": CouplingEdges,
 }
+#: The order in which layers are built and listed, declared once for full and incremental builds; the digest
+#: layer comes last because it reads the pairs the other layers link.
+LAYER_ORDER = ["concepts", "similarity", "citation", "mention", "cocitation", "coupling", "digest"]
