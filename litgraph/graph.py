@@ -38,7 +38,6 @@ DEFAULT_LAYER_WEIGHTS: dict[str, float] = {
     "cocitation": 0.2, "coupling": 0.2,
 }
 MAX_WEIGHT = 1e6  #: the largest layer weight (weights are relative; larger ones could overflow their sums)
-_ORDER = LAYER_ORDER
 
 
 def _check_layers(layers: Mapping[str, float] | Iterable[str] | None) -> dict[str, float]:
@@ -143,7 +142,7 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
                        n_jobs=n_jobs)
     frames = []
     deferred = {}  # layers whose edge text is made when asked (see PaperGraph.edge_texts)
-    for kind in sorted(chosen, key=_ORDER.index):
+    for kind in sorted(chosen, key=LAYER_ORDER.index):
         if kind == "digest":
             ctx.supported_pairs = linked_pairs(corpus, frames)
         t = time.perf_counter()

@@ -317,6 +317,14 @@ def _separate(centres: np.ndarray, radius: np.ndarray, gap: float = 1.15, rounds
     return c
 
 
+def centre_and_reach(points: np.ndarray) -> tuple[np.ndarray, float]:
+    """Where the page and the map picture put a community: the mean of its papers' positions, and the 90th
+    percentile of their distances from it (one stray paper does not inflate a region)."""
+    centre = points.mean(axis=0)
+    reach = float(np.percentile(np.linalg.norm(points - centre, axis=1), 90)) if len(points) > 1 else 0.0
+    return centre, reach
+
+
 def check_positions(where, analysis, owner: str):
     """``where`` (paper id -> (x, y)) if it places every paper of the analysis, else a clear error."""
     if where is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..exceptions import EmptyGraphError
-from ._common import OTHER_COLOR, check_out_path, community_color, layout, write_atomic
+from ._common import OTHER_COLOR, centre_and_reach, check_out_path, community_color, layout, write_atomic
 
 __all__ = ["write_map_image", "map_places"]
 
@@ -33,9 +33,7 @@ def map_places(analysis, positions=None) -> list[dict]:
     order = np.argsort(-sizes, kind="stable")[:MAX_DISCS]
     places = []
     for k in order.tolist():
-        idx = np.flatnonzero(m == coms[k])
-        centre = xy[idx].mean(axis=0)
-        reach = float(np.percentile(np.linalg.norm(xy[idx] - centre, axis=1), 90)) if len(idx) > 1 else 1.0
+        centre, reach = centre_and_reach(xy[m == coms[k]])
         places.append({"community": int(coms[k]), "label": analysis.label(int(coms[k])), "size": int(sizes[k]),
                        "color": community_color(int(coms[k])), "x": float(centre[0]), "y": float(centre[1]),
                        "reach": reach})
@@ -163,6 +161,7 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         plt.close(fig)
         # flat colours and anti-aliased edges: a 256-colour palette keeps the picture and a third of the bytes
-        small = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                                        dither=Image.Dither.NONE)
         write_atomic(p, lambda tmp: small.save(tmp, format="PNG", optimize=True))
     return p

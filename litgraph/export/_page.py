@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._text import safe_url
-from ._common import LAYER_STYLE, OTHER_COLOR, community_color, layout, node_table
+from ._common import LAYER_STYLE, OTHER_COLOR, centre_and_reach, community_color, layout, node_table
 
 #: The page data's schema name; the page's script refuses data of another schema.
 PAGE_SCHEMA = "litgraph-page/1"
@@ -147,7 +147,9 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
         "community": membership[keep].astype(int).tolist(), "subtopic": sub.astype(int).tolist(),
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "size": np.rint(size * 20).astype(int).tolist(),
         "rank": [int(r["rank"]) for r in rows], "excerpt": [excerpt(r["abstract"]) for r in rows],
-        "arxiv": [1 if r["arxiv_id"] and r["arxiv_id"] == r["id"] else r["arxiv_id"] or 0 for r in rows], "links": [_links(r) for r in rows], "concepts": concept_idx,
+        # 1: the paper's id is its arXiv id (the page makes the link); else the arXiv id, or 0 for none
+        "arxiv": [1 if r["arxiv_id"] and r["arxiv_id"] == r["id"] else r["arxiv_id"] or 0 for r in rows],
+        "links": [_links(r) for r in rows], "concepts": concept_idx,
         "nb": nb, "nbWeight": nb_weight, "nbKinds": nb_kinds,
     }
     layers = [{"kind": kd, "label": LAYER_STYLE[kd]["label"], "color": LAYER_STYLE[kd]["color"],
@@ -188,8 +190,7 @@ def _communities(analysis, keep: np.ndarray, xy: np.ndarray, ranks: np.ndarray) 
 def _place(idx: np.ndarray, xy: np.ndarray, ranks: np.ndarray, best: int = 8) -> dict:
     if not len(idx):
         return {"x": 0, "y": 0, "reach": 0, "key": []}
-    centre = xy[idx].mean(axis=0)
-    reach = float(np.percentile(np.linalg.norm(xy[idx] - centre, axis=1), 90))
+    centre, reach = centre_and_reach(xy[idx])
     top = idx[np.argsort(ranks[idx], kind="stable")][:best]
     return {"x": int(round(centre[0])), "y": int(round(centre[1])), "reach": int(round(reach)), "key": top.tolist()}
 

@@ -111,6 +111,7 @@ def _content_lines(text: str, limit: int | None = None) -> tuple[list[_Tok], str
 _NOT_A_PAPER = re.compile(r"^(?:#|```|[-*+>|$] |\d{1,3}[.)] )")
 
 
+#: Lines a capture is recognised from (the rest is read by the parser, once).
 SNIFF_LINES = 4000
 
 

@@ -278,8 +278,8 @@ def render_markdown(r: dict) -> str:
     split = [m for m in r["communities"] if m["subtopics"]]
     if split:
         lines += ["", "Sub-topics of the largest communities:", ""]
-        lines += [f"- **{_esc_md(m['label'])}**: " + "; ".join(f"{_esc_md(s['label'])} ({s['size']})"
-                                                          for s in m["subtopics"]) for m in split]
+        lines += [f"- **{_esc_md(m['label'])}**: " + " | ".join(
+            f"{_esc_md(' · '.join(s['label'].split(' · ')[:2]))} ({s['size']})" for s in m["subtopics"]) for m in split]
     lines += _topic_lines(r["topic_changes"])
     lines += ["", "## Key papers", ""]
     for p in r["key_papers"]:
