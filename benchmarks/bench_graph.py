@@ -39,9 +39,9 @@ def _reset_peak() -> None:
 def run_one(n: int) -> dict:
     sys.path.insert(0, str(HERE))
     import litgraph as lg
+    from litgraph.build import ordered
     from litgraph.edges import LAYERS, BuildContext
     from litgraph.edges._base import linked_pairs
-    from litgraph.graph import _ORDER
     from synth import synth_corpus
 
     rows = []
@@ -52,14 +52,15 @@ def run_one(n: int) -> dict:
     t = time.perf_counter()
     concepts = lg.ConceptExtractor().fit(corpus).concepts_
     rows.append(("concept extraction", time.perf_counter() - t, _peak_mb()))
-    ctx = BuildContext(corpus=corpus, index={p: i for i, p in enumerate(corpus.ids)}, concepts=concepts, n_jobs=2)
+    ctx = BuildContext(corpus=corpus, concepts=concepts, n_jobs=2)
     edges = {}
-    for kind in _ORDER:
-        if kind == "digest":
+    layers = {kind: make() for kind, make in LAYERS.items()}
+    for kind in ordered(layers, layers):
+        if layers[kind].reads_links:
             ctx.supported_pairs = linked_pairs(corpus, list(edges.values()))
         _reset_peak()
         t = time.perf_counter()
-        edges[kind] = LAYERS[kind]().build(ctx)
+        edges[kind] = layers[kind].build(ctx)
         rows.append((f"layer {kind} ({len(edges[kind])} edges)", time.perf_counter() - t, _peak_mb()))
     _reset_peak()
     t = time.perf_counter()

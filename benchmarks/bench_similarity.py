@@ -66,7 +66,7 @@ def main() -> None:
             print(f"skip {name}: {BENCH} is not here")
             continue
         n = len(corpus)
-        ctx = BuildContext(corpus=corpus, index={p: i for i, p in enumerate(corpus.ids)}, n_jobs=2)
+        ctx = BuildContext(corpus=corpus, n_jobs=2)
         x = lg.SimilarityEdges().vectors(ctx)
         rng = np.random.default_rng(0)
         queries = np.sort(rng.choice(n, size=min(QUERIES, n), replace=False))

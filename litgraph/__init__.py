@@ -17,6 +17,7 @@ from .exceptions import (
     LitgraphWarning,
     NotFittedError,
     ParseError,
+    RefitNeeded,
     SkippedRecordsWarning,
     StoreError,
     UnrecognizedFormatError,
@@ -40,26 +41,33 @@ _LAZY = {
     "InteractiveGraph": ".export", "export_graph": ".export", "graph_html": ".export", "write_csv": ".export",
     "write_gexf": ".export", "write_graphml": ".export", "write_html": ".export", "write_image": ".export",
     "write_json": ".export",
-    "DEFAULT_LAYER_WEIGHTS": ".graph", "PaperGraph": ".graph", "build_graph": ".graph",
+    "DEFAULT_LAYER_WEIGHTS": ".graph", "PaperGraph": ".graph", "build_graph": ".build",
+    "register_layer": ".edges", "unregister_layer": ".edges",
     "Appearance": ".model", "Corpus": ".model", "Digest": ".model", "Paper": ".model",
     "LitGraph": ".pipeline",
     "AddResult": ".store", "Store": ".store",
 }
 
 
+#: Sub-namespaces, imported on first use too (``lg.edges.LayerEdges``).
+_SUBMODULES = ("analysis", "concepts", "edges", "export", "incremental", "ingest")
+
+
 def __getattr__(name: str):
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'litgraph' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the names as they are imported on use
@@ -72,7 +80,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names as they are imported 
     from .evaluation import evaluate_links
     from .export import (InteractiveGraph, export_graph, graph_html, write_csv, write_gexf, write_graphml,
                          write_html, write_image, write_json)
-    from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph, build_graph
+    from .build import build_graph
+    from .edges import register_layer, unregister_layer
+    from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph
     from .ingest import FORMATS, load_sample, parse_digest, read_digest, read_digests, sample_paths
     from .model import Appearance, Corpus, Digest, Paper
     from .pipeline import LitGraph
@@ -88,7 +98,7 @@ __all__ = [
     "read_digest", "read_digests", "parse_digest", "load_sample", "sample_paths", "FORMATS",
     # concepts and graph
     "ConceptExtractor", "ConceptSet", "extract_concepts", "concept_key", "find_acronyms",
-    "build_graph", "PaperGraph", "DEFAULT_LAYER_WEIGHTS", "SharedConceptEdges", "SimilarityEdges",
+    "build_graph", "PaperGraph", "DEFAULT_LAYER_WEIGHTS", "register_layer", "unregister_layer", "SharedConceptEdges", "SimilarityEdges",
     "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
     "EmbeddingCache", "SentenceTransformerEmbedder", "evaluate_links",
     # analysis
@@ -102,5 +112,5 @@ __all__ = [
     # errors
     "LitgraphError", "InputNotFoundError", "ParseError", "UnrecognizedFormatError", "InvalidParameterError",
     "EmptyGraphError",
-    "NotFittedError", "StoreError", "LitgraphWarning", "SkippedRecordsWarning",
+    "NotFittedError", "StoreError", "RefitNeeded", "LitgraphWarning", "SkippedRecordsWarning",
 ]

@@ -10,7 +10,8 @@ Every error a user can cause derives from :class:`LitgraphError`, so one
     ├── InvalidParameterError (also ValueError, TypeError)
     ├── EmptyGraphError (also ValueError)             an operation that needs papers or edges got none
     ├── NotFittedError (also AttributeError)          a result asked of a model before ``fit``
-    └── StoreError                                    the SQLite store cannot be used as asked
+    ├── StoreError                                    the SQLite store cannot be used as asked
+    └── RefitNeeded                                   a daily (incremental) build cannot go on: build in full
 
 Warnings derive from :class:`LitgraphWarning`; :class:`SkippedRecordsWarning` is
 issued by lenient (``strict=False``) reading for every file with skipped records.
@@ -27,6 +28,7 @@ __all__ = [
     "EmptyGraphError",
     "NotFittedError",
     "StoreError",
+    "RefitNeeded",
     "LitgraphWarning",
     "SkippedRecordsWarning",
 ]
@@ -120,6 +122,11 @@ class NotFittedError(LitgraphError, AttributeError):
 
 class StoreError(LitgraphError):
     """The store cannot be opened or used as asked (wrong file, newer schema, ...)."""
+
+
+class RefitNeeded(LitgraphError):
+    """A graph cannot be extended incrementally (the saved state, a layer or the corpus does not allow it); the
+    message says why, and a full build is the way on."""
 
 
 class LitgraphWarning(UserWarning):

@@ -1,15 +1,13 @@
 """The paper graph: papers as nodes, typed and explained edges from every layer.
 
-:func:`build_graph` is the only builder. It runs each edge layer, keeps every layer's edges with their
-evidence, and combines them into one undirected weighted graph whose ``weight`` is the sum of the layer
-weights times each layer's edge weight. Algorithms run on the mix (``weight``) or one layer (``w_<kind>``).
+:func:`litgraph.build.build_graph` makes it (for full and daily builds alike). It keeps every layer's
+edges with their evidence, and combines them into one undirected weighted graph whose ``weight`` is the sum
+of the layer weights times each layer's edge weight. Algorithms run on the mix (``weight``) or one layer
+(``w_<kind>``).
 """
 
 from __future__ import annotations
 
-import logging
-import numbers
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,152 +15,22 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .concepts import ConceptExtractor, ConceptSet
-from .edges import LAYER_ORDER, LAYERS, BuildContext
-from .edges._base import EDGE_COLUMNS, EdgeStep, empty_edges, linked_pairs
+from .concepts import ConceptSet
+from .edges import DEFAULT_LAYER_WEIGHTS, LAYERS
 from .edges._combine import combine_pairs, edge_texts, pair_text, text_plan
-from ._memory import release_memory
-from .exceptions import EmptyGraphError, InvalidParameterError
+from .exceptions import InvalidParameterError
 from .model import Corpus
 
-__all__ = ["build_graph", "PaperGraph", "DEFAULT_LAYER_WEIGHTS"]
-
-logger = logging.getLogger("litgraph")
-
-#: Weight of each layer in the combined ``weight`` when none are given.
-#: Each layer's edges are first divided by the layer's median edge weight (see PaperGraph.layer_scales), so these
-#: say how much a typical link of each kind counts. Text similarity leads: on 22,393 real arXiv papers it ranks
-#: neighbours best (benchmarks/eval_neighbours.py); concepts, citations and co-occurrence add evidence.
-DEFAULT_LAYER_WEIGHTS: dict[str, float] = {
-    "concepts": 0.3, "similarity": 1.0, "digest": 0.05, "citation": 0.5, "mention": 0.1,
-    "cocitation": 0.2, "coupling": 0.2,
-}
-MAX_WEIGHT = 1e6  #: the largest layer weight (weights are relative; larger ones could overflow their sums)
+__all__ = ["PaperGraph", "DEFAULT_LAYER_WEIGHTS"]  # build_graph: see __getattr__
 
 
-def _check_layers(layers: Mapping[str, float] | Iterable[str] | None) -> dict[str, float]:
-    if layers is None:
-        return dict(DEFAULT_LAYER_WEIGHTS)
-    if isinstance(layers, str) or not isinstance(layers, (Mapping, Iterable)):
-        raise InvalidParameterError(f"The 'layers' parameter of build_graph must be a mapping of layer name to "
-                                    f"weight, e.g. {{'concepts': 1.0, 'similarity': 1.0}}. Got {layers!r} instead.")
-    items = layers.items() if isinstance(layers, Mapping) else ((k, DEFAULT_LAYER_WEIGHTS.get(k, 1.0)) for k in layers)
-    out: dict[str, float] = {}
-    for k, w in items:
-        if k not in LAYERS:
-            raise InvalidParameterError(f"The 'layers' parameter of build_graph names an unknown layer {k!r}; "
-                                        f"known layers: {', '.join(LAYERS)}.")
-        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w) or not 0 <= w <= MAX_WEIGHT:
-            raise InvalidParameterError(f"The weight of layer {k!r} in the 'layers' parameter of build_graph must be "
-                                        f"a number from 0 to {MAX_WEIGHT:g} (weights are relative). Got {w!r}.")
-        out[k] = float(w)
-    if not out:
-        raise InvalidParameterError("The 'layers' parameter of build_graph names no layer; "
-                                    f"use some of: {', '.join(LAYERS)}.")
-    if not any(out.values()):
-        raise InvalidParameterError(f"The 'layers' parameter of build_graph gives every layer the weight 0, so no "
-                                    f"two papers would be linked. Got {out!r}; give at least one layer a weight > 0.")
-    return out
 
+def __getattr__(name: str):
+    if name == "build_graph":  # defined with the build path, which makes PaperGraphs
+        from .build import build_graph
 
-def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | None = None, *, seed: int = 0,
-                concepts: ConceptExtractor | ConceptSet | None = None, builders: Iterable[Any] | None = None,
-                n_jobs: int = 1, keep_state: bool = False) -> PaperGraph:
-    """Build the multi-layer paper graph of a corpus.
-
-    Parameters
-    ----------
-    corpus : Corpus
-    layers : mapping of str to float, optional
-        Which layers to build and their weight in the combined ``weight``; see
-        :data:`DEFAULT_LAYER_WEIGHTS` (all layers; those the data does not support,
-        such as citations without references, are simply empty).
-    seed : int, default 0
-        Recorded with the graph and passed on to analysis and layout.
-    concepts : ConceptExtractor or ConceptSet, optional
-        How concepts are extracted (or concepts already extracted for this corpus).
-    builders : iterable of edge layers, optional
-        Layer objects with non-default parameters, e.g. ``[lg.SimilarityEdges(top_k=5)]``;
-        each replaces the default builder of its ``kind``.
-    n_jobs : int, default 1
-        Threads for the sparse top-k products.
-    keep_state : bool, default False
-        Keep what :class:`litgraph.incremental.GraphState` needs to extend the graph later.
-
-    Raises
-    ------
-    EmptyGraphError
-        The corpus has no papers.
-    InvalidParameterError
-        An unknown layer, a negative weight, or a bad layer parameter.
-
-    Examples
-    --------
-    >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), layers={"concepts": 1.0, "similarity": 1.0, "digest": 0.2})
-    >>> g.n_papers
-    66
-    >>> sorted(g.edges_frame()["kind"].unique())
-    ['concepts', 'digest', 'similarity']
-    """
-    if not isinstance(corpus, Corpus):
-        raise InvalidParameterError(f"build_graph expects a Corpus (from lg.read_digests). Got {type(corpus).__name__}.")
-    if len(corpus) == 0:
-        raise EmptyGraphError("The corpus has no papers, so there is no graph to build; read some digests first.")
-    weights = _check_layers(layers)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise InvalidParameterError(f"The 'seed' parameter of build_graph must be an int. Got {seed!r} instead.")
-    chosen: dict[str, Any] = {k: LAYERS[k]() for k in weights}
-    given = set()
-    for b in builders or ():
-        kind = getattr(b, "kind", None)
-        if kind not in LAYERS or not hasattr(b, "fit"):
-            raise InvalidParameterError(f"The 'builders' parameter of build_graph takes edge layers (steps with a "
-                                        f"known 'kind' and a fit() method). Got {b!r} instead.")
-        chosen[kind] = b
-        given.add(kind)
-        weights.setdefault(kind, DEFAULT_LAYER_WEIGHTS[kind])
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    if isinstance(concepts, ConceptSet):
-        if concepts.paper_ids != corpus.ids:
-            raise InvalidParameterError("The 'concepts' parameter of build_graph was extracted from another corpus; "
-                                        "pass a ConceptExtractor or extract concepts from this corpus.")
-        cset = concepts
-    else:
-        extractor = concepts if concepts is not None else ConceptExtractor()
-        if not isinstance(extractor, ConceptExtractor):
-            raise InvalidParameterError(f"The 'concepts' parameter of build_graph must be a ConceptExtractor or a "
-                                        f"ConceptSet. Got {concepts!r} instead.")
-        cset = extractor.fit(corpus).concepts_
-    release_memory()
-    timings["concept extraction"] = time.perf_counter() - t0
-    logger.info("concept extraction: %d concepts in %.2fs", len(cset), timings["concept extraction"])
-    ctx = BuildContext(corpus=corpus, index={pid: i for i, pid in enumerate(corpus.ids)}, concepts=cset,
-                       n_jobs=n_jobs)
-    frames = []
-    deferred = {}  # layers whose edge text is made when asked (see PaperGraph.edge_texts)
-    for kind in sorted(chosen, key=LAYER_ORDER.index):
-        if kind == "digest":
-            ctx.supported_pairs = linked_pairs(corpus, frames)
-        t = time.perf_counter()
-        lazy = isinstance(chosen[kind], EdgeStep) and hasattr(chosen[kind], "edge_texts")
-        f = chosen[kind].fit(ctx, text=False).edges_ if lazy else chosen[kind].fit(ctx).edges_
-        if not keep_state and kind not in given:  # a layer made here: its fitted work (word vectors) can go
-            chosen[kind] = type(chosen[kind])(**chosen[kind].get_params())
-        if lazy:
-            deferred[kind] = chosen[kind]
-        release_memory()
-        timings[kind] = time.perf_counter() - t
-        logger.info("layer %s: %d edges in %.2fs", kind, len(f), timings[kind])
-        frames.append(f)
-    edges = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else empty_edges()
-    params = {"layers": weights, "seed": int(seed),
-              "builders": {k: (v.get_params() if hasattr(v, "get_params") else {}) for k, v in chosen.items()}}
-    graph = PaperGraph(corpus, edges[EDGE_COLUMNS], weights, cset, params, timings, deferred=deferred)
-    if keep_state and "similarity" in chosen:
-        graph._fit_parts = {"similarity": chosen["similarity"]}
-    return graph
+        return build_graph
+    raise AttributeError(f"module 'litgraph.graph' has no attribute {name!r}")
 
 
 class PaperGraph:
@@ -177,6 +45,9 @@ class PaperGraph:
         Everything needed to rebuild it (layer weights, builder parameters, seed).
     timings : dict
         Seconds spent per step.
+    features : dict
+        The fitted features kept by ``build_graph(..., keep_state=True)`` (e.g. ``"words"``:
+        :class:`~litgraph.edges.WordVectors`), empty otherwise.
 
     Examples
     --------
@@ -199,6 +70,7 @@ class PaperGraph:
         self.concepts = concepts
         self.params = params
         self.timings = timings
+        self.features: dict[str, Any] = {}
         self._pairs: pd.DataFrame | None = None
         self._pairs_lean: pd.DataFrame | None = None
         self._text_plan: tuple | None = None  # how pair_texts finds a pair's edges (made when first asked)
@@ -266,7 +138,7 @@ class PaperGraph:
         large graph's biggest part); with ``kind=None`` it is the graph's own table,
         shared and not to be changed. :meth:`edge_texts` gives the text of chosen rows.
         """
-        if kind is not None and kind not in LAYERS:
+        if kind is not None and kind not in LAYERS and kind not in self.layer_weights:
             raise InvalidParameterError(f"The 'kind' parameter of edges_frame must be one of {', '.join(LAYERS)}. "
                                         f"Got {kind!r} instead.")
         if text and (kind is None or kind in self._deferred):
@@ -338,7 +210,7 @@ class PaperGraph:
         """Row positions in :meth:`pairs_frame` of the pairs that involve a paper (indexed once, then O(degree))."""
         if getattr(self, "_incidence", None) is None:
             p = self.pairs_frame(text=False)
-            index = {pid: i for i, pid in enumerate(self.corpus.ids)}
+            index = self.corpus.index_of
             ends = np.concatenate([self.corpus.positions(p["source"]), self.corpus.positions(p["target"])]).astype(
                 np.int64)
             rows = np.concatenate([np.arange(len(p)), np.arange(len(p))])
@@ -386,7 +258,7 @@ class PaperGraph:
         """
         from ._igraph import to_igraph, with_layer_weights
 
-        if layer is not None and layer not in LAYERS:
+        if layer is not None and layer not in LAYERS and layer not in self.layer_weights:
             raise InvalidParameterError(f"The 'layer' parameter of to_igraph must be one of {', '.join(LAYERS)}. "
                                         f"Got {layer!r} instead.")
         known = layer is None or layer in self.layer_weights

@@ -1,19 +1,22 @@
-"""Incremental graph updates: a day's new papers joined to a graph built before, without rebuilding it.
+"""Daily (incremental) builds: a day's new papers joined to a graph built before, without rebuilding it.
 
 A daily report over a growing archive mostly re-derives what it derived yesterday. After a
 full build, :meth:`GraphState.from_graph` keeps the per-paper work: the concept rows, the
-word vectors with their vocabulary and term weights, and every edge. :func:`update_graph`
-then adds the papers that are new:
+word vectors with their vocabulary and term weights (features, see
+:mod:`litgraph.edges._features`), and the edges of the layers that extend.
+:func:`update_graph` then runs the build's own steps (:func:`litgraph.build.run_layers`)
+for the papers that are new:
 
 * their concepts are the concepts already known that their text names
-  (:func:`~litgraph.concepts._transform.concept_rows`); concept document frequencies and
+  (:func:`~litgraph.concepts.extend_concepts`); concept document frequencies and
   idf are recounted over all papers;
 * their word vectors use yesterday's vocabulary and term weights; each new paper gets its
   top-k most similar papers (exact cosine over all terms), and an older paper gains a new
   paper as neighbour when it beats the weakest of its current top-k;
 * shared-concept links are found the same way, new papers against all; mentions are
   looked for in the new papers' abstracts and, for the new papers' names, in all others;
-* the digest and citation layers are rebuilt whole (they are cheap).
+* the digest and citation layers are rebuilt whole (they are cheap), as is a layer of
+  one's own marked ``incremental = "rebuild"``; any other layer means a full build.
 
 Old links stay as they were, so an incremental graph drifts from a full rebuild as the
 vocabulary, the idf and the concept set age; :func:`needs_refit` says when to rebuild
@@ -25,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import time
 from dataclasses import dataclass
 from itertools import chain
 
@@ -33,23 +37,25 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._arrays import BLOB_DAMAGE, object_array
-from .concepts import ConceptSet
-from .concepts._transform import concept_rows
-from .edges import LAYER_ORDER, LAYERS
-from .edges._base import EDGE_COLUMNS, BuildContext, edge_frame, empty_edges, linked_pairs
-from .edges.concepts import EVIDENCE_CONCEPTS as _EVIDENCE_CONCEPTS, concept_evidence, shared_concepts_evidence
-from .edges.similarity import count_terms, paper_text, similarity_evidence, weigh_with
-from .exceptions import LitgraphError
+from .build import joined, run_layers
+from .concepts import ConceptSet, extend_concepts
+from .edges import LAYERS, BuildContext, WordVectors
+from .edges._base import EDGE_COLUMNS, empty_edges
+from .edges._contract import check_layer
+from .edges.concepts import concept_evidence
+from .edges.similarity import similarity_evidence
+from .exceptions import RefitNeeded
 from .graph import PaperGraph
 from .model import Corpus
 
 __all__ = ["GraphState", "update_graph", "needs_refit", "RefitNeeded", "STATE_VERSION"]
 
 #: Version of the saved state's layout; a state of another version means a full rebuild.
-STATE_VERSION = 2
-#: The layers whose links an update extends ...
+STATE_VERSION = 3
+#: The built-in layers whose links an update extends ...
 EXTENDED = ("concepts", "similarity", "mention")
-#: ... and those it rebuilds whole; a layer in neither forces a full build (it never silently disappears).
+#: ... and those it rebuilds whole; any other layer must say which it is (``incremental``), or it forces a full
+#: build with its name (it never silently disappears).
 REBUILT = ("citation", "cocitation", "coupling", "digest")
 #: A full rebuild is due when the papers added since the last one exceed this share of it ...
 REFIT_GROWTH = 0.10
@@ -57,78 +63,91 @@ REFIT_GROWTH = 0.10
 REFIT_DAYS = 7
 
 
-class RefitNeeded(LitgraphError):
-    """The saved state cannot be extended to this corpus; the message says why (a full build is needed)."""
-
-
 def _text_hash(p) -> str:
     return hashlib.blake2b(f"{p.title}\0{p.abstract}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+def _unnamed(graph_params: dict, cs: ConceptSet, edges: pd.DataFrame, corpus: Corpus) -> np.ndarray:
+    """The "(+N more)" count of each concept link in ``edges`` (see SharedConceptEdges.unnamed)."""
+    layer = LAYERS["concepts"](**graph_params.get("builders", {}).get("concepts", {}))
+    return layer.unnamed(cs, edges, corpus)
+
+
 @dataclass
 class GraphState:
-    """What an incremental update needs from the last build (see the module's text)."""
+    """What a daily build needs from the last build (see the module's text)."""
 
     ids: list[str]
     text_hashes: list[str]
+    #: the last graph's edges (only the layers that are not rebuilt whole are saved)
     edges: pd.DataFrame
     concepts: ConceptSet
-    vocabulary: tuple[dict[str, int], np.ndarray]
-    term_weights: np.ndarray
-    vectors: sp.csr_matrix
+    words: WordVectors
     params: dict
     layer_weights: dict[str, float]
     full_fit_papers: int
     full_fit_day: str | None = None
     updates: int = 0
     model_params: dict | None = None
+    #: each concept link's count of shared concepts its evidence does not name ("(+N more)"), in edge order
+    unnamed: np.ndarray | None = None
+
+    @property
+    def vectors(self) -> sp.csr_matrix:
+        """The word vectors of every paper (rows in ``ids`` order)."""
+        return self.words.vectors
 
     @classmethod
     def from_graph(cls, graph: PaperGraph, day: str | None = None) -> GraphState:
         """The state of a graph just built with ``build_graph(..., keep_state=True)``."""
-        sim = getattr(graph, "_fit_parts", {}).get("similarity")
+        words = graph.features.get("words")
         if graph.params.get("builders", {}).get("similarity", {}).get("embedder") is not None:
             raise RefitNeeded("sentence embeddings are fused into the similarity (every run is a full build)")
-        if sim is None or not hasattr(sim, "vectors_") or "concepts" not in graph.layer_weights:
+        if words is None or "concepts" not in graph.layer_weights:
             raise RefitNeeded("the graph was built without the word-similarity and concept layers' saved work")
-        return cls(ids=list(graph.corpus.ids), text_hashes=[_text_hash(p) for p in graph.corpus],
-                   edges=graph.edges_frame(), concepts=graph.concepts, vocabulary=sim.vocabulary_,
-                   term_weights=sim.term_weights_, vectors=sim.vectors_, params=graph.params,
-                   layer_weights=dict(graph.layer_weights), full_fit_papers=len(graph.corpus), full_fit_day=day)
+        edges = graph.edges_frame()
+        unnamed = _unnamed(graph.params, graph.concepts, edges[edges["kind"] == "concepts"], graph.corpus)
+        return cls(ids=list(graph.corpus.ids), text_hashes=[_text_hash(p) for p in graph.corpus], edges=edges,
+                   concepts=graph.concepts, words=words, params=graph.params,
+                   layer_weights=dict(graph.layer_weights), full_fit_papers=len(graph.corpus), full_fit_day=day,
+                   unnamed=unnamed)
 
     # -- saving -------------------------------------------------------------------------
+    def saved_kinds(self) -> list[str]:
+        """The layers whose links are saved: all but those a daily build rebuilds whole."""
+        return [k for k in self.layer_weights if getattr(LAYERS.get(k), "incremental", "") != "rebuild"]
+
     def to_bytes(self) -> memoryview:
         """The state as one ``.npz`` blob (no pickled objects: arrays and one JSON document).
 
-        Only the links of the extended layers are kept (the others are rebuilt by every
-        update); a similarity link's evidence is rewritten from its score, a concept link's
-        from its concepts. Returns a view of the blob (``bytes(...)`` copies it).
+        Only the links of :meth:`saved_kinds` are kept; a similarity link's evidence is
+        rewritten from its score, a concept link's from its concepts and :attr:`unnamed`.
+        Returns a view of the blob (``bytes(...)`` copies it).
         """
-        e = self.edges[self.edges["kind"].isin(EXTENDED)]
-        pos = pd.Index(self.ids)
-        kind = e["kind"].map(EXTENDED.index).to_numpy(np.int8)
-        con = kind == EXTENDED.index("concepts")
-        shared = e["concepts"].to_numpy()[con]
+        kinds = self.saved_kinds()
+        e = self.edges[self.edges["kind"].isin(kinds)]
+        kind = e["kind"].map(kinds.index).to_numpy(np.int8)
+        kind_of = e["kind"].to_numpy()
+        con, sim = kind_of == "concepts", kind_of == "similarity"
+        shared = e["concepts"].to_numpy()
         lens = np.fromiter(map(len, shared), dtype=np.int32, count=len(shared))
         codes, edge_names = pd.factorize(np.fromiter(chain.from_iterable(shared), dtype=object, count=int(lens.sum())))
-        more = np.zeros(len(shared), dtype=np.int32)  # "(+N more)" of the evidence: only a full list can have it
-        full = np.flatnonzero(lens == _EVIDENCE_CONCEPTS)
-        if len(full):
-            more[full] = [int(ev[ev.rindex("(+") + 2:-6]) if ev.endswith(" more)") else 0
-                          for ev in e["evidence"].to_numpy()[con][full].tolist()]
-        words = sorted(self.vocabulary[0], key=self.vocabulary[0].get)
+        more = np.zeros(len(e), dtype=np.int32)
+        if con.any():
+            more[con] = self.unnamed
+        words = sorted(self.words.vocabulary[0], key=self.words.vocabulary[0].get)
         cs = self.concepts
         meta = {"version": STATE_VERSION, "ids": self.ids, "text_hashes": self.text_hashes, "params": self.params,
                 "layer_weights": self.layer_weights, "full_fit_papers": self.full_fit_papers,
                 "full_fit_day": self.full_fit_day, "updates": self.updates, "words": words,
-                "model_params": self.model_params,
-                # a concept link's concepts as codes into one list of names; its evidence is rebuilt from them
-                "edge_concepts": edge_names.tolist(),
-                "evidence": e["evidence"].to_numpy()[kind == EXTENDED.index("mention")].tolist(),
+                "model_params": self.model_params, "kinds": kinds,
+                # links' concepts as codes into one list of names; concept links' evidence is rebuilt from them
+                "edge_concepts": edge_names.tolist(), "evidence": e["evidence"].to_numpy()[~(con | sim)].tolist(),
                 "names": cs.names, "keys": cs.keys, "aliases": [list(a) for a in cs.aliases]}
-        x, c = self.vectors.tocsr(), cs.matrix.tocsr()
+        x, c = self.words.vectors.tocsr(), cs.matrix.tocsr()
+        pos = pd.Index(self.ids)
         arrays = {"meta": np.frombuffer(json.dumps(meta, default=str).encode("utf-8"), dtype=np.uint8),
-                  "codes": self.vocabulary[1], "term_weights": self.term_weights,
+                  "codes": self.words.vocabulary[1], "term_weights": self.words.term_weights,
                   "x_data": x.data, "x_indices": x.indices, "x_indptr": x.indptr, "x_shape": np.array(x.shape),
                   "c_data": c.data, "c_indices": c.indices, "c_indptr": c.indptr, "c_shape": np.array(c.shape),
                   "df": cs.df, "idf": cs.idf, "title_df": cs.title_df if cs.title_df is not None else cs.df * 0,
@@ -150,42 +169,43 @@ class GraphState:
                 raise RefitNeeded(f"the saved graph state is of version {meta.get('version')}, "
                                   f"this litgraph writes {STATE_VERSION}")
             ids = meta["ids"]
-            id_arr = np.asarray(ids, dtype=object)
-            kind = z["kind"]
-            con = kind == EXTENDED.index("concepts")
-            sim = kind == EXTENDED.index("similarity")
-            m = len(kind)
-            names = np.asarray(meta["edge_concepts"], dtype=object)[z["concept_codes"]].tolist()
-            ends = np.cumsum(z["concept_counts"]).tolist()
-            shared = [tuple(names[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
-            concepts = np.empty(m, dtype=object)
-            concepts[:] = [()] * m
-            concepts[con] = object_array(shared)  # equal-length tuples would make a 2-D array
-            evidence = np.empty(m, dtype=object)
-            evidence[sim] = similarity_evidence(z["score"][sim])
-            evidence[con] = [concept_evidence(c, k) for c, k in zip(shared, z["concepts_more"].tolist())]
-            evidence[~(sim | con)] = meta["evidence"]
-            digests = np.empty(m, dtype=object)
-            digests[:] = [()] * m
-            edges = pd.DataFrame({"source": id_arr[z["src"]], "target": id_arr[z["dst"]],
-                                  "kind": np.asarray(EXTENDED, dtype=object)[kind],
-                                  "weight": z["weight"], "directed": z["directed"], "score": z["score"],
-                                  "concepts": concepts, "digests": digests, "evidence": evidence})[EDGE_COLUMNS]
+            edges, unnamed = _saved_edges(z, meta)
             x = sp.csr_matrix((z["x_data"], z["x_indices"], z["x_indptr"]), shape=tuple(z["x_shape"]))
             c = sp.csr_matrix((z["c_data"], z["c_indices"], z["c_indptr"]), shape=tuple(z["c_shape"]))
             _check_consistent(ids, meta, z, x, c)
             cs = ConceptSet(names=meta["names"], keys=meta["keys"], aliases=[tuple(a) for a in meta["aliases"]],
                             df=z["df"], idf=z["idf"], matrix=c, paper_ids=list(ids), title_df=z["title_df"])
-            vocabulary = ({w: i for i, w in enumerate(meta["words"])}, z["codes"])
-            return cls(ids=list(ids), text_hashes=meta["text_hashes"], edges=edges, concepts=cs,
-                       vocabulary=vocabulary, term_weights=z["term_weights"], vectors=x, params=meta["params"],
-                       layer_weights=meta["layer_weights"], full_fit_papers=int(meta["full_fit_papers"]),
-                       full_fit_day=meta["full_fit_day"], updates=int(meta["updates"]),
-                       model_params=meta.get("model_params"))
+            words = WordVectors(({w: i for i, w in enumerate(meta["words"])}, z["codes"]), z["term_weights"], x)
+            return cls(ids=list(ids), text_hashes=meta["text_hashes"], edges=edges, concepts=cs, words=words,
+                       params=meta["params"], layer_weights=meta["layer_weights"],
+                       full_fit_papers=int(meta["full_fit_papers"]), full_fit_day=meta["full_fit_day"],
+                       updates=int(meta["updates"]), model_params=meta.get("model_params"), unnamed=unnamed)
         except RefitNeeded:
             raise
         except BLOB_DAMAGE as exc:
             raise RefitNeeded(f"the saved graph state cannot be read ({type(exc).__name__})") from None
+
+
+def _saved_edges(z, meta: dict) -> tuple[pd.DataFrame, np.ndarray]:
+    """The saved links as an edge frame, and the concept links' unnamed counts."""
+    id_arr = np.asarray(meta["ids"], dtype=object)
+    kind = np.asarray(meta["kinds"], dtype=object)[z["kind"]] if len(z["kind"]) else np.zeros(0, dtype=object)
+    con, sim = kind == "concepts", kind == "similarity"
+    m = len(kind)
+    names = np.asarray(meta["edge_concepts"], dtype=object)[z["concept_codes"]].tolist()
+    ends = np.cumsum(z["concept_counts"]).tolist()
+    concepts = object_array(tuple(names[a:b]) for a, b in zip([0, *ends[:-1]], ends))  # tuples stay tuples
+    evidence = np.empty(m, dtype=object)
+    evidence[sim] = similarity_evidence(z["score"][sim])
+    unnamed = z["concepts_more"][con].astype(np.int64)
+    evidence[con] = [concept_evidence(t, k) for t, k in zip(concepts[con].tolist(), unnamed.tolist())]
+    evidence[~(sim | con)] = meta["evidence"]
+    digests = np.empty(m, dtype=object)
+    digests[:] = [()] * m
+    edges = pd.DataFrame({"source": id_arr[z["src"]], "target": id_arr[z["dst"]], "kind": kind,
+                          "weight": z["weight"], "directed": z["directed"], "score": z["score"],
+                          "concepts": concepts, "digests": digests, "evidence": evidence})[EDGE_COLUMNS]
+    return edges, unnamed
 
 
 def _check_consistent(ids: list, meta: dict, z, x: sp.csr_matrix, c: sp.csr_matrix) -> None:
@@ -226,49 +246,32 @@ def needs_refit(state: GraphState | None, corpus: Corpus, params: dict, day: str
     return None
 
 
-def _kth(edges: pd.DataFrame, kind: str, corpus: Corpus, n: int, k: int) -> np.ndarray:
-    """Each paper's k-th strongest link of one layer (-inf when it has fewer than k)."""
-    e = edges[edges["kind"] == kind]
-    a = np.concatenate([corpus.positions(e["source"]), corpus.positions(e["target"])])
-    s = np.concatenate([e["score"].to_numpy(), e["score"].to_numpy()])
-    order = np.lexsort((-s, a))
-    a, s = a[order], s[order]
-    rank = np.arange(len(a)) - np.searchsorted(a, a, side="left")
-    out = np.full(n, -np.inf)
-    hit = rank == k - 1
-    out[a[hit]] = s[hit]
-    return out
+def _layers(state: GraphState, builders) -> dict:
+    """The layer objects of a state's graph: those given, else made from the registry with the saved parameters."""
+    given = {check_layer(b, "The 'builders' parameter of update_graph"): b for b in builders or ()}
+    saved = state.params.get("builders", {})
+    chosen = {}
+    for kind in state.layer_weights:
+        if kind in given:
+            chosen[kind] = given[kind]
+        elif kind in LAYERS:
+            chosen[kind] = LAYERS[kind](**saved.get(kind, {}))
+        else:
+            raise RefitNeeded(f"the {kind!r} layer of the last build is neither registered (lg.register_layer) nor "
+                              f"given (builders=)")
+    return chosen
 
 
-def _new_pairs(sim: sp.csr_matrix, new_rows: np.ndarray, kth: np.ndarray, k: int, floor: float):
-    """Pairs (new paper, any paper) to add: each new paper's top k, and old papers' better-than-k-th."""
-    coo = sim.tocoo()
-    i, j, v = new_rows[coo.row], coo.col, coo.data
-    keep = (i != j) & (v >= max(floor, 1e-12))
-    i, j, v = i[keep], j[keep], v[keep]
-    order = np.lexsort((j, -v, i))
-    i, j, v = i[order], j[order], v[order]
-    rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
-    mine = rank < k
-    theirs = v > kth[j]
-    pick = mine | theirs
-    i, j, v = i[pick], j[pick], v[pick]
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    _, first = np.unique(lo.astype(np.int64) * len(kth) + hi, return_index=True)
-    return lo[first], hi[first], np.clip(v[first], 0.0, 1.0)
-
-
-def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphState]:
+def update_graph(state: GraphState, corpus: Corpus, *, builders=None) -> tuple[PaperGraph, GraphState]:
     """The graph of ``corpus`` from ``state`` (see the module's text), and the state to save for the next day.
 
-    Raises :class:`RefitNeeded` when the corpus is not the state's papers plus new ones (a
-    paper gone, its text changed, or the order changed).
+    ``builders``: layer objects for layers of the last build that are not registered (see
+    :func:`~litgraph.edges.register_layer`). Raises :class:`RefitNeeded` when the corpus is
+    not the state's papers plus new ones (a paper gone, its text changed, or the order
+    changed), or a layer can neither extend nor be rebuilt.
     """
-    import time
-
     t0 = time.perf_counter()
-    n_old = len(state.ids)
-    ids = corpus.ids
+    n_old, ids = len(state.ids), corpus.ids
     if ids[:n_old] != state.ids:
         gone = len(set(state.ids) - set(ids))
         raise RefitNeeded(f"{gone} paper(s) of the last build are no longer in the corpus" if gone
@@ -276,76 +279,22 @@ def update_graph(state: GraphState, corpus: Corpus) -> tuple[PaperGraph, GraphSt
     papers = list(corpus)
     if any(_text_hash(p) != h for p, h in zip(papers[:n_old], state.text_hashes)):
         raise RefitNeeded("the title or abstract of an earlier paper changed")
-    unknown = [k for k in state.layer_weights if k not in EXTENDED + REBUILT]
-    if unknown:
-        raise RefitNeeded(f"the {', '.join(unknown)} layer cannot be updated incrementally")
-    n = len(ids)
-    new = np.arange(n_old, n)
-    index = {pid: i for i, pid in enumerate(ids)}
-    builders = state.params.get("builders", {})
+    chosen = _layers(state, builders)
     fresh = papers[n_old:]
-
-    # concepts: known concepts of the new papers; df and idf over all papers
-    cs0 = state.concepts
-    c_new = concept_rows(cs0, [f"{p.title}. {p.abstract}" for p in fresh])
-    t_new = concept_rows(cs0, [p.title for p in fresh]) > 0
-    matrix = sp.csr_matrix(sp.vstack([cs0.matrix, c_new]))
-    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
-    title_df = (cs0.title_df if cs0.title_df is not None else np.zeros(len(cs0), np.int64)) + np.asarray(
-        t_new.sum(axis=0)).ravel().astype(np.int64)
-    cs = ConceptSet(names=cs0.names, keys=cs0.keys, aliases=cs0.aliases, df=df,
-                    idf=np.log((1.0 + n) / (1.0 + df)) + 1.0, matrix=matrix, paper_ids=list(ids), title_df=title_df)
-
-    # word similarity: new rows against all, exact
-    x_new = weigh_with(count_terms([paper_text(p.title, p.abstract) for p in fresh], state.vocabulary),
-                       state.term_weights)
-    x = sp.csr_matrix(sp.vstack([state.vectors, x_new]))
-    sim_p = builders.get("similarity", {})
-    k = int(sim_p.get("top_k", 10))
-    old_edges = state.edges
-    frames = [old_edges[old_edges["kind"].isin(EXTENDED)]]
-    ctx = BuildContext(corpus=corpus, index=index, concepts=cs, n_jobs=1)
-    if len(new) and "similarity" in state.layer_weights:
-        s = sp.csr_matrix(x_new @ x.T)
-        lo, hi, v = _new_pairs(s, new, _kth(old_edges, "similarity", corpus, n, k), k,
-                               float(sim_p.get("threshold", 0.0)))
-        frames.append(edge_frame(ctx, lo, hi, v, "similarity", score=v,
-                                 evidence=similarity_evidence(v)))
-    if len(new) and "concepts" in state.layer_weights and len(cs):
-        con_p = builders.get("concepts", {})
-        kc = int(con_p.get("top_k", 10))
-        w = cs.weighted()
-        linking = LAYERS["concepts"](**con_p).linking(cs)  # as the full layer: most specific first
-        wl = sp.csr_matrix(w[:, linking])
-        s = sp.csr_matrix(wl[new] @ wl.T)
-        lo, hi, _ = _new_pairs(s, new, _kth(old_edges, "concepts", corpus, n, kc), kc, 1e-9)
-        full = np.asarray(w[lo].multiply(w[hi]).sum(axis=1)).ravel()
-        concepts, evidence, n_shared = shared_concepts_evidence(cs, linking, lo, hi)
-        ok = (full >= float(con_p.get("threshold", 0.15))) & (n_shared >= int(con_p.get("min_shared", 1)))
-        sel = np.flatnonzero(ok)
-        frames.append(edge_frame(ctx, lo[sel], hi[sel], full[sel], "concepts", score=full[sel],
-                                 concepts=[concepts[q] for q in sel], evidence=[evidence[q] for q in sel]))
-    if len(new) and "mention" in state.layer_weights:
-        frames.append(LAYERS["mention"](**builders.get("mention", {})).mentions(ctx, new))
-    # the other layers, rebuilt whole (digest last: it reads the pairs the others link)
-    kept = [f for f in frames if len(f)]
-    for kind in [k for k in LAYER_ORDER if k in REBUILT]:
-        if kind not in state.layer_weights:
-            continue
-        if kind == "digest":
-            ctx.supported_pairs = linked_pairs(corpus, kept)
-        step = LAYERS[kind](**builders.get(kind, {}))
-        f = step.fit(ctx).edges_
-        if len(f):
-            kept.append(f)
-    edges = pd.concat(kept, ignore_index=True)[EDGE_COLUMNS] if kept else empty_edges()
-    edges = edges.assign(_k=edges["kind"].map(LAYER_ORDER.index)).sort_values(
-        "_k", kind="mergesort").drop(columns="_k").reset_index(drop=True)
-    graph = PaperGraph(corpus, edges, dict(state.layer_weights), cs, state.params,
+    cs = extend_concepts(state.concepts, fresh, ids)
+    ctx = BuildContext(corpus=corpus, concepts=cs, features={"words": state.words})
+    old = {k: f.reset_index(drop=True) for k, f in state.edges.groupby("kind", sort=False)}
+    frames, _, _ = run_layers(ctx, chosen, old=old, new=np.arange(n_old, len(ids)))
+    graph = PaperGraph(corpus, joined(frames), dict(state.layer_weights), cs, state.params,
                        {"incremental update": time.perf_counter() - t0})
-    nxt = GraphState(ids=list(ids), text_hashes=state.text_hashes + [_text_hash(p) for p in fresh], edges=edges,
-                     concepts=cs, vocabulary=state.vocabulary, term_weights=state.term_weights, vectors=x,
+    graph.features = dict(ctx.features)
+    concept_links = frames.get("concepts", empty_edges())
+    kept = len(old.get("concepts", ()))
+    unnamed = np.concatenate([state.unnamed if state.unnamed is not None else np.zeros(kept, np.int64),
+                              _unnamed(state.params, cs, concept_links.iloc[kept:], corpus)])
+    nxt = GraphState(ids=list(ids), text_hashes=state.text_hashes + [_text_hash(p) for p in fresh],
+                     edges=graph.edges_frame(text=False), concepts=cs, words=ctx.features["words"],
                      params=state.params, layer_weights=dict(state.layer_weights),
                      full_fit_papers=state.full_fit_papers, full_fit_day=state.full_fit_day,
-                     updates=state.updates + 1)
+                     updates=state.updates + 1, unnamed=unnamed)
     return graph, nxt

@@ -208,6 +208,15 @@ class Corpus:
     def ids(self) -> list[str]:
         return list(self.papers)
 
+    @property
+    def index_of(self) -> Mapping[str, int]:
+        """The corpus's one paper index: paper id -> position (corpus order); made once and shared, not to be changed."""
+        index = self.__dict__.get("_index_of")
+        if index is None:
+            index = {pid: i for i, pid in enumerate(self.papers)}
+            object.__setattr__(self, "_index_of", index)
+        return index
+
     def positions(self, paper_ids) -> np.ndarray:
         """Positions (corpus order) of paper ids, as an integer array; -1 for an id not in the corpus."""
         index = self.__dict__.get("_positions")

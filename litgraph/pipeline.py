@@ -138,10 +138,10 @@ class LitGraph(Params):
         that the error names the file.
         """
         from ._validation import check_float, check_int, check_option
-        from .graph import _check_layers
+        from .build import choose_layers
 
         if self.layers is not None:
-            _check_layers(self.layers)
+            choose_layers(self.layers, None, "LitGraph")
         check_option(self.method, "method", "LitGraph", ["leiden", "louvain"])
         check_float(self.resolution, "resolution", "LitGraph", low=0.0, low_open=True, high=MAX_RESOLUTION)
         check_int(self.min_community_size, "min_community_size", "LitGraph", min_value=1)

@@ -29,7 +29,7 @@ def test_every_edge_layer_follows_the_contract(kind, sample_corpus):
     layer = LAYERS[kind]()
     assert layer.kind == kind and isinstance(layer.directed, bool)
     cs = lg.extract_concepts(sample_corpus)
-    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)}, concepts=cs)
+    ctx = BuildContext(corpus=sample_corpus, concepts=cs)
     frame = layer.build(ctx)
     assert isinstance(frame, pd.DataFrame) and list(frame.columns) == EDGE_COLUMNS
     assert (frame["kind"] == kind).all() and (frame["directed"] == layer.directed).all()

@@ -14,7 +14,7 @@ LAYERS = {
     0: {"exceptions", "_validation", "_text", "_lexicon", "_version", "_igraph", "_parallel", "_step", "_memory", "_arrays"},
     1: {"model", "_records"},
     2: {"ingest", "concepts", "edges"},
-    3: {"graph", "_networkx", "incremental"},
+    3: {"graph", "build", "_networkx", "incremental"},
     4: {"analysis", "evaluation"},
     5: {"export", "store", "report", "pipeline"},
     6: {"cli", "__main__", "__init__"},

@@ -35,7 +35,7 @@ def tiny():
         ' {"title": "Diffusion models for images", "abstract": "Diffusion models denoise images. They are '
         'slow.", "digest": "d2"}]')
     concepts = lg.ConceptExtractor().fit(corpus).concepts_
-    return corpus, BuildContext(corpus=corpus, index={p: i for i, p in enumerate(corpus.ids)}, concepts=concepts)
+    return corpus, BuildContext(corpus=corpus, concepts=concepts)
 
 
 @pytest.mark.parametrize("make,param,bad", STEPS, ids=lambda x: type(x()).__name__ if callable(x) else str(x))

@@ -108,19 +108,6 @@ def test_update_equals_a_rebuild_for_the_new_papers_similarity(sample_corpus):
         assert {j for j in best if sims[j] > 0} <= linked
 
 
-def test_every_layer_is_updated_or_forces_a_full_build(sample_corpus):
-    from litgraph.edges import LAYER_ORDER, LAYERS
-    from litgraph.incremental import EXTENDED, REBUILT, RefitNeeded
-
-    assert set(EXTENDED + REBUILT) == set(LAYERS) == set(LAYER_ORDER)  # no layer vanishes on a daily run
-    ids = sample_corpus.ids
-    model = lg.LitGraph(seed=0).fit(sample_corpus.subset(ids[:300]), keep_state=True)
-    state = model.state_
-    state.layer_weights["a user's layer"] = 1.0
-    with pytest.raises(RefitNeeded, match="the a user's layer layer cannot be updated incrementally"):
-        update_graph(state, sample_corpus)
-
-
 def test_state_round_trip(sample_corpus):
     model = lg.LitGraph(seed=0).fit(sample_corpus, keep_state=True)
     st = model.state_

@@ -96,8 +96,9 @@ def test_equal_length_concept_tuples_round_trip(sample_corpus):
     model = lg.LitGraph(seed=0).fit(sample_corpus, keep_state=True)
     st = model.state_
     con = st.edges["kind"] == "concepts"
-    one = st.edges[~con | (st.edges["concepts"].map(len) == 2)].reset_index(drop=True)
-    st.edges = one
+    two = (st.edges["concepts"].map(len) == 2).to_numpy()
+    one = st.edges[~con | two].reset_index(drop=True)
+    st.edges, st.unnamed = one, st.unnamed[two[con.to_numpy()]]
     back = GraphState.from_bytes(st.to_bytes())  # every concept link shares exactly two concepts
     kept = one[one["kind"].isin(["concepts", "similarity", "mention"])]
     assert back.edges["concepts"].tolist() == kept["concepts"].tolist()

@@ -448,8 +448,7 @@ def test_concept_link_text_is_made_when_asked_and_equals_the_layer_built_with_it
     lean = g.edges_frame(text=False)
     con = np.flatnonzero((lean["kind"] == "concepts").to_numpy())
     assert len(con) > 50 and (lean["evidence"].to_numpy()[con] == "").all()  # not made by the build
-    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)},
-                       concepts=g.concepts)
+    ctx = BuildContext(corpus=sample_corpus, concepts=g.concepts)
     eager = lg.SharedConceptEdges().fit(ctx).edges_  # the layer on its own makes its text
     assert eager["evidence"].str.startswith("shared concepts: ").all()
     rows = con[[0, 7, len(con) - 1, 7]]
@@ -471,8 +470,7 @@ def test_concept_link_text_is_made_when_asked_and_equals_the_layer_built_with_it
 def test_concept_links_min_shared_counts_linking_concepts(sample_corpus):
     from litgraph.edges import BuildContext
 
-    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)},
-                       concepts=lg.extract_concepts(sample_corpus))
+    ctx = BuildContext(corpus=sample_corpus, concepts=lg.extract_concepts(sample_corpus))
     one = lg.SharedConceptEdges().fit(ctx).edges_
     two = lg.SharedConceptEdges(min_shared=2).fit(ctx).edges_
     n_named = one["concepts"].map(len)  # every shared linking concept is named up to 8
@@ -507,7 +505,7 @@ def test_similarity_is_exact_where_it_fits_and_close_where_capped(sample_corpus,
     from litgraph.edges import similarity as sim
 
     monkeypatch.setattr(sim, "EXACT_MAX_PRODUCT", budget)
-    ctx = BuildContext(corpus=sample_corpus, index={p: i for i, p in enumerate(sample_corpus.ids)})
+    ctx = BuildContext(corpus=sample_corpus)
     step = lg.SimilarityEdges(max_papers=50)  # a cap well below the sample's common words
     e = step.fit(ctx).edges_
     x = step.vectors_

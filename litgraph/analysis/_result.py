@@ -152,7 +152,7 @@ class Analysis:
         self.centrality = centrality
         self.params = params
         self.stability = stability
-        self._index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
+        self._index = graph.corpus.index_of
         self._labels = labels
         self.modularity = modularity
         self._score = scores

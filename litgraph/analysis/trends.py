@@ -36,7 +36,7 @@ def _period_counts(graph, by: str):
     periods, of_digest, note = _periods(corpus, by)
     if len(periods) == 0 or len(cs) == 0:
         return periods, np.zeros(len(periods)), sp.csr_matrix((len(periods), len(cs))), note
-    index = {pid: i for i, pid in enumerate(corpus.ids)}
+    index = corpus.index_of
     pos = {p: k for k, p in enumerate(periods)}
     rows, cols_ = [], []
     for d in corpus.digests:

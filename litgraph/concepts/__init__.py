@@ -33,5 +33,6 @@ from ._acronyms import find_acronyms
 from ._extractor import ConceptExtractor, extract_concepts
 from ._set import ConceptSet
 from ._tokens import concept_key
+from ._transform import extend_concepts
 
-__all__ = ["ConceptExtractor", "ConceptSet", "extract_concepts", "find_acronyms", "concept_key"]
+__all__ = ["ConceptExtractor", "ConceptSet", "extract_concepts", "extend_concepts", "find_acronyms", "concept_key"]

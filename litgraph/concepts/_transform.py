@@ -73,3 +73,20 @@ def concept_rows(cs: ConceptSet, texts: list[str], max_words: int = 4) -> sp.csr
                       shape=(n, len(cs)))
     m.sum_duplicates()
     return m
+
+
+def extend_concepts(cs: ConceptSet, papers, paper_ids: list[str]) -> ConceptSet:
+    """``cs`` with rows for new ``papers`` added: the concepts it knows that their text names
+    (:func:`concept_rows`), and every paper's concept and title frequencies and idf recounted over all
+    ``paper_ids`` (the old ones, then the new ones). ``cs`` itself is left as it is."""
+    papers = list(papers)
+    c_new = concept_rows(cs, [f"{p.title}. {p.abstract}" for p in papers])
+    t_new = concept_rows(cs, [p.title for p in papers]) > 0
+    matrix = sp.csr_matrix(sp.vstack([cs.matrix, c_new]))
+    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    title_df = (cs.title_df if cs.title_df is not None else np.zeros(len(cs), np.int64)) + np.asarray(
+        t_new.sum(axis=0)).ravel().astype(np.int64)
+    n = len(paper_ids)
+    return ConceptSet(names=cs.names, keys=cs.keys, aliases=cs.aliases, df=df,
+                      idf=np.log((1.0 + n) / (1.0 + df)) + 1.0, matrix=matrix, paper_ids=list(paper_ids),
+                      title_df=title_df)

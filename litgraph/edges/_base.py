@@ -13,6 +13,7 @@ from .._arrays import distinct
 from .._step import Step
 from ..concepts import ConceptSet
 from ..model import Corpus
+from ._contract import checked
 
 #: Columns of every layer's edge frame.
 EDGE_COLUMNS = ["source", "target", "kind", "weight", "directed", "score", "concepts", "digests", "evidence"]
@@ -23,12 +24,19 @@ class BuildContext:
     """What a layer may read besides the corpus: shared, computed once."""
 
     corpus: Corpus
-    index: dict[str, int]
+    #: paper id -> position: the corpus's own index (:attr:`Corpus.index_of`) unless given
+    index: dict[str, int] = None  # type: ignore[assignment]
     concepts: ConceptSet | None = None
     #: pairs (lo, hi positions, one row each, sorted) that the layers built so far link (see :func:`linked_pairs`)
     supported_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     n_jobs: int = 1
     cache: dict = field(default_factory=dict)  # results layers share (e.g. resolved references)
+    #: features by name, rows in corpus order (e.g. "words": WordVectors), kept with the graph's state
+    features: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.index is None:
+            self.index = self.corpus.index_of
 
 
 def linked_pairs(corpus, frames) -> np.ndarray:
@@ -46,11 +54,17 @@ def linked_pairs(corpus, frames) -> np.ndarray:
 class EdgeStep(Step):
     """Base of the edge layers: ``kind`` names the layer; ``fit`` builds its edges into ``edges_``.
 
-    Subclasses implement ``build(ctx)``, returning an edge frame (see :data:`EDGE_COLUMNS`).
+    Subclasses implement ``build(ctx)``, returning :class:`~litgraph.edges._contract.LayerEdges`
+    (paper positions; the built-in layers may return an edge frame, see :data:`EDGE_COLUMNS`).
     """
 
     kind: ClassVar[str] = ""
     directed: ClassVar[bool] = False
+    #: How a daily build updates the layer: "extend" (``extend(ctx, old, new)`` gives the edges new papers add),
+    #: "rebuild" (built again whole) or "" (it cannot: a full build is made).
+    incremental: ClassVar[str] = ""
+    #: Built after the layers that do not, reading the pairs they link (``ctx.supported_pairs``).
+    reads_links: ClassVar[bool] = False
 
     def fit(self, ctx: BuildContext, *, text: bool = True) -> EdgeStep:
         """Build this layer's edges for the corpus in ``ctx``; they land in ``edges_``.
@@ -60,11 +74,23 @@ class EdgeStep(Step):
         graph then makes them for the edges asked about.
         """
         self._validate_params()
-        self.edges_ = self.build(ctx) if text or not hasattr(self, "edge_texts") else self.build(ctx, text=False)
+        out = self.build(ctx) if text or not hasattr(self, "edge_texts") else self.build(ctx, text=False)
+        self.edges_ = frame_of(self, out, ctx)
         return self
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:  # pragma: no cover - each layer has its own
         raise NotImplementedError
+
+
+def frame_of(layer, out, ctx: BuildContext) -> pd.DataFrame:
+    """A layer's output as an edge frame: :class:`LayerEdges` checked and turned into ids; a built-in layer's
+    frame as it is."""
+    kind = getattr(layer, "kind", "?")
+    if isinstance(out, pd.DataFrame) and getattr(type(layer).build, "__module__", "").startswith("litgraph.edges."):
+        return out  # a built-in layer's own frame
+    e = checked(kind, out, len(ctx.corpus))
+    return edge_frame(ctx, e.src, e.dst, e.weight, kind, directed=bool(getattr(layer, "directed", False)),
+                      score=e.score, concepts=e.concepts, evidence=e.evidence)
 
 
 def empty_edges() -> pd.DataFrame:
@@ -207,3 +233,35 @@ def pair_dots(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
             out[s + filled] = np.add.reduceat(m.data.astype(np.float64), m.indptr[filled])
     return out
 
+
+
+# -- what the extending layers share in a daily build ---------------------------------------
+def kth_scores(old: pd.DataFrame, ctx: BuildContext, k: int) -> np.ndarray:
+    """Each paper's k-th best ``score`` among a layer's edges ``old`` (-inf when it has fewer than k)."""
+    corpus = ctx.corpus
+    a = np.concatenate([corpus.positions(old["source"]), corpus.positions(old["target"])])
+    s = np.concatenate([old["score"].to_numpy(), old["score"].to_numpy()])
+    order = np.lexsort((-s, a))
+    a, s = a[order], s[order]
+    rank = np.arange(len(a)) - np.searchsorted(a, a, side="left")
+    out = np.full(len(corpus), -np.inf)
+    hit = rank == k - 1
+    out[a[hit]] = s[hit]
+    return out
+
+
+def new_pairs(sim: sp.csr_matrix, new_rows: np.ndarray, kth: np.ndarray, k: int, floor: float):
+    """Pairs (new paper, any paper) to add from the new papers' rows of scores ``sim``: each new paper's top k,
+    and each older paper's that beat its k-th best (``kth``). Unique (lo, hi, score clipped to [0, 1])."""
+    coo = sim.tocoo()
+    i, j, v = new_rows[coo.row], coo.col, coo.data
+    keep = (i != j) & (v >= max(floor, 1e-12))
+    i, j, v = i[keep], j[keep], v[keep]
+    order = np.lexsort((j, -v, i))
+    i, j, v = i[order], j[order], v[order]
+    rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
+    pick = (rank < k) | (v > kth[j])
+    i, j, v = i[pick], j[pick], v[pick]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    _, first = np.unique(lo.astype(np.int64) * len(kth) + hi, return_index=True)
+    return lo[first], hi[first], np.clip(v[first], 0.0, 1.0)

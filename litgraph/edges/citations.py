@@ -69,6 +69,7 @@ class CitationEdges(EdgeStep):
     """
 
     kind = "citation"
+    incremental = "rebuild"
     directed = True
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
@@ -94,6 +95,7 @@ class CocitationEdges(EdgeStep):
     """
 
     kind = "cocitation"
+    incremental = "rebuild"
     directed = False
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
@@ -123,6 +125,7 @@ class CouplingEdges(EdgeStep):
     """
 
     kind = "coupling"
+    incremental = "rebuild"
     directed = False
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
@@ -181,9 +184,14 @@ class MentionEdges(EdgeStep):
 
     kind = "mention"
     directed = True
+    incremental = "extend"
 
     def build(self, ctx: BuildContext) -> pd.DataFrame:
         return self.mentions(ctx)
+
+    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
+        """The mentions that start or end at the new papers (positions ``new``)."""
+        return self.mentions(ctx, new)
 
     def mentions(self, ctx: BuildContext, rows=None) -> pd.DataFrame:
         """The mention edges of the corpus; with ``rows`` (paper positions), only those that start or

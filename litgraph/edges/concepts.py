@@ -9,7 +9,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._step import Float, Int
-from ._base import EdgeStep, BuildContext, edge_frame, empty_edges, pair_dots, topk_pairs
+from ._base import (EdgeStep, BuildContext, edge_frame, empty_edges, kth_scores, new_pairs, pair_dots,
+                    topk_pairs)
 
 
 class SharedConceptEdges(EdgeStep):
@@ -45,6 +46,7 @@ class SharedConceptEdges(EdgeStep):
 
     kind = "concepts"
     directed = False
+    incremental = "extend"
 
     def __init__(self, *, top_k: int = 10, threshold: float = 0.15, max_df: float = 0.2, max_papers: int = 2000,
                  min_shared: int = 1) -> None:
@@ -90,6 +92,35 @@ class SharedConceptEdges(EdgeStep):
             return edge_frame(ctx, rows, cols, full, self.kind, score=full)
         concepts, evidence = self.edge_texts(cs, rows, cols)
         return edge_frame(ctx, rows, cols, full, self.kind, score=full, concepts=concepts, evidence=evidence)
+
+    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
+        """The links the new papers (positions ``new``) add: each one's top k among all papers, and an older
+        paper's link to a new one that beats its k-th best (``old``: the layer's links so far). The concept
+        set in ``ctx`` already holds the new papers' rows."""
+        self._validate_params()
+        cs = ctx.concepts
+        if cs is None or len(cs) == 0:
+            return empty_edges()
+        w = cs.weighted()
+        linking = self.linking(cs)
+        wl = sp.csr_matrix(w[:, linking])
+        lo, hi, _ = new_pairs(sp.csr_matrix(wl[new] @ wl.T), new, kth_scores(old, ctx, self.top_k), self.top_k, 1e-9)
+        full = np.asarray(w[lo].multiply(w[hi]).sum(axis=1)).ravel()
+        concepts, evidence, n_shared = shared_concepts_evidence(cs, linking, lo, hi)
+        sel = np.flatnonzero((full >= self.threshold) & (n_shared >= self.min_shared))
+        return edge_frame(ctx, lo[sel], hi[sel], full[sel], self.kind, score=full[sel],
+                          concepts=[concepts[q] for q in sel], evidence=[evidence[q] for q in sel])
+
+    def unnamed(self, cs, edges: pd.DataFrame, corpus) -> np.ndarray:
+        """For each of this layer's links in ``edges`` (made with the concept set ``cs``, rows in ``corpus``
+        order): how many shared linking concepts its evidence counts without naming them (the "(+N more)")."""
+        named = np.fromiter(map(len, edges["concepts"].to_numpy()), dtype=np.int64, count=len(edges))
+        out = np.zeros(len(edges), dtype=np.int64)
+        full = np.flatnonzero(named == EVIDENCE_CONCEPTS)
+        if len(full):
+            pos = corpus.positions(edges["source"].to_numpy()[full]), corpus.positions(edges["target"].to_numpy()[full])
+            out[full] = _shared_counts(cs, self.linking(cs), *pos) - EVIDENCE_CONCEPTS
+        return out
 
     def edge_texts(self, cs, rows: np.ndarray, cols: np.ndarray) -> tuple[list[tuple[str, ...]], list[str]]:
         """``concepts`` and ``evidence`` of links between papers at positions ``rows`` and ``cols`` of the concept set:

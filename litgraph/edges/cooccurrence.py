@@ -75,6 +75,8 @@ class CooccurrenceEdges(EdgeStep):
     """
 
     kind = "digest"
+    incremental = "rebuild"
+    reads_links = True
     directed = False
 
     def __init__(self, *, max_digest_size: int = 50) -> None:

@@ -11,21 +11,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._arrays import distinct
-from .._memory import release_memory
-from .._text import TextView
-from ..exceptions import InvalidParameterError, LitgraphError
+from ..exceptions import InvalidParameterError, LitgraphError, RefitNeeded
 from .._step import Custom, Float, Int
+from ._features import WordVectors, paper_text  # noqa: F401 (paper_text: public here)
 from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
 from ._terms import _PIECE, _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
-from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, edge_frame, empty_edges, pair_dots,
-                    topk_pairs)
+from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, edge_frame, empty_edges, kth_scores,
+                    new_pairs, pair_dots, topk_pairs)
 
 logger = logging.getLogger("litgraph")
-
-
-def paper_text(title: str, abstract: str) -> str:
-    """The text compared: the title counts twice, as it names the topic."""
-    return f"{title}. {title}. {abstract}"
 
 
 def _check_embedder(value, name: str, owner: str) -> None:
@@ -81,6 +75,7 @@ class SimilarityEdges(EdgeStep):
 
     kind = "similarity"
     directed = False
+    incremental = "extend"
 
     def __init__(self, *, top_k: int = 10, threshold: float = 0.0, idf: float = 0.5, max_df: float = 1.0,
                  max_papers: int = 2000, embedder: Embedder | str | None = None, text_weight: float = 0.3,
@@ -103,12 +98,24 @@ class SimilarityEdges(EdgeStep):
         """The word vectors compared (rows L2-normalised, corpus order); the embeddings with ``text_weight=0``."""
         if self.embedder is not None and self.text_weight == 0:
             return sp.csr_matrix(self.embeddings(ctx))
-        texts = TextView(list(ctx.corpus), lambda p: paper_text(p.title, p.abstract))
-        counts, self.vocabulary_ = _counts(texts, ctx.n_jobs, vocabulary=True)
-        release_memory()  # the chunks' counts were freed: their pages go back before the product
-        self.term_weights_ = term_weights(counts, self.idf)
-        self.vectors_ = weigh_with(counts, self.term_weights_, copy=False)
+        words = ctx.features["words"] = WordVectors.fit(ctx.corpus, self.idf, ctx.n_jobs)
+        self.vocabulary_, self.term_weights_, self.vectors_ = words.vocabulary, words.term_weights, words.vectors
         return self.vectors_
+
+    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
+        """The links the new papers (positions ``new``) add, by exact cosine against all papers with the last
+        build's word vectors (``ctx.features["words"]``) extended to them: each new paper's top k, and an older
+        paper's link to a new one that beats its k-th best (``old``: the layer's links so far)."""
+        self._validate_params()
+        words = ctx.features.get("words")
+        if self.embedder is not None or words is None or words.n_papers != int(new[0]):
+            raise RefitNeeded("sentence embeddings are fused into the similarity (every run is a full build)"
+                              if self.embedder is not None else "the last build's word vectors are not at hand")
+        words = ctx.features["words"] = words.partial_fit(list(ctx.corpus)[int(new[0]):])
+        x = words.vectors
+        lo, hi, v = new_pairs(sp.csr_matrix(x[new] @ x.T), new, kth_scores(old, ctx, self.top_k), self.top_k,
+                              self.threshold)
+        return edge_frame(ctx, lo, hi, v, self.kind, score=v, evidence=similarity_evidence(v))
 
     def embeddings(self, ctx: BuildContext) -> np.ndarray:
         """The embedder's vectors of every paper (rows L2-normalised), from the cache where it has them."""

@@ -241,7 +241,7 @@ def write_image(obj, path, *, seed: int | None = None, size: tuple[float, float]
     seed = (analysis.params["seed"] if analysis is not None else graph.seed) if seed is None else seed
     pos = layout(graph, int(seed), membership=analysis.membership if analysis is not None else None,
                  subtopics=analysis.subtopic_membership if analysis is not None else None)
-    index = {pid: i for i, pid in enumerate(graph.corpus.ids)}
+    index = graph.corpus.index_of
     with matplotlib.rc_context({"svg.hashsalt": "litgraph", "svg.fonttype": "none"}):
         fig = _draw(graph, analysis, pos, index, size, labels)
         fmt = p.suffix.lower().lstrip(".")
