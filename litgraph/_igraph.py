@@ -8,6 +8,8 @@ from typing import Iterator
 
 import numpy as np
 
+from .exceptions import InvalidParameterError
+
 
 #: How many igraph graphs were built in this process (tests check that one fit builds one).
 BUILDS = {"count": 0}
@@ -24,6 +26,60 @@ def to_igraph(graph, weight: str = "weight"):
     if weight not in cache:
         cache[weight] = _build(graph, weight)
     return cache[weight]
+
+
+def as_igraph(graph, weight: str = "weight", owner: str = "this function"):
+    """The undirected weighted igraph Graph an algorithm runs on, from what a user has.
+
+    ``graph`` is a PaperGraph (its cached graph for ``weight``: the mix or a layer), an
+    undirected igraph Graph (its ``weight`` edge attribute, or 1 for every edge), or a
+    square scipy sparse adjacency matrix (symmetric; an entry (i, j) > 0 links i and j with
+    that weight, read from the upper triangle). Vertices keep their order.
+    """
+    if hasattr(graph, "pairs_frame"):
+        allowed = ["weight", *graph.layer_weights]
+        if weight not in allowed:
+            raise InvalidParameterError(f"The 'weight' parameter of {owner} must be one of "
+                                        f"{', '.join(map(repr, allowed))}. Got {weight!r} instead.")
+        return to_igraph(graph, weight)
+    ig = igraph_module()
+    if weight != "weight":
+        raise InvalidParameterError(f"The 'weight' parameter of {owner} names a layer ({weight!r}); that needs a "
+                                    f"PaperGraph. An igraph graph or an adjacency matrix has one weight.")
+    if isinstance(graph, ig.Graph):
+        if graph.is_directed():
+            raise InvalidParameterError(f"{owner} takes an undirected graph; got a directed igraph Graph "
+                                        f"(g.as_undirected(mode='collapse', combine_edges='sum') makes one).")
+        if "weight" in graph.es.attributes():
+            w = np.asarray(graph.es["weight"], dtype=np.float64)
+            if not np.isfinite(w).all() or (w <= 0).any():
+                raise InvalidParameterError(f"The edge weights of the graph given to {owner} must be finite numbers "
+                                            f"> 0; {int((~np.isfinite(w) | (w <= 0)).sum())} are not.")
+            return graph
+        g = graph.copy()
+        g.es["weight"] = [1.0] * g.ecount()
+        return g
+    import scipy.sparse as sp
+
+    if sp.issparse(graph) and graph.ndim == 2 and graph.shape[0] == graph.shape[1]:
+        upper = sp.triu(sp.csr_matrix(graph, dtype=np.float64), k=1).tocoo()
+        if not np.isfinite(upper.data).all() or (upper.data < 0).any():
+            raise InvalidParameterError(f"The adjacency matrix given to {owner} must hold finite weights >= 0.")
+        keep = upper.data > 0
+        g = ig.Graph(n=graph.shape[0], edges=np.column_stack([upper.row[keep], upper.col[keep]]).tolist())
+        g.es["weight"] = upper.data[keep].tolist()
+        return g
+    raise InvalidParameterError(f"{owner} takes a PaperGraph, an undirected igraph Graph or a square scipy sparse "
+                                f"adjacency matrix. Got {type(graph).__name__}.")
+
+
+def vertex_names(graph, n: int) -> list:
+    """Paper ids of a PaperGraph; else the igraph graph's ``name`` attribute, or positions 0..n-1."""
+    if hasattr(graph, "corpus"):
+        return graph.corpus.ids
+    if hasattr(graph, "vs") and "name" in graph.vs.attributes():
+        return list(graph.vs["name"])
+    return list(range(n))
 
 
 def igraph_module():

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_int
-from .._igraph import to_igraph
-from .communities import OTHER, _weight_name
+from .._igraph import as_igraph, vertex_names
+from .communities import OTHER, check_membership
 
 __all__ = ["centralities", "participation_coefficient", "directed_pagerank", "bridge_scores", "CENTRALITIES"]
 
@@ -82,11 +82,11 @@ def participation_coefficient(graph, membership: np.ndarray, *, weight: str = "w
     >>> bool((p >= 0).all() and (p < 1).all())
     True
     """
-    g = to_igraph(graph, weight)
+    g = as_igraph(graph, weight, "participation_coefficient")
     n = g.vcount()
+    m = check_membership(membership, n, "participation_coefficient").copy()
     if g.ecount() == 0:
         return np.zeros(n)
-    m = np.asarray(membership).copy()
     others = np.flatnonzero(m == OTHER)
     m[others] = m.max() + 1 + np.arange(len(others))
     edges = np.asarray(g.get_edgelist(), dtype=np.int64)
@@ -198,10 +198,9 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
     check_int(exact_betweenness_max, "exact_betweenness_max", "centralities", min_value=0)
     if betweenness_samples is not None:
         check_int(betweenness_samples, "betweenness_samples", "centralities", min_value=1)
-    weight = _weight_name(graph, weight, "centralities")
-    g = to_igraph(graph, weight)
+    g = as_igraph(graph, weight, "centralities")
     n = g.vcount()
-    ids = graph.corpus.ids
+    ids = vertex_names(graph, n)
     info: dict = {"betweenness": "exact", "betweenness_samples": None}
     if g.ecount() == 0:
         df = pd.DataFrame({c: np.zeros(n) for c in CENTRALITIES}, index=pd.Index(ids, name="id"))
@@ -211,7 +210,8 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
     length = (1.0 / w).tolist()
     degree = np.asarray(g.degree(), dtype=int)
     strength = np.asarray(g.strength(weights=w.tolist()), dtype=np.float64)
-    pagerank = directed_pagerank(graph, weight)
+    pagerank = directed_pagerank(graph, weight) if hasattr(graph, "corpus") else np.asarray(
+        g.pagerank(weights=w.tolist(), damping=0.85, directed=False), dtype=np.float64)
     if n <= exact_betweenness_max:
         btw = np.asarray(g.betweenness(directed=False, weights=length), dtype=np.float64)
         closeness = np.asarray(g.harmonic_centrality(weights=length, normalized=True), dtype=np.float64)
@@ -240,14 +240,14 @@ def bridge_scores(graph, membership: np.ndarray, centrality: pd.DataFrame, *, we
     outlier with weak links everywhere is no bridge, however evenly they spread. Bridges
     are scored by participation coefficient times betweenness percentile.
     """
-    g = to_igraph(graph, weight)
+    g = as_igraph(graph, weight, "bridge_scores")
     n = g.vcount()
+    m = check_membership(membership, n, "bridge_scores")
     if g.ecount() == 0:
         return np.zeros(n)
     edges = np.asarray(g.get_edgelist(), dtype=np.int64)
     w = np.asarray(g.es["weight"], dtype=np.float64)
     strong = w >= np.median(w)
-    m = np.asarray(membership)
     n_com = int(m.max()) + 2 if len(m) else 1
     col = np.where(m == OTHER, n_com - 1, m)
     total = np.bincount(edges[:, 0], weights=w, minlength=n) + np.bincount(edges[:, 1], weights=w, minlength=n)

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from .._arrays import distinct
 from .._validation import check_float, check_int, check_option
 from ..exceptions import InvalidParameterError
-from .._igraph import seeded, to_igraph
+from .._igraph import as_igraph, seeded
 
 __all__ = ["detect_communities", "label_communities", "distinctive_concepts", "OTHER"]
 
@@ -18,18 +18,22 @@ __all__ = ["detect_communities", "label_communities", "distinctive_concepts", "O
 OTHER = -1
 
 
-def _weight_name(graph, weight: str, owner: str) -> str:
-    allowed = ["weight", *graph.layer_weights]
-    if weight not in allowed:
-        raise InvalidParameterError(f"The 'weight' parameter of {owner} must be one of "
-                                    f"{', '.join(map(repr, allowed))}. Got {weight!r} instead.")
-    return weight
+def check_membership(membership, n: int, owner: str) -> np.ndarray:
+    """``membership`` as an int array of one community per paper, or InvalidParameterError saying what is wrong."""
+    m = np.asarray(membership)
+    if m.ndim != 1 or len(m) != n or (len(m) and m.dtype.kind not in "iu"):
+        raise InvalidParameterError(f"The 'membership' parameter of {owner} must give one integer community per "
+                                    f"paper ({n}); got {m.dtype} of shape {m.shape}.")
+    return m.astype(np.int64, copy=False)
 
 
 def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int = 0,
                        weight: str = "weight", min_size: int = 3, consensus: int = 1,
                        initial: np.ndarray | None = None) -> np.ndarray:
     """Community of each paper (corpus order); small communities become :data:`OTHER`.
+
+    ``graph`` is a PaperGraph, an undirected igraph Graph or a sparse adjacency matrix
+    (see :func:`litgraph._igraph.as_igraph`); ``weight`` picks a PaperGraph's layer.
 
     Leiden (Traag, Waltman & van Eck, 2019) optimising modularity, or Louvain
     (Blondel et al., 2008), both from igraph and both seeded. Communities are numbered
@@ -57,8 +61,7 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise InvalidParameterError(f"The 'seed' parameter of detect_communities must be an int. Got {seed!r} instead.")
     check_int(consensus, "consensus", "detect_communities", min_value=1)
-    weight = _weight_name(graph, weight, "detect_communities")
-    g = to_igraph(graph, weight)
+    g = as_igraph(graph, weight, "detect_communities")
     n = g.vcount()
     if g.ecount() == 0:
         return _renumber(np.arange(n), min_size)
@@ -108,11 +111,22 @@ def _renumber(raw: np.ndarray, min_size: int) -> np.ndarray:
 
 
 def modularity(graph, membership: np.ndarray, *, weight: str = "weight", resolution: float = 1.0) -> float:
-    """Modularity (Newman & Girvan, 2004) of a partition, "other" papers each on their own."""
-    g = to_igraph(graph, weight)
+    """Modularity (Newman & Girvan, 2004) of a partition, "other" papers each on their own.
+
+    ``graph`` as in :func:`detect_communities`.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> two_triangles = sp.csr_matrix(np.array([[0, 1, 1, 0, 0, 0], [1, 0, 1, 0, 0, 0], [1, 1, 0, 1, 0, 0],
+    ...                                         [0, 0, 1, 0, 1, 1], [0, 0, 0, 1, 0, 1], [0, 0, 0, 1, 1, 0]]))
+    >>> round(modularity(two_triangles, np.array([0, 0, 0, 1, 1, 1])), 6)  # 2 * (3/7 - (7/14)**2) = 5/14
+    0.357143
+    """
+    g = as_igraph(graph, weight, "modularity")
+    m = check_membership(membership, g.vcount(), "modularity").copy()
     if g.ecount() == 0:
         return 0.0
-    m = membership.copy()
     others = np.flatnonzero(m == OTHER)
     m[others] = m.max() + 1 + np.arange(len(others))
     return float(g.modularity(m.tolist(), weights="weight", resolution=resolution))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._arrays import distinct
-from .._igraph import igraph_module, to_igraph
-from .communities import OTHER, _partition, _renumber, distinctive_concepts
+from .._igraph import as_igraph, igraph_module
+from .communities import OTHER, _partition, check_membership, _renumber, distinctive_concepts
 
 __all__ = ["detect_subtopics", "label_subtopics", "SUBTOPIC_MIN_PAPERS", "MIN_SUBTOPIC_PAPERS"]
 
@@ -41,9 +41,9 @@ def detect_subtopics(graph, membership: np.ndarray, *, min_papers: int = SUBTOPI
     >>> bool((sub[m == 0] >= 0).any()), bool((sub[m == -1] == -1).all())
     (True, True)
     """
-    membership = np.asarray(membership)
+    g = as_igraph(graph, weight, "detect_subtopics")
+    membership = check_membership(membership, g.vcount(), "detect_subtopics")
     out = np.full(len(membership), OTHER, dtype=np.int64)
-    g = to_igraph(graph, weight)
     if g.ecount() == 0:
         return out
     ends = np.asarray(g.get_edgelist(), dtype=np.int64)
