@@ -54,6 +54,47 @@ def _paper(pid: str, recs: list[Record], members: list[tuple[Digest, Record]], a
     )
 
 
+def _group_records(parts: Iterable[tuple[Digest, list[Record]]]):
+    """The records of every digest grouped by paper (see :meth:`Corpus.from_records`): (groups of (digest, record),
+    each group's arXiv id, merges as (group, digest, record, matched by), the digests read once each)."""
+    groups: list[list[tuple[Digest, Record]]] = []
+    by_arxiv: dict[str, int] = {}
+    by_title: dict[str, int] = {}
+    group_arxiv: list[str | None] = []
+    merges_raw: list[tuple[int, Digest, Record, str]] = []
+    digests: list[Digest] = []
+    seen_digests: set[str] = set()
+    for digest, records in parts:
+        if digest.id in seen_digests:
+            continue
+        seen_digests.add(digest.id)
+        digests.append(digest)
+        for rec in records:
+            key = title_key(rec.title)
+            gi: int | None = None
+            how = ""
+            if rec.arxiv_id and rec.arxiv_id in by_arxiv:
+                gi, how = by_arxiv[rec.arxiv_id], "arxiv id"
+            elif key in by_title:
+                cand = by_title[key]
+                if not (rec.arxiv_id and group_arxiv[cand] and group_arxiv[cand] != rec.arxiv_id):
+                    gi, how = cand, "normalised title"
+            if gi is None:
+                gi = len(groups)
+                groups.append([])
+                group_arxiv.append(None)
+                by_title.setdefault(key, gi)
+            else:
+                merges_raw.append((gi, digest, rec, how))
+            groups[gi].append((digest, rec))
+            if rec.arxiv_id:
+                by_arxiv.setdefault(rec.arxiv_id, gi)
+                if group_arxiv[gi] is None:
+                    group_arxiv[gi] = rec.arxiv_id
+            by_title.setdefault(key, gi)
+    return groups, group_arxiv, merges_raw, digests
+
+
 @dataclass(frozen=True)
 class Corpus:
     """An immutable, ordered collection of papers and the digests they came from.
@@ -83,44 +124,7 @@ class Corpus:
         records with different arXiv ids are never merged, even with equal titles.
         A digest whose content was already read (same ``id``) is read once.
         """
-        groups: list[list[tuple[Digest, Record]]] = []
-        by_arxiv: dict[str, int] = {}
-        by_title: dict[str, int] = {}
-        group_arxiv: list[str | None] = []
-        merges_raw: list[tuple[int, Digest, Record, str]] = []
-        digests: list[Digest] = []
-        seen_digests: set[str] = set()
-        for digest, records in parts:
-            if digest.id in seen_digests:
-                continue
-            seen_digests.add(digest.id)
-            digests.append(digest)
-            for rec in records:
-                key = title_key(rec.title)
-                gi: int | None = None
-                how = ""
-                if rec.arxiv_id and rec.arxiv_id in by_arxiv:
-                    gi, how = by_arxiv[rec.arxiv_id], "arxiv id"
-                elif key in by_title:
-                    cand = by_title[key]
-                    if not (rec.arxiv_id and group_arxiv[cand] and group_arxiv[cand] != rec.arxiv_id):
-                        gi, how = cand, "normalised title"
-                if gi is None:
-                    gi = len(groups)
-                    groups.append([])
-                    group_arxiv.append(None)
-                    by_title.setdefault(key, gi)
-                else:
-                    merges_raw.append((gi, digest, rec, how))
-                groups[gi].append((digest, rec))
-                if rec.arxiv_id:
-                    by_arxiv.setdefault(rec.arxiv_id, gi)
-                    if group_arxiv[gi] is None:
-                        group_arxiv[gi] = rec.arxiv_id
-                by_title.setdefault(key, gi)
-
-        records = rec = None  # type: ignore[assignment]  # from here on only the groups hold the records
-        del by_title, by_arxiv
+        groups, group_arxiv, merges_raw, digests = _group_records(parts)  # only the groups hold the records now
         merged = {gi for gi, *_ in merges_raw}
         first_seen: dict[int, tuple[str, int]] = {}
         order: dict[str, list[tuple[int, str]]] = {d.id: [] for d in digests}

@@ -86,3 +86,22 @@ def test_igraph_is_built_once_per_fit_and_page(tmp_path):
     model.communities_frame(), model.key_papers(), model.bridges(), model.papers_frame()
     model.to_html(tmp_path / "g.html")
     assert _igraph.BUILDS["count"] - before == 1
+
+
+def _long_functions(path: Path, limit: int) -> list[str]:
+    """Functions of a file whose code (the docstring aside) runs over ``limit`` lines."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0]
+            has_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str)
+            start = node.body[1].lineno if has_doc and len(node.body) > 1 else first.lineno
+            if node.end_lineno - start + 1 > limit:
+                out.append(f"{node.name} (line {node.lineno}): {node.end_lineno - start + 1} lines of code")
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_function_over_60_lines_of_code(path):
+    assert _long_functions(path, 60) == []

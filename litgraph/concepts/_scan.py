@@ -178,17 +178,40 @@ def _scan(texts: list[str], max_words: int) -> Scan:
     seq, vocab = _tokens(texts)
     v = len(vocab)
     cls = np.fromiter((_token_class(t) if i else 1 for i, t in enumerate(vocab)), dtype=np.int8, count=v)
-    kinds = [_unigram_kind(t) if i and cls[i] == 0 else "" for i, t in enumerate(vocab)]
-    neutral = np.fromiter((t in _NEUTRAL for t in vocab), dtype=bool, count=v)
-    bad_first = np.fromiter((_bad_first(t.lower()) for t in vocab), dtype=bool, count=v)
-    bad_last = np.fromiter((_bad_last(t.lower()) for t in vocab), dtype=bool, count=v)
-    is_of = np.fromiter((t == "of" for t in vocab), dtype=bool, count=v)
-
-    n_tok = len(seq)
     doc = np.cumsum(seq == 0) - 1                  # text of each token
+    word = cls[seq] == 0
+    run_start, opens_sentence = _run_starts(seq, cls, vocab, word)
+    key_of: dict[str, int] = {}
+    entries: tuple[list, list, list] = ([], [], [])  # per kind of key: texts, key ids, counts
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+
+    # single words: acronyms, names, capitalised words
+    kind_code = {"acronym": 1, "name": 2, "capital": 3}
+    kcode = np.array([kind_code.get(_unigram_kind(t), 0) if i and cls[i] == 0 else 0 for i, t in enumerate(vocab)],
+                     dtype=np.int8)
+    pos = np.flatnonzero(word & (kcode[seq] > 0))
+    kc = kcode[seq[pos]]
+    cap_pos = pos[(kc == 3) & ~(run_start[pos] & opens_sentence[pos])]
+    capitals = _single_words(seq, doc, vocab, pos[kc == 2], cap_pos, key_of, entries, surfaces)
+    acr_names, acronyms = _acronym_counts(seq, doc, vocab, pos[kc == 1], len(texts))
+    forms = _ngrams(seq, doc, vocab, cls, word, max_words, key_of, entries)
+    keys = list(key_of)
+    docs, kids, ns = entries
+    counts = sp.csr_matrix((np.concatenate(ns).astype(np.float64) if ns else np.zeros(0),
+                            (np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+                             np.concatenate(kids) if kids else np.zeros(0, dtype=np.int64))),
+                           shape=(len(texts), len(keys)))
+    counts.sum_duplicates()
+    defined = _definitions(texts, seq, vocab)
+    lowers = {vocab[t] for t in distinct(seq[word]).tolist()}
+    return Scan(keys, counts, acr_names, acronyms, defined, dict(surfaces), capitals, lowers, forms, vocab)
+
+
+def _run_starts(seq: np.ndarray, cls: np.ndarray, vocab: list[str], word: np.ndarray):
+    """(tokens that start a run of words, those of them that open a sentence)."""
+    n_tok = len(seq)
     c = cls[seq]
-    word = c == 0
-    run = np.cumsum(~word)                         # equal for the tokens of one run
+    neutral = np.fromiter((t in _NEUTRAL for t in vocab), dtype=bool, count=len(vocab))
     # sentence start: set by a sentence end or a text start (True), a word or a non-punctuation break (False)
     setter = (seq == 0) | (c == 2) | word | ((c == 1) & ~neutral[seq])
     value = (seq == 0) | (c == 2)
@@ -197,20 +220,13 @@ def _scan(texts: list[str], max_words: int) -> Scan:
     opens_sentence = np.zeros(n_tok, dtype=bool)
     starts = np.flatnonzero(run_start)
     opens_sentence[starts] = value[last[starts - 1]]
+    return run_start, opens_sentence
 
-    key_of: dict[str, int] = {}
-    forms: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # notable n-grams: key ids, tokens, counts
-    entries_doc, entries_key, entries_n = [], [], []
-    surfaces: dict[str, Counter] = defaultdict(Counter)
 
-    # single words: acronyms, names, capitalised words
-    kind_code = {"acronym": 1, "name": 2, "capital": 3}
-    kcode = np.array([kind_code.get(k, 0) for k in kinds], dtype=np.int8)
-    pos = np.flatnonzero(word & (kcode[seq] > 0))
-    kc = kcode[seq[pos]]
-    cap_pos = pos[(kc == 3) & ~(run_start[pos] & opens_sentence[pos])]
-    name_pos = pos[kc == 2]
-    acr_pos = pos[kc == 1]
+def _single_words(seq, doc, vocab, name_pos, cap_pos, key_of, entries, surfaces) -> Counter:
+    """Names ("=" keys) and capitalised words ("~" keys) counted per text into ``entries``; returns how often
+    each capitalised word is written."""
+    v = len(vocab)
     capitals: Counter = Counter()
     for prefix, where in (("=", name_pos), ("~", cap_pos)):
         if not len(where):
@@ -220,31 +236,43 @@ def _scan(texts: list[str], max_words: int) -> Scan:
         kid = np.zeros(v, dtype=np.int64)
         for t in toks.tolist():
             kid[t] = key_of.setdefault(prefix + vocab[t], len(key_of))
-        entries_doc.append(pairs[0])
-        entries_key.append(kid[pairs[1]])
-        entries_n.append(n)
+        for part, values in zip(entries, (pairs[0], kid[pairs[1]], n)):
+            part.append(values)
         totals = np.bincount(pairs[1], weights=n, minlength=v)
         for t in toks.tolist():
             if prefix == "=":
                 surfaces["=" + vocab[t]][vocab[t]] += int(totals[t])
             else:
                 capitals[vocab[t]] += int(totals[t])
+    return capitals
 
-    # acronyms, by their singular form
+
+def _acronym_counts(seq, doc, vocab, acr_pos, n_texts: int):
+    """(acronym names by their singular form, texts x acronyms occurrence counts)."""
     acr_names: dict[str, int] = {}
-    acr_id = np.zeros(v, dtype=np.int64)
+    acr_id = np.zeros(len(vocab), dtype=np.int64)
     for t in distinct(seq[acr_pos]).tolist():
         acr_id[t] = acr_names.setdefault(_singular(vocab[t]), len(acr_names))
     acronyms = sp.csr_matrix((np.ones(len(acr_pos)), (doc[acr_pos], acr_id[seq[acr_pos]])),
-                             shape=(len(texts), len(acr_names)))
+                             shape=(n_texts, len(acr_names)))
     acronyms.sum_duplicates()
+    return list(acr_names), acronyms
 
-    # word n-grams inside runs; a key is the words in lower case, hyphens as spaces, the last one singular
+
+def _ngrams(seq, doc, vocab, cls, word, max_words: int, key_of, entries) -> list:
+    """Word n-grams inside runs counted per text into ``entries`` (a key is the words in lower case, hyphens as
+    spaces, the last one singular); returns the notable ones' written forms."""
+    v, n_tok = len(vocab), len(seq)
+    run = np.cumsum(~word)                         # equal for the tokens of one run
+    bad_first = np.fromiter((_bad_first(t.lower()) for t in vocab), dtype=bool, count=v)
+    bad_last = np.fromiter((_bad_last(t.lower()) for t in vocab), dtype=bool, count=v)
+    is_of = np.fromiter((t == "of" for t in vocab), dtype=bool, count=v)
     piece = [t.lower().replace("-", " ").replace("’", "'") for t in vocab]
     last_piece = [_singular(t.replace("’", "'")).lower().replace("-", " ") if cls[i] == 0 else ""
                   for i, t in enumerate(vocab)]
     notable_tok = np.fromiter((_notable_surface(t) for t in vocab), dtype=bool, count=v)
     of_count = np.concatenate([[0], np.cumsum(is_of[seq])])
+    forms = []
     for size in range(2, max_words + 1):
         if n_tok < size:
             break
@@ -261,28 +289,21 @@ def _scan(texts: list[str], max_words: int) -> Scan:
                                                   len(key_of)) for row in uniq.tolist()),
                                dtype=np.int64, count=len(uniq))
         _, first, n = np.unique(doc[p] * len(uniq) + inverse, return_index=True, return_counts=True)
-        entries_doc.append(doc[p][first])
-        entries_key.append(gram_key[inverse[first]])
-        entries_n.append(n)
+        for part, values in zip(entries, (doc[p][first], gram_key[inverse[first]], n)):
+            part.append(values)
         notable = np.flatnonzero(notable_tok[uniq].any(axis=1))
         forms.append((gram_key[notable], uniq[notable], np.bincount(inverse, minlength=len(uniq))[notable], vocab))
+    return forms
 
-    keys = list(key_of)
-    counts = sp.csr_matrix((np.concatenate(entries_n).astype(np.float64) if entries_n else np.zeros(0),
-                            (np.concatenate(entries_doc) if entries_doc else np.zeros(0, dtype=np.int64),
-                             np.concatenate(entries_key) if entries_key else np.zeros(0, dtype=np.int64))),
-                           shape=(len(texts), len(keys)))
-    counts.sum_duplicates()
 
-    # acronym definitions, "long form (SF)", text by text where a parenthesis opens
+def _definitions(texts: list[str], seq: np.ndarray, vocab: list[str]) -> dict[int, dict[str, str]]:
+    """Acronym definitions, "long form (SF)", text by text where a parenthesis opens: text -> acronym -> key."""
     defined: dict[int, dict[str, str]] = {}
-    bounds = np.flatnonzero(seq == 0).tolist() + [n_tok]
+    bounds = np.flatnonzero(seq == 0).tolist() + [len(seq)]
     words = np.array(vocab, dtype=object)
     for i, text in enumerate(texts):
         if "(" in text:
-            toks = words[seq[bounds[i] + 1:bounds[i + 1]]].tolist()
-            found = _acronyms_in(toks)
+            found = _acronyms_in(words[seq[bounds[i] + 1:bounds[i + 1]]].tolist())
             if found:
                 defined[i] = {a: concept_key(e) for a, e in found.items()}
-    lowers = {vocab[t] for t in distinct(seq[word]).tolist()}
-    return Scan(keys, counts, list(acr_names), acronyms, defined, dict(surfaces), capitals, lowers, forms, vocab)
+    return defined

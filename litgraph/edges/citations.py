@@ -198,86 +198,101 @@ class MentionEdges(EdgeStep):
         end at one of these papers (what an incremental update adds for new papers)."""
         papers = list(ctx.corpus)
         focus = None if rows is None else set(int(r) for r in rows)
-        if focus is None:
-            # each abstract read once; a paper keeps only the tokens that could start a name (memory stays
-            # small on a million papers), and the corpus keeps the words it writes in lower case
-            starts, plain_lower = set(), set()
-            for p in papers:
-                name = short_name(p.title)
-                if name is not None:
-                    toks = _NAME_TOKEN.findall(name)
-                    starts.add(toks[0] if toks else name)
-                    if _PLAIN.fullmatch(name):
-                        plain_lower.add(name.lower())
-            words, lower_words = [], set()
-            for p in papers:  # of the lower-case words, only those that are a plain name in lower case matter
-                tokens = set(_NAME_TOKEN.findall(p.abstract))
-                lower_words |= tokens & plain_lower
-                words.append(tokens & starts)
-
-            def lower_seen(word: str) -> bool:
-                return word in lower_words
-        else:
-            joined = "\n".join(p.abstract for p in papers)
-            focus_tokens = set().union(*(_NAME_TOKEN.findall(papers[i].abstract) for i in focus))
-            focus_names = {short_name(papers[i].title) for i in focus}
-
-            def lower_seen(word: str) -> bool:  # asked only for names that can link a paper in focus
-                return re.search(r"(?<![A-Za-z0-9])" + re.escape(word) + r"(?![A-Za-z0-9])", joined) is not None
-        claims: dict[str, list[int]] = {}
-        for p in papers:
-            name = short_name(p.title)
-            if name is None:
-                continue
-            plain = _PLAIN.fullmatch(name) is not None
-            if plain and name.lower() in STOP_WORDS:
-                continue
-            if plain and focus is not None and name not in focus_names and name not in focus_tokens:
-                continue  # a plain word no paper in focus names or mentions: it links nothing in focus
-            if plain and lower_seen(name.lower()):
-                continue
-            claims.setdefault(name, []).append(ctx.index[p.id])
-        names = {n: ids[0] for n, ids in claims.items() if len(ids) == 1}
+        words, lower_seen = _name_vocabulary(papers, focus)
+        names = _claimed_names(papers, focus, lower_seen, ctx.index)
         if not names:
             return empty_edges()
-        first_token: dict[str, list[str]] = {}
-        for n in names:
-            toks = _NAME_TOKEN.findall(n)
-            first_token.setdefault(toks[0] if toks else n, []).append(n)
-        targets = {n for n, j in names.items() if focus is not None and j in focus}
-        rows_, cols, ev = [], [], []
-        patterns: dict[str, re.Pattern] = {}
-        for i, p in enumerate(papers):
-            if focus is not None and i not in focus:
-                # an earlier paper: only the names of the papers in focus can be new to it
-                cand = [n for n in targets if n in p.abstract]
-                tokens = set(_NAME_TOKEN.findall(p.abstract)) if cand else set()
-                wanted = {n for n in cand}
-            else:
-                tokens = words[i] if focus is None else set(_NAME_TOKEN.findall(p.abstract))
-                wanted = None
-            found = set()
-            for tok in tokens & first_token.keys():
-                for n in first_token[tok]:
-                    if wanted is not None and n not in wanted:
-                        continue
-                    if n == tok:
-                        found.add(n)
-                        continue
-                    if n not in p.abstract:
-                        continue
-                    pat = patterns.get(n)
-                    if pat is None:
-                        pat = patterns[n] = re.compile(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])")
-                    if pat.search(p.abstract):
-                        found.add(n)
-            for n in sorted(found):
-                j = names[n]
-                if j != i:
-                    rows_.append(i)
-                    cols.append(j)
-                    ev.append(f"abstract mentions {n!r}")
+        rows_, cols, ev = _mentions_of(papers, names, focus, words)
         if not rows_:
             return empty_edges()
         return edge_frame(ctx, np.array(rows_), np.array(cols), np.ones(len(rows_)), self.kind, directed=True,
                           evidence=ev)
+
+
+def _name_vocabulary(papers, focus):
+    """(each paper's tokens that could start a name, or None with a focus; whether a word is written in lower
+    case somewhere). Without a focus each abstract is read once and a paper keeps only the tokens that could start
+    a name (memory stays small on a million papers), and the corpus keeps the words it writes in lower case."""
+    if focus is None:
+        starts, plain_lower = set(), set()
+        for p in papers:
+            name = short_name(p.title)
+            if name is not None:
+                toks = _NAME_TOKEN.findall(name)
+                starts.add(toks[0] if toks else name)
+                if _PLAIN.fullmatch(name):
+                    plain_lower.add(name.lower())
+        words, lower_words = [], set()
+        for p in papers:  # of the lower-case words, only those that are a plain name in lower case matter
+            tokens = set(_NAME_TOKEN.findall(p.abstract))
+            lower_words |= tokens & plain_lower
+            words.append(tokens & starts)
+        return words, lower_words.__contains__
+    joined = "\n".join(p.abstract for p in papers)
+
+    def lower_seen(word: str) -> bool:  # asked only for names that can link a paper in focus
+        return re.search(r"(?<![A-Za-z0-9])" + re.escape(word) + r"(?![A-Za-z0-9])", joined) is not None
+    return None, lower_seen
+
+
+def _claimed_names(papers, focus, lower_seen, index) -> dict[str, int]:
+    """Short names claimed by exactly one paper's title (name -> its position); plain words that are stop words
+    or written in lower case are no names, and with a focus only names that can link a paper in focus count."""
+    if focus is not None:
+        focus_tokens = set().union(*(_NAME_TOKEN.findall(papers[i].abstract) for i in focus))
+        focus_names = {short_name(papers[i].title) for i in focus}
+    claims: dict[str, list[int]] = {}
+    for p in papers:
+        name = short_name(p.title)
+        if name is None:
+            continue
+        plain = _PLAIN.fullmatch(name) is not None
+        if plain and name.lower() in STOP_WORDS:
+            continue
+        if plain and focus is not None and name not in focus_names and name not in focus_tokens:
+            continue  # a plain word no paper in focus names or mentions: it links nothing in focus
+        if plain and lower_seen(name.lower()):
+            continue
+        claims.setdefault(name, []).append(index[p.id])
+    return {n: ids[0] for n, ids in claims.items() if len(ids) == 1}
+
+
+def _mentions_of(papers, names: dict[str, int], focus, words):
+    """(mentioning positions, mentioned positions, evidence) of every abstract that names another paper."""
+    first_token: dict[str, list[str]] = {}
+    for n in names:
+        toks = _NAME_TOKEN.findall(n)
+        first_token.setdefault(toks[0] if toks else n, []).append(n)
+    targets = {n for n, j in names.items() if focus is not None and j in focus}
+    rows_, cols, ev = [], [], []
+    patterns: dict[str, re.Pattern] = {}
+    for i, p in enumerate(papers):
+        if focus is not None and i not in focus:
+            # an earlier paper: only the names of the papers in focus can be new to it
+            wanted = {n for n in targets if n in p.abstract}
+            tokens = set(_NAME_TOKEN.findall(p.abstract)) if wanted else set()
+        else:
+            tokens = words[i] if focus is None else set(_NAME_TOKEN.findall(p.abstract))
+            wanted = None
+        found = set()
+        for tok in tokens & first_token.keys():
+            for n in first_token[tok]:
+                if wanted is not None and n not in wanted:
+                    continue
+                if n == tok:
+                    found.add(n)
+                    continue
+                if n not in p.abstract:
+                    continue
+                pat = patterns.get(n)
+                if pat is None:
+                    pat = patterns[n] = re.compile(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])")
+                if pat.search(p.abstract):
+                    found.add(n)
+        for n in sorted(found):
+            j = names[n]
+            if j != i:
+                rows_.append(i)
+                cols.append(j)
+                ev.append(f"abstract mentions {n!r}")
+    return rows_, cols, ev

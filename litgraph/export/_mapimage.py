@@ -84,8 +84,39 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
     from matplotlib.patches import Circle
 
     total = len(analysis.membership)
+    with matplotlib.rc_context({"font.size": 11}):
+        fig = plt.figure(figsize=size, dpi=dpi)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        w_px, h_px = size[0] * dpi, size[1] * dpi
+        _fit_view(ax, places, total, w_px, h_px)
+        for q in sorted(places, key=lambda q: -q["size"]):
+            ax.add_patch(Circle((q["x"], q["y"]), q["radius"], facecolor=q["color"] or OTHER_COLOR, alpha=0.82,
+                                edgecolor="white", linewidth=1.2))
+        fig.canvas.draw()
+        to_px = ax.transData
+        boxes: list[tuple[float, float, float, float]] = []
+        halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
+        for q in places:
+            found = _label_spot(ax, fig.canvas.get_renderer(), q, places, total, boxes, (w_px, h_px), dpi)
+            if found is None:
+                continue
+            text, fs, (sx, sy), outside = found
+            tx, ty = to_px.inverted().transform((sx, sy))
+            if outside:  # outside its disc: a line says whose it is
+                ax.plot([q["x"], tx], [q["y"], ty], color="#666666", linewidth=0.8, alpha=0.7)
+            ax.text(tx, ty, text, fontsize=fs, fontweight="bold", ha="center", va="center", color="#1a1a1a",
+                    path_effects=halo)
+        _save_palette_png(fig, p, dpi)
+        plt.close(fig)
+    return p
+
+
+def _fit_view(ax, places: list[dict], total: int, w_px: float, h_px: float) -> None:
+    """Fit the view as the page's map is: communities with 1% of the papers, the largest up to 90%."""
     major, held, inside = [], 0, sum(q["size"] for q in places)
-    for q in places:  # fitted as the page's map is: communities with 1% of the papers, the largest up to 90%
+    for q in places:
         if q["size"] >= 0.01 * total or held < 0.9 * inside:
             major.append(q)
             held += q["size"]
@@ -93,75 +124,60 @@ def write_map_image(analysis, path, *, positions=None, size: tuple[float, float]
     x1 = max(q["x"] + q["radius"] for q in major)
     y0 = min(q["y"] - q["radius"] for q in major)
     y1 = max(q["y"] + q["radius"] for q in major)
-    with matplotlib.rc_context({"font.size": 11}):
-        fig = plt.figure(figsize=size, dpi=dpi)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        w_px, h_px = size[0] * dpi, size[1] * dpi
-        pad = 70 / min(w_px, h_px)
-        span = max((x1 - x0) / w_px, (y1 - y0) / h_px) / (1 - 2 * pad)
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        ax.set_xlim(cx - span * w_px / 2, cx + span * w_px / 2)
-        ax.set_ylim(cy + span * h_px / 2, cy - span * h_px / 2)  # y grows downwards, as on the page
-        for q in sorted(places, key=lambda q: -q["size"]):
-            ax.add_patch(Circle((q["x"], q["y"]), q["radius"], facecolor=q["color"] or OTHER_COLOR, alpha=0.82,
-                                edgecolor="white", linewidth=1.2))
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        to_px = ax.transData
-        boxes: list[tuple[float, float, float, float]] = []
-        halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
-        for q in places:
-            is_major = q["size"] >= 0.01 * total
-            cxp, cyp = to_px.transform((q["x"], q["y"]))
-            r_px = abs(to_px.transform((q["x"] + q["radius"], q["y"]))[0] - cxp)
-            words = q["label"].split(" · ")
-            others = [(*to_px.transform((o["x"], o["y"])), o["radius"] * r_px / max(q["radius"], 1e-12))
-                      for o in places if o is not q]
-            done = False
-            attempts = [(text, keep_clear) for keep_clear in (True, False)
-                        for text in (" · ".join(words[:2]) + f" ({q['size']})", f"{words[0]} ({q['size']})")]
-            for text, keep_clear in attempts:
-                for px in ((14, 13, 12, 11) if is_major else (11,)):
-                    fs = px * 72 / dpi  # the page's pixel sizes, in points
-                    t = ax.text(0, 0, text, fontsize=fs, fontweight="bold")
-                    bb = t.get_window_extent(renderer)
-                    t.remove()
-                    w, h = bb.width + 4, bb.height + 4
-                    spots = [(cxp, cyp), (cxp, cyp + r_px + h / 2 + 3), (cxp, cyp - r_px - h / 2 - 3)]
-                    for d in range(1, 8 if is_major else 3):
-                        for a in range(12 + 4 * d):
-                            ang = 2 * np.pi * a / (12 + 4 * d) + 0.3 * d
-                            spots.append((cxp + np.cos(ang) * (r_px + d * (h + 4) + w / 2 * abs(np.cos(ang))),
-                                          cyp + np.sin(ang) * (r_px + d * (h + 4))))
-                    for sx, sy in spots:
-                        b = (sx - w / 2, sy - h / 2, sx + w / 2, sy + h / 2)
-                        if b[0] < 2 or b[1] < 2 or b[2] > w_px - 2 or b[3] > h_px - 2 or _overlaps(b, boxes):
-                            continue
-                        if keep_clear and _reaches_into(b, others):
-                            continue
-                        boxes.append(b)
-                        tx, ty = to_px.inverted().transform((sx, sy))
-                        if np.hypot(sx - cxp, sy - cyp) > r_px:  # outside its disc: a line says whose it is
-                            ax.plot([q["x"], tx], [q["y"], ty], color="#666666", linewidth=0.8, alpha=0.7)
-                        ax.text(tx, ty, text, fontsize=fs, fontweight="bold", ha="center", va="center",
-                                color="#1a1a1a", path_effects=halo)
-                        done = True
-                        break
-                    if done:
-                        break
-                if done:
-                    break
-        import io
+    pad = 70 / min(w_px, h_px)
+    span = max((x1 - x0) / w_px, (y1 - y0) / h_px) / (1 - 2 * pad)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ax.set_xlim(cx - span * w_px / 2, cx + span * w_px / 2)
+    ax.set_ylim(cy + span * h_px / 2, cy - span * h_px / 2)  # y grows downwards, as on the page
 
-        from PIL import Image
 
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-        plt.close(fig)
-        # flat colours and anti-aliased edges: a 256-colour palette keeps the picture and a third of the bytes
-        small = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
-                                                        dither=Image.Dither.NONE)
-        write_atomic(p, lambda tmp: small.save(tmp, format="PNG", optimize=True))
-    return p
+def _label_spot(ax, renderer, q: dict, places: list[dict], total: int, boxes: list, frame: tuple[float, float],
+                dpi: int):
+    """Where a community's label goes: (text, font size, pixel centre, outside its disc) of the first spot,
+    from its centre outwards, clear of the labels placed (``boxes``, which it joins) and, if it can be, of
+    other discs; the shorter label and smaller sizes are tried in turn. None when nothing fits."""
+    w_px, h_px = frame
+    to_px = ax.transData
+    is_major = q["size"] >= 0.01 * total
+    cxp, cyp = to_px.transform((q["x"], q["y"]))
+    r_px = abs(to_px.transform((q["x"] + q["radius"], q["y"]))[0] - cxp)
+    words = q["label"].split(" · ")
+    others = [(*to_px.transform((o["x"], o["y"])), o["radius"] * r_px / max(q["radius"], 1e-12))
+              for o in places if o is not q]
+    attempts = [(text, keep_clear) for keep_clear in (True, False)
+                for text in (" · ".join(words[:2]) + f" ({q['size']})", f"{words[0]} ({q['size']})")]
+    for text, keep_clear in attempts:
+        for px in ((14, 13, 12, 11) if is_major else (11,)):
+            fs = px * 72 / dpi  # the page's pixel sizes, in points
+            t = ax.text(0, 0, text, fontsize=fs, fontweight="bold")
+            bb = t.get_window_extent(renderer)
+            t.remove()
+            w, h = bb.width + 4, bb.height + 4
+            spots = [(cxp, cyp), (cxp, cyp + r_px + h / 2 + 3), (cxp, cyp - r_px - h / 2 - 3)]
+            for d in range(1, 8 if is_major else 3):
+                for a in range(12 + 4 * d):
+                    ang = 2 * np.pi * a / (12 + 4 * d) + 0.3 * d
+                    spots.append((cxp + np.cos(ang) * (r_px + d * (h + 4) + w / 2 * abs(np.cos(ang))),
+                                  cyp + np.sin(ang) * (r_px + d * (h + 4))))
+            for sx, sy in spots:
+                b = (sx - w / 2, sy - h / 2, sx + w / 2, sy + h / 2)
+                if b[0] < 2 or b[1] < 2 or b[2] > w_px - 2 or b[3] > h_px - 2 or _overlaps(b, boxes):
+                    continue
+                if keep_clear and _reaches_into(b, others):
+                    continue
+                boxes.append(b)
+                return text, fs, (sx, sy), bool(np.hypot(sx - cxp, sy - cyp) > r_px)
+    return None
+
+
+def _save_palette_png(fig, path: Path, dpi: int) -> None:
+    """The figure as a 256-colour palette PNG (flat colours and anti-aliased edges: a third of the bytes)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    small = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                                    dither=Image.Dither.NONE)
+    write_atomic(path, lambda tmp: small.save(tmp, format="PNG", optimize=True))

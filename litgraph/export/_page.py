@@ -114,27 +114,14 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
     keep = np.sort(order[:max_papers]) if n_all > max_papers else np.arange(n_all)
     pos_of = np.full(n_all, -1, dtype=np.int64)
     pos_of[keep] = np.arange(len(keep))
-    ids = graph.corpus.ids
     membership = analysis.membership
-    if positions is not None:
-        coords = np.array([positions[ids[i]] for i in keep.tolist()], dtype=float).reshape(-1, 2)
-    else:
-        view = graph.subgraph([ids[i] for i in keep]) if len(keep) < n_all else graph
-        coords = layout(view, seed, membership=membership[keep], subtopics=analysis.subtopic_membership[keep])
-    xy = _grid(coords)
+    xy = _grid(_coordinates(analysis, keep, positions, seed))
     excerpt_chars, k = page_budget(len(keep))
     kinds = list(graph.layer_weights)
     nb, nb_weight, nb_kinds = _neighbours(graph, keep, pos_of, k, kinds)
     vmax = values[keep].max() if len(keep) else 0.0
     size = np.sqrt(np.minimum(values[keep] / vmax, 1.0)) if vmax > 0 else np.zeros(len(keep))
-    cs = graph.concepts
-    per_paper = [cs.concepts_of(ids[i], PAPER_CONCEPTS) if len(cs) else [] for i in keep.tolist()]
-    seen: dict[str, int] = {}
-    for names in per_paper:
-        for c in names:
-            seen[c] = seen.get(c, 0) + 1
-    vocab: dict[str, int] = {}  # the concepts two or more papers of the page share: what says why papers are linked
-    concept_idx = [[vocab.setdefault(c, len(vocab)) for c in names if seen[c] > 1] for names in per_paper]
+    vocab, concept_idx = _shared_concepts(graph, keep)
     rows = [table[i] for i in keep.tolist()]
 
     def excerpt(text: str) -> str:
@@ -166,6 +153,29 @@ def page_data(analysis, *, size_by: str, max_nodes: int, max_papers: int, physic
             "communities": _communities(analysis, keep, xy, ranks[keep]),
             "communityLinks": _community_links(analysis), "maxNodes": int(max_nodes),
             "labelTop": int(label_top), "physicsMax": int(physics_max), "seed": int(seed)}
+
+
+def _coordinates(analysis, keep: np.ndarray, positions, seed: int) -> np.ndarray:
+    """Where the papers at ``keep`` are drawn: the positions given (paper id -> (x, y)), else the nested
+    community layout of the papers kept."""
+    graph, ids = analysis.graph, analysis.graph.corpus.ids
+    if positions is not None:
+        return np.array([positions[ids[i]] for i in keep.tolist()], dtype=float).reshape(-1, 2)
+    view = graph.subgraph([ids[i] for i in keep]) if len(keep) < len(ids) else graph
+    return layout(view, seed, membership=analysis.membership[keep], subtopics=analysis.subtopic_membership[keep])
+
+
+def _shared_concepts(graph, keep: np.ndarray) -> tuple[dict[str, int], list[list[int]]]:
+    """The concepts two or more papers of the page share (what says why papers are linked), and each paper's
+    among them (indices into that list)."""
+    cs, ids = graph.concepts, graph.corpus.ids
+    per_paper = [cs.concepts_of(ids[i], PAPER_CONCEPTS) if len(cs) else [] for i in keep.tolist()]
+    seen: dict[str, int] = {}
+    for names in per_paper:
+        for c in names:
+            seen[c] = seen.get(c, 0) + 1
+    vocab: dict[str, int] = {}
+    return vocab, [[vocab.setdefault(c, len(vocab)) for c in names if seen[c] > 1] for names in per_paper]
 
 
 def _communities(analysis, keep: np.ndarray, xy: np.ndarray, ranks: np.ndarray) -> list[dict]:

@@ -85,27 +85,8 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
             problems(f"entry {key!r} has no {missing}.", line=line, path=key,
                      hint="Every entry needs a title and an abstract; add it or read with strict=False.")
             continue
-        arxiv = None
-        for k in ("eprint", "arxiv", "arxivid", "url", "doi"):
-            v = _value(block, k)
-            if v and (k in ("eprint", "arxiv", "arxivid") or "arxiv" in v.lower()):
-                arxiv = normalize_arxiv_id(v)
-                if arxiv:
-                    break
-        published, published_text = None, None
-        if _value(block, "date"):
-            published_text = _value(block, "date")
-            published = parse_iso_date(published_text)
-        elif _value(block, "year"):
-            year = _value(block, "year")
-            month = _value(block, "month").lower()[:3]
-            published_text = f"{month.capitalize()} {year}".strip() if month else year
-            ok_year = re.fullmatch(r"[0-9]{4}", year) is not None and int(year) >= 1
-            if ok_year and month in MONTHS:
-                published = in_range(date(int(year), MONTHS[month], 1))
-            elif ok_year and re.fullmatch(r"[0-9]{1,2}", month) and 1 <= int(month) <= 12:
-                published = in_range(date(int(year), int(month), 1))
-                published_text = f"{year}-{int(month):02d}"
+        arxiv = _arxiv_of(block)
+        published, published_text = _published(block)
         refs = _value(block, "references")
         records.append(Record(
             title=title, abstract=abstract, position=len(records) + 1, line=line, arxiv_id=arxiv,
@@ -116,3 +97,31 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
     if not records and not problems.skipped:
         raise ParseError(src.name, "no BibTeX entries found.", line=1)
     return [(make_digest(src, name, digest_date=src.captured, skipped=problems.skipped), records)]
+
+
+def _arxiv_of(block) -> str | None:
+    """The arXiv id an entry names (eprint, arxiv, arxivid, or an arXiv url or doi), if any."""
+    for k in ("eprint", "arxiv", "arxivid", "url", "doi"):
+        v = _value(block, k)
+        if v and (k in ("eprint", "arxiv", "arxivid") or "arxiv" in v.lower()):
+            arxiv = normalize_arxiv_id(v)
+            if arxiv:
+                return arxiv
+    return None
+
+
+def _published(block) -> tuple[date | None, str | None]:
+    """(publication date, as written) from an entry's ``date``, else its ``year`` and ``month``."""
+    if _value(block, "date"):
+        return parse_iso_date(_value(block, "date")), _value(block, "date")
+    if not _value(block, "year"):
+        return None, None
+    year = _value(block, "year")
+    month = _value(block, "month").lower()[:3]
+    published_text = f"{month.capitalize()} {year}".strip() if month else year
+    ok_year = re.fullmatch(r"[0-9]{4}", year) is not None and int(year) >= 1
+    if ok_year and month in MONTHS:
+        return in_range(date(int(year), MONTHS[month], 1)), published_text
+    if ok_year and re.fullmatch(r"[0-9]{1,2}", month) and 1 <= int(month) <= 12:
+        return in_range(date(int(year), int(month), 1)), f"{year}-{int(month):02d}"
+    return None, published_text

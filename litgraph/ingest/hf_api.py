@@ -80,58 +80,68 @@ def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:
             problems(f"{exc}; expected a daily-paper object.", path=where,
                      hint="Each item of a daily_papers response is an object with a 'paper' field.")
             continue
-        if not isinstance(item, dict) or not isinstance(item.get("paper"), dict):
-            problems("expected an object with a 'paper' object.", path=where,
-                     hint="Each item of a daily_papers response has a 'paper' field.")
-            continue
-        paper: dict[str, Any] = item["paper"]
         try:
-            title = text_field(paper.get("title") or item.get("title"))
-            abstract = text_field(paper.get("summary") or item.get("summary"))
-        except TypeError as exc:
-            problems(f"'title' and 'summary' must be strings, got {exc}.", path=f"{where}.paper")
-            continue
-        if not title:
-            problems("missing 'title'.", path=f"{where}.paper.title", hint="Each paper needs a title.")
-            continue
-        if not abstract:
-            problems(f"missing 'summary' for {title[:60]!r}.", path=f"{where}.paper.summary",
-                     hint="Each paper needs an abstract ('summary').")
-            continue
-        raw_id = paper.get("id")
-        if isinstance(raw_id, float) and not math.isfinite(raw_id):
-            problems(f"'id' must be an arXiv id such as \"2401.12345\", got {raw_id!r}.", path=f"{where}.paper.id",
-                     hint="Give the id as text, or leave it out.")
-            continue
-        arxiv = normalize_arxiv_id(str(raw_id)) if isinstance(raw_id, (str, int, float)) and raw_id else None
-        authors_raw = paper.get("authors") or []
-        if not isinstance(authors_raw, list):
-            problems("'authors' must be a list of {'name': ...} objects.", path=f"{where}.paper.authors")
-            continue
-        try:
-            authors = split_list([a for a in authors_raw if isinstance(a, (dict, str))])
-            organization = organization_name(item.get("organization") or paper.get("organization"))
-        except TypeError as exc:
-            problems(f"author and organisation names must be text, got {exc}.", path=f"{where}.paper")
-            continue
-        pub_text = to_text(paper["publishedAt"]) or None if isinstance(paper.get("publishedAt"), str) else None
-        votes = paper.get("upvotes", item.get("upvotes"))
-        if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int) or not 0 <= votes <= MAX_COUNT):
-            shown = repr(votes) if len(repr(votes)) < 40 else f"a number of {len(str(votes))} digits"
-            problems(f"'upvotes' must be a whole number from 0 to 10^15, got {shown}.", path=f"{where}.paper.upvotes",
-                     hint="Give the count as it was shown, or leave it out.")
+            record, skip = _record(item, where, len(records) + 1), None
+        except _Skip as exc:
+            record, skip = None, exc
+        if skip is not None:  # reported outside the handler: a strict read's error carries no chained one
+            problems(skip.message, path=skip.path, hint=skip.hint)
             continue
         if isinstance(item.get("publishedAt"), str):
             d = parse_iso_date(item["publishedAt"])
             if d:
                 featured.append(d)
-        records.append(Record(
-            title=title, abstract=abstract, position=len(records) + 1, arxiv_id=arxiv,
-            authors=authors, published=parse_iso_date(pub_text or ""), published_text=pub_text,
-            upvotes=votes, organization=organization, links=extract_links(abstract),
-            url=f"https://huggingface.co/papers/{arxiv}" if arxiv else None,
-        ))
+        records.append(record)
     digest_date = parse_iso_date(wrapper_date or "") or src.captured or (max(featured) if featured else None)
     return [(make_digest(src, name, digest_date=digest_date,
                          date_text=digest_date.isoformat() if digest_date else None,
                          skipped=problems.skipped), records)]
+
+
+class _Skip(Exception):
+    """An entry that cannot be read: what is wrong, where (a JSON path), and what to do."""
+
+    def __init__(self, message: str, path: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.path, self.hint = message, path, hint
+
+
+def _record(item, where: str, position: int) -> Record:
+    """The record of one daily-paper entry at JSON path ``where``; :class:`_Skip` saying why it cannot be read."""
+    if not isinstance(item, dict) or not isinstance(item.get("paper"), dict):
+        raise _Skip("expected an object with a 'paper' object.", where,
+                    "Each item of a daily_papers response has a 'paper' field.")
+    paper: dict[str, Any] = item["paper"]
+    try:
+        title = text_field(paper.get("title") or item.get("title"))
+        abstract = text_field(paper.get("summary") or item.get("summary"))
+    except TypeError as exc:
+        raise _Skip(f"'title' and 'summary' must be strings, got {exc}.", f"{where}.paper") from None
+    if not title:
+        raise _Skip("missing 'title'.", f"{where}.paper.title", "Each paper needs a title.")
+    if not abstract:
+        raise _Skip(f"missing 'summary' for {title[:60]!r}.", f"{where}.paper.summary",
+                    "Each paper needs an abstract ('summary').")
+    raw_id = paper.get("id")
+    if isinstance(raw_id, float) and not math.isfinite(raw_id):
+        raise _Skip(f"'id' must be an arXiv id such as \"2401.12345\", got {raw_id!r}.", f"{where}.paper.id",
+                    "Give the id as text, or leave it out.")
+    arxiv = normalize_arxiv_id(str(raw_id)) if isinstance(raw_id, (str, int, float)) and raw_id else None
+    authors_raw = paper.get("authors") or []
+    if not isinstance(authors_raw, list):
+        raise _Skip("'authors' must be a list of {'name': ...} objects.", f"{where}.paper.authors")
+    try:
+        authors = split_list([a for a in authors_raw if isinstance(a, (dict, str))])
+        organization = organization_name(item.get("organization") or paper.get("organization"))
+    except TypeError as exc:
+        raise _Skip(f"author and organisation names must be text, got {exc}.", f"{where}.paper") from None
+    pub_text = to_text(paper["publishedAt"]) or None if isinstance(paper.get("publishedAt"), str) else None
+    votes = paper.get("upvotes", item.get("upvotes"))
+    if votes is not None and (isinstance(votes, bool) or not isinstance(votes, int) or not 0 <= votes <= MAX_COUNT):
+        shown = repr(votes) if len(repr(votes)) < 40 else f"a number of {len(str(votes))} digits"
+        raise _Skip(f"'upvotes' must be a whole number from 0 to 10^15, got {shown}.", f"{where}.paper.upvotes",
+                    "Give the count as it was shown, or leave it out.")
+    return Record(title=title, abstract=abstract, position=position, arxiv_id=arxiv, authors=authors,
+                  published=parse_iso_date(pub_text or ""), published_text=pub_text, upvotes=votes,
+                  organization=organization, links=extract_links(abstract),
+                  url=f"https://huggingface.co/papers/{arxiv}" if arxiv else None)

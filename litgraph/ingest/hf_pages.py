@@ -184,35 +184,39 @@ def _read(toks: list[_Tok], captured, problems: Problems) -> tuple[list[Record],
             i = i + 1 if title_is_next else skip_meta(i + 1)
             continue
         title, abstract = fold_whitespace(tok.text), fold_whitespace(nxt.text)
-        j = i + 2
-        n_authors = organization = published_text = None
-        published = None
-        upvotes = None
-        if j < n and toks[j].kind == "authors":
-            n_authors = int(_AUTHORS.match(toks[j].text).group(1))  # type: ignore[union-attr]
-            j += 1
-        elif j + 1 < n and toks[j].kind == "text" and toks[j + 1].kind == "dot":
-            organization = toks[j].text
-            j += 1
-        if j < n and toks[j].kind == "dot":
-            j += 1
-            if j < n and toks[j].kind == "date":
-                month, day, year, upvotes = parse_shown_date(toks[j].text)  # type: ignore[misc]
-                published = complete_date(month, day, year, captured)
-                published_text = re.sub(r"\s+\d+$", "", toks[j].text) if upvotes is not None else toks[j].text
-                j += 1
-            else:
-                problems(f"expected a date such as 'Aug 3, 2023' after '·' for {title[:60]!r}.",
-                         line=toks[j - 1].line, hint="Check the metadata lines of this paper.")
-                i = skip_meta(j)
-                continue
-        records.append(Record(
-            title=title, abstract=abstract, position=len(records) + 1, line=tok.line,
-            n_authors=n_authors, organization=organization, published=published,
-            published_text=published_text, upvotes=upvotes, links=extract_links(abstract),
-        ))
+        j, meta = _metadata(toks, i + 2, captured)
+        if meta is None:
+            problems(f"expected a date such as 'Aug 3, 2023' after '·' for {title[:60]!r}.",
+                     line=toks[j - 1].line, hint="Check the metadata lines of this paper.")
+            i = skip_meta(j)
+            continue
+        records.append(Record(title=title, abstract=abstract, position=len(records) + 1, line=tok.line,
+                              links=extract_links(abstract), **meta))
         i = j
     return records, has_meta
+
+
+def _metadata(toks: list[_Tok], j: int, captured) -> tuple[int, dict | None]:
+    """The metadata lines from ``toks[j]`` on (an author count or an organisation line, then '·' and a date
+    with an optional upvote count): (index after them, the Record fields they give), or None for the fields when
+    a '·' is not followed by a date."""
+    n = len(toks)
+    meta: dict = {}
+    if j < n and toks[j].kind == "authors":
+        meta["n_authors"] = int(_AUTHORS.match(toks[j].text).group(1))  # type: ignore[union-attr]
+        j += 1
+    elif j + 1 < n and toks[j].kind == "text" and toks[j + 1].kind == "dot":
+        meta["organization"] = toks[j].text
+        j += 1
+    if j < n and toks[j].kind == "dot":
+        j += 1
+        if j >= n or toks[j].kind != "date":
+            return j, None
+        month, day, year, upvotes = parse_shown_date(toks[j].text)  # type: ignore[misc]
+        meta.update(published=complete_date(month, day, year, captured), upvotes=upvotes,
+                    published_text=re.sub(r"\s+\d+$", "", toks[j].text) if upvotes is not None else toks[j].text)
+        j += 1
+    return j, meta
 
 
 def parse(src: Source, problems: Problems) -> list[tuple[Digest, list[Record]]]:

@@ -140,22 +140,6 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
     ch = topics["changes"]
     layers = graph.edges_frame(text=False)["kind"].value_counts().to_dict()
 
-    def community_row(c) -> dict:
-        com = int(c.community)
-        before = ch["sizes"].get(com, [None, None])[0] if topics["matched"] else None
-        status = "other" if com == -1 else ("first report" if not topics["matched"] else
-                                            ("new" if com in ch["new"] else "continued"))
-        recent = topics["recent"].get(com, [0, 0])
-        mine = subs[subs["community"] == com]
-        return {"community": com, "label": c.label, "size": int(c.size),
-                "subtopics": [{"subtopic": int(s.subtopic), "label": s.label, "size": int(s.size),
-                               "top_papers": [t for t in s.top_papers.split(" | ") if t]} for s in mine.itertuples()],
-                "cohesion": _num(round(c.cohesion, 6)), "modularity_share": _num(round(c.modularity_share, 6)),
-                "top_papers": [t for t in c.top_papers.split(" | ") if t], "status": status,
-                "previous_size": before, "change": None if before is None else int(c.size) - int(before),
-                "previous_label": topics["previous_labels"].get(str(com)) if status == "continued" else None,
-                "new_last_7_days": int(recent[0]), "new_last_30_days": int(recent[1])}
-
     return {
         "schema": "litgraph-report/3",
         "date": day.isoformat(),
@@ -169,18 +153,14 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
                    "new_digests": sum(1 for d in corpus.digests if d.id not in prev_digests)},
         "graph": {"linked_pairs": graph.n_edges, "layers": {k: int(layers.get(k, 0)) for k in graph.layer_weights},
                   "communities": res.n_communities, "modularity": _num(round(res.modularity, 6))},
-        "communities": [community_row(c) for c in comms.itertuples()],
+        "communities": [_community_row(c, subs, topics) for c in comms.itertuples()],
         "topic_changes": {"matched_to_previous": topics["matched"],
                           "kept_share": None if ch["kept_share"] is None else _num(round(ch["kept_share"], 6)),
                           "new": ch["new"],
                           "gone": [{"community": g, "label": topics["previous_labels"].get(str(g), ""),
                                     "previous_size": ch["previous_sizes"].get(g, 0)} for g in ch["gone"]],
                           "splits": ch["splits"], "merges": ch["merges"]},
-        "key_papers": [{"rank": int(p.rank), "id": p.id, "title": p.title, "community": int(p.community),
-                        "label": p.label, "score": _num(round(p.score, 6)), "pagerank": _num(p.pagerank),
-                        "betweenness": _num(p.betweenness), "degree": int(p.degree),
-                        "upvotes": None if pd.isna(p.upvotes) else int(p.upvotes),
-                        "n_digests": int(p.n_digests), "why": p.why} for p in kp.itertuples()],
+        "key_papers": [_key_paper_row(p) for p in kp.itertuples()],
         "bridges": [{"id": b.id, "title": b.title, "community": int(b.community), "label": b.label,
                      "bridge_score": _num(round(b.bridge_score, 6)), "participation": _num(round(b.participation, 6)),
                      "links": b.links} for b in br.itertuples()],
@@ -190,6 +170,33 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
                         "url": safe_url(corpus[pid].url) or corpus[pid].arxiv_url} for pid in new_ids],
         "files": dict(files if files is not None else FILES),
     }
+
+
+def _community_row(c, subs: pd.DataFrame, topics: dict) -> dict:
+    """One community of ``report.json``: its label, size, sub-topics, cohesion and how it changed."""
+    ch = topics["changes"]
+    com = int(c.community)
+    before = ch["sizes"].get(com, [None, None])[0] if topics["matched"] else None
+    status = "other" if com == -1 else ("first report" if not topics["matched"] else
+                                        ("new" if com in ch["new"] else "continued"))
+    recent = topics["recent"].get(com, [0, 0])
+    mine = subs[subs["community"] == com]
+    return {"community": com, "label": c.label, "size": int(c.size),
+            "subtopics": [{"subtopic": int(s.subtopic), "label": s.label, "size": int(s.size),
+                           "top_papers": [t for t in s.top_papers.split(" | ") if t]} for s in mine.itertuples()],
+            "cohesion": _num(round(c.cohesion, 6)), "modularity_share": _num(round(c.modularity_share, 6)),
+            "top_papers": [t for t in c.top_papers.split(" | ") if t], "status": status,
+            "previous_size": before, "change": None if before is None else int(c.size) - int(before),
+            "previous_label": topics["previous_labels"].get(str(com)) if status == "continued" else None,
+            "new_last_7_days": int(recent[0]), "new_last_30_days": int(recent[1])}
+
+
+def _key_paper_row(p) -> dict:
+    """One key paper of ``report.json``."""
+    return {"rank": int(p.rank), "id": p.id, "title": p.title, "community": int(p.community), "label": p.label,
+            "score": _num(round(p.score, 6)), "pagerank": _num(p.pagerank), "betweenness": _num(p.betweenness),
+            "degree": int(p.degree), "upvotes": None if pd.isna(p.upvotes) else int(p.upvotes),
+            "n_digests": int(p.n_digests), "why": p.why}
 
 
 # Backslash-escaped: emphasis, code, link and image brackets, table cells, strike-through. The text never starts a
