@@ -11,14 +11,16 @@ searches work on every step) without importing scikit-learn.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
-from ._validation import check_bool, check_float, check_int, check_option
+from ._validation import check_bool, check_date, check_float, check_int, check_option
 from .exceptions import InvalidParameterError
 
-__all__ = ["Params", "Step", "Constraint", "Int", "Float", "Options", "Bool", "Custom"]
+__all__ = ["Params", "Step", "Constraint", "Int", "Float", "Options", "Bool", "Custom", "Date", "constrained",
+           "METHOD", "RESOLUTION", "MIN_COMMUNITY_SIZE", "SEED", "CONSENSUS", "STABILITY_RUNS", "N_JOBS"]
 
 
 class Params:
@@ -127,6 +129,63 @@ class Custom(Constraint):
 
     def __call__(self, value, name, owner):
         self.check(value, name, owner)
+
+
+@dataclass(frozen=True)
+class Date(Constraint):
+    """A day: a date, a datetime or ``YYYY-MM-DD`` text (see :func:`litgraph._validation.check_date`)."""
+
+    allow_none: bool = False
+
+    def __call__(self, value, name, owner):
+        check_date(value, name, owner, allow_none=self.allow_none)
+
+
+def constrained(owner: str | None = None, **constraints: Constraint):
+    """Declare what a function's parameters accept; every call checks them first (litgraph's one message format,
+    naming ``owner``, by default the function's name). The declarations stay readable as
+    ``fn._parameter_constraints``, as a Step's do.
+
+    >>> @constrained(top_k=Int(min_value=1))
+    ... def nearest(*, top_k=10):
+    ...     return top_k
+    >>> nearest(top_k=0)
+    Traceback (most recent call last):
+    ...
+    litgraph.exceptions.InvalidParameterError: The 'top_k' parameter of nearest must be an int >= 1. Got 0 instead.
+    """
+    def wrap(fn):
+        sig = inspect.signature(fn)
+        unknown = set(constraints) - set(sig.parameters)
+        if unknown:
+            raise TypeError(f"{fn.__name__} has no parameter {', '.join(sorted(unknown))}")
+        name = owner or fn.__name__
+
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            for param, constraint in constraints.items():
+                value = bound.arguments.get(param, sig.parameters[param].default)
+                constraint(value, param, name)
+            return fn(*args, **kwargs)
+
+        checked._parameter_constraints = dict(constraints)  # type: ignore[attr-defined]
+        return checked
+    return wrap
+
+
+#: The largest community resolution accepted (far above any useful one: at 100 nearly every paper is alone).
+MAX_RESOLUTION = 1000.0
+#: The most re-runs the stability measure takes (each is one community detection).
+MAX_STABILITY_RUNS = 100
+# Parameters that several entry points take, each declared once.
+METHOD = Options(("leiden", "louvain"))
+RESOLUTION = Float(0.0, MAX_RESOLUTION, low_open=True)
+MIN_COMMUNITY_SIZE = Int(min_value=1)
+SEED = Int()
+CONSENSUS = Int(min_value=1)
+STABILITY_RUNS = Int(0, MAX_STABILITY_RUNS)
+N_JOBS = Int(min_value=-(2**31), max_value=2**31 - 1)
 
 
 class Step(Params):

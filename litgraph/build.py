@@ -14,7 +14,6 @@ naming it, so a layer never drops out of a daily graph.
 from __future__ import annotations
 
 import logging
-import numbers
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._memory import release_memory
+from ._step import N_JOBS, SEED, constrained
 from .concepts import ConceptExtractor, ConceptSet
 from .edges import LAYER_ORDER, LAYERS, BuildContext, default_weights
 from .edges._base import EDGE_COLUMNS, EdgeStep, empty_edges, frame_of, linked_pairs
@@ -153,6 +153,7 @@ def _concepts(corpus: Corpus, concepts) -> ConceptSet:
     return extractor.fit(corpus).concepts_
 
 
+@constrained(seed=SEED, n_jobs=N_JOBS)
 def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | None = None, *, seed: int = 0,
                 concepts: ConceptExtractor | ConceptSet | None = None, builders: Iterable[Any] | None = None,
                 n_jobs: int = 1, keep_state: bool = False) -> PaperGraph:
@@ -202,8 +203,6 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
         raise InvalidParameterError(f"build_graph expects a Corpus (from lg.read_digests). Got {type(corpus).__name__}.")
     if len(corpus) == 0:
         raise EmptyGraphError("The corpus has no papers, so there is no graph to build; read some digests first.")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise InvalidParameterError(f"The 'seed' parameter of build_graph must be an int. Got {seed!r} instead.")
     chosen, weights, given = choose_layers(layers, builders)
     t0 = time.perf_counter()
     cset = _concepts(corpus, concepts)

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from ._step import Params
+from ._step import (CONSENSUS, MAX_RESOLUTION, MAX_STABILITY_RUNS, METHOD, MIN_COMMUNITY_SIZE, N_JOBS,  # noqa: F401
+                    RESOLUTION, SEED, STABILITY_RUNS, Custom, Step)
 from .analysis import Analysis, analyze
 from .concepts import ConceptExtractor
 from .exceptions import InvalidParameterError, NotFittedError
@@ -20,13 +21,20 @@ from .model import Corpus
 
 __all__ = ["LitGraph"]
 
-#: The largest community resolution accepted (far above any useful one: at 100 nearly every paper is alone).
-MAX_RESOLUTION = 1000.0
-#: The most re-runs the stability measure takes (each is one community detection).
-MAX_STABILITY_RUNS = 100
+def _check_mapping(value, name: str, owner: str) -> None:
+    if value is not None and not isinstance(value, Mapping):
+        raise InvalidParameterError(f"The {name!r} parameter of {owner} must be a mapping of parameter names to "
+                                    f"values. Got {value!r} instead.")
 
 
-class LitGraph(Params):
+def _check_layers(value, name: str, owner: str) -> None:
+    if value is not None:
+        from .build import choose_layers
+
+        choose_layers(value, None, owner)
+
+
+class LitGraph(Step):
     """Build and analyse the paper graph of a corpus in one call.
 
     Parameters
@@ -79,6 +87,11 @@ class LitGraph(Params):
         self.embedder = embedder
         self.embedding_cache = embedding_cache
         self.n_jobs = n_jobs
+
+    _parameter_constraints = {
+        "layers": Custom(_check_layers), "method": METHOD, "resolution": RESOLUTION,
+        "min_community_size": MIN_COMMUNITY_SIZE, "stability_runs": STABILITY_RUNS, "seed": SEED, "n_jobs": N_JOBS,
+        "concepts": Custom(_check_mapping), "similarity": Custom(_check_mapping)}
 
     def fit(self, corpus: Corpus, *, previous: Mapping[str, int] | None = None, state: Any = None,
             keep_state: bool = False) -> LitGraph:
@@ -137,22 +150,7 @@ class LitGraph(Params):
         ``fit`` calls it first; the command line calls it on a config file's values, so
         that the error names the file.
         """
-        from ._validation import check_float, check_int, check_option
-        from .build import choose_layers
-
-        if self.layers is not None:
-            choose_layers(self.layers, None, "LitGraph")
-        check_option(self.method, "method", "LitGraph", ["leiden", "louvain"])
-        check_float(self.resolution, "resolution", "LitGraph", low=0.0, low_open=True, high=MAX_RESOLUTION)
-        check_int(self.min_community_size, "min_community_size", "LitGraph", min_value=1)
-        check_int(self.stability_runs, "stability_runs", "LitGraph", min_value=0, max_value=MAX_STABILITY_RUNS)
-        check_int(self.seed, "seed", "LitGraph", min_value=-(2**63), max_value=2**63 - 1)
-        check_int(self.n_jobs, "n_jobs", "LitGraph", min_value=-(2**31), max_value=2**31 - 1)
-        for name in ("concepts", "similarity"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, Mapping):
-                raise InvalidParameterError(f"The {name!r} parameter of LitGraph must be a mapping of parameter "
-                                            f"names to values. Got {value!r} instead.")
+        self._validate_params()
 
     def _check(self) -> Analysis:
         if not hasattr(self, "analysis_"):

@@ -81,3 +81,33 @@ def test_the_stop_words_are_scikit_learns():
     from litgraph._lexicon import ENGLISH_STOP_WORDS as ours
 
     assert ours == ENGLISH_STOP_WORDS
+
+
+# -- parameters shared by several entry points are declared once --------------------------------------------------
+ENTRY_POINTS = [
+    ("analyze", lambda g, **kw: lg.analyze(g, **kw)),
+    ("detect_communities", lambda g, **kw: lg.detect_communities(g, **kw)),
+    ("LitGraph", lambda g, **kw: lg.LitGraph(**kw).fit(g.corpus)),
+]
+
+
+@pytest.mark.parametrize("owner, call", ENTRY_POINTS, ids=[o for o, _ in ENTRY_POINTS])
+@pytest.mark.parametrize("param, bad, expected", [
+    ("method", "kmeans", "one of 'leiden', 'louvain'"),
+    ("resolution", 0, r"a float in \(0, 1000\]"),
+    ("resolution", 5000, r"a float in \(0, 1000\]"),
+    ("seed", "7", "an int( or None)?"),
+])
+def test_shared_parameters_give_one_message_wherever_they_are_given(sample_graph, owner, call, param, bad, expected):
+    with pytest.raises(lg.InvalidParameterError, match=rf"The '{param}' parameter of {owner} must be {expected}\. "):
+        call(sample_graph, **{param: bad})
+
+
+def test_the_shared_declarations_are_the_same_objects():
+    from litgraph import _step
+    from litgraph.analysis import analyze, detect_communities
+
+    for name, shared in (("method", _step.METHOD), ("resolution", _step.RESOLUTION)):
+        assert analyze._parameter_constraints[name] is shared
+        assert detect_communities._parameter_constraints[name] is shared
+        assert lg.LitGraph._parameter_constraints[name] is shared

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from datetime import date
 
@@ -10,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .._arrays import distinct
-from .._validation import check_date, check_float, check_int, check_option
+from .._step import CONSENSUS, METHOD, MIN_COMMUNITY_SIZE, N_JOBS, RESOLUTION, STABILITY_RUNS, Int, constrained
+from .._validation import check_date, check_int
 from ..exceptions import InvalidParameterError
 from .._igraph import to_igraph
 from ._reasons import linked_communities, reason
@@ -26,6 +26,10 @@ __all__ = ["analyze", "Analysis", "KEY_PAPER_WEIGHTS"]
 
 
 
+@constrained(method=METHOD, resolution=RESOLUTION, seed=Int(allow_none=True), min_community_size=MIN_COMMUNITY_SIZE,
+             consensus=CONSENSUS, stability_runs=STABILITY_RUNS, exact_betweenness_max=Int(min_value=0),
+             betweenness_samples=Int(min_value=1, allow_none=True), n_jobs=N_JOBS,
+             subtopic_min_papers=Int(min_value=2))
 def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int | None = None,
             weight: str = "weight", min_community_size: int = 3, consensus: int = 5, stability_runs: int = 0,
             exact_betweenness_max: int = 2000, betweenness_samples: int | None = None, n_jobs: int = -1,
@@ -75,13 +79,6 @@ def analyze(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int
     """
     if seed is None:
         seed = graph.seed
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise InvalidParameterError(f"The 'seed' parameter of analyze must be an int. Got {seed!r} instead.")
-    check_int(stability_runs, "stability_runs", "analyze", min_value=0)
-    check_option(method, "method", "analyze", ["leiden", "louvain"])
-    check_float(resolution, "resolution", "analyze", low=0.0, low_open=True)
-    check_int(min_community_size, "min_community_size", "analyze", min_value=1)
-    check_int(subtopic_min_papers, "subtopic_min_papers", "analyze", min_value=2)
     allowed = ["weight", *graph.layer_weights]
     if weight not in allowed:
         raise InvalidParameterError(f"The 'weight' parameter of analyze must be one of "

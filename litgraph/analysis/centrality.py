@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_int
+from .._step import N_JOBS, SEED, Int, constrained
 from .._igraph import as_igraph, vertex_names
 from .communities import OTHER, check_membership
 
@@ -159,6 +159,8 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
 _DIRECTED = {"citation", "mention"}
 
 
+@constrained(seed=SEED, exact_betweenness_max=Int(min_value=0), betweenness_samples=Int(min_value=1, allow_none=True),
+             n_jobs=N_JOBS)
 def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "weight", seed: int = 0,
                  exact_betweenness_max: int = 2000, betweenness_samples: int | None = None,
                  n_jobs: int = -1) -> tuple[pd.DataFrame, dict]:
@@ -195,9 +197,6 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
     >>> list(frame.columns), how["betweenness"]
     (['degree', 'strength', 'pagerank', 'betweenness', 'closeness', 'participation'], 'exact')
     """
-    check_int(exact_betweenness_max, "exact_betweenness_max", "centralities", min_value=0)
-    if betweenness_samples is not None:
-        check_int(betweenness_samples, "betweenness_samples", "centralities", min_value=1)
     g = as_igraph(graph, weight, "centralities")
     n = g.vcount()
     ids = vertex_names(graph, n)
@@ -216,7 +215,7 @@ def centralities(graph, membership: np.ndarray | None = None, *, weight: str = "
         btw = np.asarray(g.betweenness(directed=False, weights=length), dtype=np.float64)
         closeness = np.asarray(g.harmonic_centrality(weights=length, normalized=True), dtype=np.float64)
     else:
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(int(seed) % 2**64)  # any int seed (numpy takes none below 0)
         k = min(betweenness_samples or default_samples(n), n)
         sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
         btw, closeness = _sampled(g, length, sources, closeness_sources=min(k, 32), n_jobs=n_jobs)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 import scipy.sparse as sp
 
 from .._arrays import distinct
-from .._validation import check_float, check_int, check_option
+from .._step import CONSENSUS, METHOD, MIN_COMMUNITY_SIZE, RESOLUTION, SEED, constrained
 from ..exceptions import InvalidParameterError
 from .._igraph import as_igraph, seeded
 
@@ -27,6 +26,7 @@ def check_membership(membership, n: int, owner: str) -> np.ndarray:
     return m.astype(np.int64, copy=False)
 
 
+@constrained(method=METHOD, resolution=RESOLUTION, seed=SEED, min_size=MIN_COMMUNITY_SIZE, consensus=CONSENSUS)
 def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0, seed: int = 0,
                        weight: str = "weight", min_size: int = 3, consensus: int = 1,
                        initial: np.ndarray | None = None) -> np.ndarray:
@@ -55,12 +55,6 @@ def detect_communities(graph, *, method: str = "leiden", resolution: float = 1.0
     >>> len(membership), int(membership.max()) + 1
     (66, 5)
     """
-    check_option(method, "method", "detect_communities", ["leiden", "louvain"])
-    check_float(resolution, "resolution", "detect_communities", low=0.0, low_open=True)
-    check_int(min_size, "min_size", "detect_communities", min_value=1)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise InvalidParameterError(f"The 'seed' parameter of detect_communities must be an int. Got {seed!r} instead.")
-    check_int(consensus, "consensus", "detect_communities", min_value=1)
     g = as_igraph(graph, weight, "detect_communities")
     n = g.vcount()
     if g.ecount() == 0:

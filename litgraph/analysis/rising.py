@@ -15,7 +15,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from .._validation import check_date, check_float, check_int
+from .._step import Float, Int, constrained
+from .._validation import check_date
 
 __all__ = ["paper_days", "window_trends", "split_rising", "sparkline"]
 
@@ -45,6 +46,7 @@ TREND_COLUMNS = ["concept", "papers", "baseline_papers", "window_share", "baseli
             "weekly", "sparkline"]
 
 
+@constrained(min_papers=Int(min_value=1), prior=Float(0.0), weeks=Int(min_value=1))
 def window_trends(graph, *, start: date | str, end: date | str | None = None, min_papers: int = 5,
                   prior: float = 1.0, weeks: int = 12) -> pd.DataFrame:
     """Every concept's standing in the window ``start`` .. ``end`` (both included) against the papers before it.
@@ -83,9 +85,6 @@ def window_trends(graph, *, start: date | str, end: date | str | None = None, mi
     """
     start = check_date(start, "start", "window_trends")
     end = check_date(end, "end", "window_trends", allow_none=True)
-    check_int(min_papers, "min_papers", "window_trends", min_value=1)
-    check_float(prior, "prior", "window_trends", low=0.0)
-    check_int(weeks, "weeks", "window_trends", min_value=1)
     corpus, cs = graph.corpus, graph.concepts
     days = paper_days(corpus)
     known = [d for d in days if d is not None]

@@ -185,7 +185,7 @@ def stable_positions(analysis, previous=None, *, seed: int | None = None) -> dic
     if kept.sum() > 1:
         span = np.ptp(xy[kept], axis=0).max() or 1.0
         step = span / np.sqrt(n) / 4  # about a quarter of the spacing between papers
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(int(seed) % 2**64)  # any int seed (numpy takes none below 0)
     for _ in range(3):  # new papers join their placed neighbours; chains of new papers in a few rounds
         todo = ~placed
         if not todo.any():

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 
-from .._validation import check_int
+from .._step import Int, constrained
 from ..exceptions import InvalidParameterError, NotFittedError
 from ._common import check_out_path, check_positions
 from ._page import page_data
@@ -58,6 +58,8 @@ def _safe_json(obj) -> str:
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+@constrained("write_html", max_nodes=Int(min_value=1), max_papers=Int(min_value=1), physics_max=Int(min_value=0),
+             label_top=Int(min_value=0))
 def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 400, max_papers: int = 200_000,
                physics_max: int = 300, seed: int | None = None, title: str = "litgraph", height: str = "100vh",
                label_top: int = 40, hidden_layers: tuple[str, ...] = ("digest",), positions=None) -> str:
@@ -74,10 +76,6 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 400, max
     if size_by not in SIZE_BY:
         raise InvalidParameterError(f"The 'size_by' parameter of write_html must be one of "
                                     f"{', '.join(map(repr, SIZE_BY))}. Got {size_by!r} instead.")
-    check_int(max_nodes, "max_nodes", "write_html", min_value=1)
-    check_int(max_papers, "max_papers", "write_html", min_value=1)
-    check_int(physics_max, "physics_max", "write_html", min_value=0)
-    check_int(label_top, "label_top", "write_html", min_value=0)
     from ..edges import LAYERS
 
     bad = [k for k in hidden_layers if k not in LAYERS] if not isinstance(hidden_layers, str) else [hidden_layers]

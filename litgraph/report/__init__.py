@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
+from .._step import Int, Options, constrained
 from .._validation import check_date
 from ..exceptions import InvalidParameterError, LitgraphError
 
@@ -46,6 +47,11 @@ class ReportResult:
 
 
 
+#: The graph files of a report (see ``exports`` in :func:`run_report`).
+EXPORTS = ["view", "all", "dated", "none"]
+
+
+@constrained("litgraph report", exports=Options(tuple(EXPORTS)), keep=Int(min_value=1, allow_none=True))
 def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: date | str | None = None,
                day: date | str | None = None, params: dict | None = None, captured: date | str | None = None,
                strict: bool = True, force: bool = False, exports: str = "view", keep: int | None = None,
@@ -86,11 +92,6 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     from ..pipeline import LitGraph
     from ..store import Store, embedding_folder
 
-    from .._validation import check_int, check_option
-
-    check_option(exports, "exports", "litgraph report", EXPORTS)
-    if keep is not None:
-        check_int(keep, "keep", "litgraph report", min_value=1)
     step = progress or (lambda name: None)
     day = check_date(day, "date", "litgraph report") if day is not None else datetime.now(timezone.utc).date()
     since = check_date(since, "since", "litgraph report", allow_none=True)
@@ -242,8 +243,6 @@ def _saved_state(store, corpus, model, day: date, refit: bool):
     return (None, reason) if reason else (state, "")
 
 
-#: The graph files of a report (see ``exports`` in :func:`run_report`).
-EXPORTS = ["view", "all", "dated", "none"]
 #: Folder (in ``out``) of the newest report's graph files.
 SHARED = "graph"
 _GRAPH_FILES = {"graph_html": "graph.html", "graphml": "graph.graphml", "nodes_csv": "nodes.csv",
