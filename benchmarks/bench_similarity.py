@@ -67,7 +67,7 @@ def main() -> None:
             continue
         n = len(corpus)
         ctx = BuildContext(corpus=corpus, n_jobs=2)
-        x = lg.SimilarityEdges().vectors(ctx)
+        x = lg.edges.SimilarityEdges().vectors(ctx)
         rng = np.random.default_rng(0)
         queries = np.sort(rng.choice(n, size=min(QUERIES, n), replace=False))
         exact = (x[queries] @ x.T).toarray()
@@ -77,7 +77,7 @@ def main() -> None:
         fits = n <= 30_000  # the uncapped exact product: the plain baseline, where it fits in time
         runs = [("default", None)] + ([("exact (no cap)", n)] if fits else []) + [(f"cap {c:,}", c) for c in caps]
         for label, cap in runs:
-            step = lg.SimilarityEdges() if cap is None else lg.SimilarityEdges(max_papers=max(cap, 2))
+            step = lg.edges.SimilarityEdges() if cap is None else lg.edges.SimilarityEdges(max_papers=max(cap, 2))
             # a cap row takes the capped path even where the default would run the exact product
             sim.EXACT_MAX_PRODUCT = default_budget if cap is None or cap == n else 0.0
             c0, w0 = time.process_time(), time.perf_counter()

@@ -30,22 +30,27 @@ _LAZY = {
     "FORMATS": ".ingest", "load_sample": ".ingest", "parse_digest": ".ingest", "read_digest": ".ingest",
     "read_digests": ".ingest", "sample_paths": ".ingest",
     "Analysis": ".analysis", "analyze": ".analysis", "centralities": ".analysis", "detect_communities": ".analysis",
-    "kleinberg_bursts": ".analysis", "label_communities": ".analysis", "participation_coefficient": ".analysis",
-    "window_trends": ".analysis", "detect_subtopics": ".analysis",
-    "ConceptExtractor": ".concepts", "ConceptSet": ".concepts", "concept_key": ".concepts",
-    "extract_concepts": ".concepts", "find_acronyms": ".concepts",
-    "CitationEdges": ".edges", "CocitationEdges": ".edges", "CooccurrenceEdges": ".edges", "CouplingEdges": ".edges",
-    "Embedder": ".edges", "EmbeddingCache": ".edges", "MentionEdges": ".edges",
-    "SentenceTransformerEmbedder": ".edges", "SharedConceptEdges": ".edges", "SimilarityEdges": ".edges",
+    "ConceptExtractor": ".concepts", "ConceptSet": ".concepts", "extract_concepts": ".concepts",
     "evaluate_links": ".evaluation",
-    "InteractiveGraph": ".export", "export_graph": ".export", "graph_html": ".export", "write_csv": ".export",
+    "InteractiveGraph": ".export", "export_graph": ".export", "write_csv": ".export",
     "write_gexf": ".export", "write_graphml": ".export", "write_html": ".export", "write_image": ".export",
     "write_json": ".export",
-    "DEFAULT_LAYER_WEIGHTS": ".graph", "PaperGraph": ".graph", "build_graph": ".build",
+    "PaperGraph": ".graph", "build_graph": ".build",
     "register_layer": ".edges", "unregister_layer": ".edges",
     "Appearance": ".model", "Corpus": ".model", "Digest": ".model", "Paper": ".model",
     "LitGraph": ".pipeline",
     "AddResult": ".store", "Store": ".store",
+}
+#: Names that moved to a sub-namespace (as networkx keeps its algorithms in theirs): still found here, with a
+#: FutureWarning, until the release after this one.
+_MOVED = {
+    **{name: "edges" for name in (
+        "SharedConceptEdges", "SimilarityEdges", "CooccurrenceEdges", "CitationEdges", "MentionEdges",
+        "CocitationEdges", "CouplingEdges", "Embedder", "EmbeddingCache", "SentenceTransformerEmbedder",
+        "DEFAULT_LAYER_WEIGHTS")},
+    **{name: "analysis" for name in (
+        "label_communities", "participation_coefficient", "kleinberg_bursts", "window_trends", "detect_subtopics")},
+    "concept_key": "concepts", "find_acronyms": "concepts", "graph_html": "export",
 }
 
 
@@ -58,6 +63,13 @@ def __getattr__(name: str):
 
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name in _MOVED:
+        import warnings
+
+        where = _MOVED[name]
+        warnings.warn(f"litgraph.{name} moved to litgraph.{where}.{name} (lg.{where}.{name}); the old name goes in the "
+                      f"next release.", FutureWarning, stacklevel=2)
+        return getattr(importlib.import_module(f".{where}", __name__), name)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'litgraph' has no attribute {name!r}")
@@ -72,17 +84,14 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the names as they are imported on use
     from ._text import title_key
-    from .analysis import (Analysis, analyze, centralities, detect_communities, detect_subtopics, kleinberg_bursts,
-                           label_communities, participation_coefficient, window_trends)
-    from .concepts import ConceptExtractor, ConceptSet, concept_key, extract_concepts, find_acronyms
-    from .edges import (CitationEdges, CocitationEdges, CooccurrenceEdges, CouplingEdges, Embedder, EmbeddingCache,
-                        MentionEdges, SentenceTransformerEmbedder, SharedConceptEdges, SimilarityEdges)
-    from .evaluation import evaluate_links
-    from .export import (InteractiveGraph, export_graph, graph_html, write_csv, write_gexf, write_graphml,
-                         write_html, write_image, write_json)
+    from .analysis import Analysis, analyze, centralities, detect_communities
     from .build import build_graph
+    from .concepts import ConceptExtractor, ConceptSet, extract_concepts
     from .edges import register_layer, unregister_layer
-    from .graph import DEFAULT_LAYER_WEIGHTS, PaperGraph
+    from .evaluation import evaluate_links
+    from .export import (InteractiveGraph, export_graph, write_csv, write_gexf, write_graphml, write_html,
+                         write_image, write_json)
+    from .graph import PaperGraph
     from .ingest import FORMATS, load_sample, parse_digest, read_digest, read_digests, sample_paths
     from .model import Appearance, Corpus, Digest, Paper
     from .pipeline import LitGraph
@@ -96,21 +105,17 @@ __all__ = [
     "Paper", "Appearance", "Digest", "Corpus", "title_key",
     # ingest
     "read_digest", "read_digests", "parse_digest", "load_sample", "sample_paths", "FORMATS",
-    # concepts and graph
-    "ConceptExtractor", "ConceptSet", "extract_concepts", "concept_key", "find_acronyms",
-    "build_graph", "PaperGraph", "DEFAULT_LAYER_WEIGHTS", "register_layer", "unregister_layer", "SharedConceptEdges", "SimilarityEdges",
-    "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
-    "EmbeddingCache", "SentenceTransformerEmbedder", "evaluate_links",
-    # analysis
-    "analyze", "Analysis", "detect_communities", "detect_subtopics", "label_communities", "centralities",
-    "participation_coefficient", "kleinberg_bursts", "window_trends",
-    # exports
-    "write_html", "graph_html", "InteractiveGraph", "write_graphml", "write_gexf", "write_json", "write_csv",
-    "write_image", "export_graph",
+    # concepts and graph (the layers themselves: litgraph.edges)
+    "ConceptExtractor", "ConceptSet", "extract_concepts", "build_graph", "PaperGraph", "register_layer",
+    "unregister_layer", "evaluate_links",
+    # analysis (more in litgraph.analysis)
+    "analyze", "Analysis", "detect_communities", "centralities",
+    # exports (more in litgraph.export)
+    "write_html", "InteractiveGraph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image",
+    "export_graph",
     # store
     "Store", "AddResult",
     # errors
     "LitgraphError", "InputNotFoundError", "ParseError", "UnrecognizedFormatError", "InvalidParameterError",
-    "EmptyGraphError",
-    "NotFittedError", "StoreError", "RefitNeeded", "LitgraphWarning", "SkippedRecordsWarning",
+    "EmptyGraphError", "NotFittedError", "StoreError", "RefitNeeded", "LitgraphWarning", "SkippedRecordsWarning",
 ]

@@ -172,7 +172,7 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     concepts : ConceptExtractor or ConceptSet, optional
         How concepts are extracted (or concepts already extracted for this corpus).
     builders : iterable of edge layers, optional
-        Layer objects with non-default parameters, e.g. ``[lg.SimilarityEdges(top_k=5)]``
+        Layer objects with non-default parameters, e.g. ``[lg.edges.SimilarityEdges(top_k=5)]``
         (each replaces the default builder of its ``kind``), or layers of one's own (see
         :mod:`litgraph.edges._contract`).
     n_jobs : int, default 1

@@ -280,14 +280,14 @@ def _cmd_papers(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .export import FORMATS
+    from .export import WRITERS
     from .ingest import read_digests
     from .pipeline import LitGraph
     from .store import Store, embedding_folder
 
     out = Path(args.out)
-    if out.suffix.lower() not in FORMATS:
-        raise LitgraphError(f"--out {args.out}: the ending must be one of {', '.join(FORMATS)}.")
+    if out.suffix.lower() not in WRITERS:
+        raise LitgraphError(f"--out {args.out}: the ending must be one of {', '.join(WRITERS)}.")
     params = _model_params(args)
     progress = _Progress(4, args.quiet)
     try:

@@ -52,11 +52,11 @@ class LitGraph(Step):
         Parameters of :class:`~litgraph.ConceptExtractor` (``min_df``, ``vocabulary``,
         ``stop_concepts``, ...).
     similarity : mapping, optional
-        Parameters of :class:`~litgraph.SimilarityEdges` (``top_k``, ``threshold``, ...).
+        Parameters of :class:`~litgraph.edges.SimilarityEdges` (``top_k``, ``threshold``, ...).
     embedder : str or Embedder, optional
         Fuse sentence embeddings with the word similarity: ``"all-MiniLM-L6-v2"`` (the
         model the ``semantic`` extra installs), the folder of a sentence-transformers
-        model, or any :class:`~litgraph.Embedder`.
+        model, or any :class:`~litgraph.edges.Embedder`.
     embedding_cache : str, optional
         Folder where the embeddings are kept between runs (only new papers are embedded).
         ``litgraph report`` puts it beside the store.
@@ -180,10 +180,12 @@ class LitGraph(Step):
         return self.graph_.edges_frame(kind)
 
     def to_html(self, path, **kwargs):
-        """Write the interactive graph (see :func:`~litgraph.write_html`)."""
-        from .export import write_html
+        """Deprecated: ``export(path)`` writes every format, the page included (see :func:`~litgraph.write_html`)."""
+        import warnings
 
-        return write_html(self._check(), path, **kwargs)
+        warnings.warn("LitGraph.to_html(path) is now LitGraph.export(path) (the format follows the path's ending); "
+                      "the old name goes in the next release.", FutureWarning, stacklevel=2)
+        return self.export(path, **kwargs)
 
     def show(self, *, paper: str | None = None, community: int | None = None, **kwargs):
         """The interactive graph for a notebook cell (see :class:`~litgraph.InteractiveGraph`), opened on the

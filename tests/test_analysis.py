@@ -132,7 +132,7 @@ def test_participation_coefficient_on_a_known_graph():
     ids = {corpus[p].title: p for p in corpus.ids}
     g._pairs = pd.DataFrame({"source": [ids[a] for a, _ in edges], "target": [ids[b] for _, b in edges],
                              "weight": 1.0, "w_citation": 1.0})
-    p = lg.participation_coefficient(g, membership)
+    p = lg.analysis.participation_coefficient(g, membership)
     assert p[2] == pytest.approx(1 - ((2 / 3) ** 2 + (1 / 3) ** 2))
     assert p[0] == pytest.approx(0.0)
 
@@ -198,7 +198,7 @@ def test_single_paper_and_disconnected_graphs():
                    ("Diffusion models for images", "Diffusion models generate images from noise."),
                    ("Diffusion models for audio", "Diffusion models generate audio from noise.")])
     r = lg.analyze(lg.build_graph(two, layers={"similarity": 1.0},
-                                  builders=[lg.SimilarityEdges(threshold=0.05)]), min_community_size=2)
+                                  builders=[lg.edges.SimilarityEdges(threshold=0.05)]), min_community_size=2)
     assert r.n_communities == 2 and np.isfinite(r.centrality.to_numpy()).all()
 
 
@@ -235,9 +235,9 @@ def test_trends_with_capture_dates(sample_paths):
 def test_kleinberg_bursts_finds_a_burst():
     d = np.full(10, 100)
     r = np.array([2, 3, 2, 2, 30, 35, 28, 3, 2, 2])
-    states = lg.kleinberg_bursts(r, d)
+    states = lg.analysis.kleinberg_bursts(r, d)
     assert states.tolist() == [0, 0, 0, 0, 1, 1, 1, 0, 0, 0]
-    assert lg.kleinberg_bursts(np.zeros(4), d[:4]).tolist() == [0, 0, 0, 0]
+    assert lg.analysis.kleinberg_bursts(np.zeros(4), d[:4]).tolist() == [0, 0, 0, 0]
 
 
 def _graph_of(edges, n):

@@ -49,3 +49,28 @@ def test_exception_tree():
         assert issubclass(exc, lg.LitgraphError)
     assert issubclass(lg.InvalidParameterError, ValueError) and issubclass(lg.InvalidParameterError, TypeError)
     assert issubclass(lg.InputNotFoundError, FileNotFoundError)
+
+
+# -- a smaller top level: moved names keep working for one release, with a warning ---------------------------------
+@pytest.mark.parametrize("name", sorted(lg._MOVED))
+def test_a_moved_name_still_works_and_says_where_it_went(name):
+    import importlib
+
+    where = lg._MOVED[name]
+    with pytest.warns(FutureWarning, match=rf"litgraph.{name} moved to litgraph.{where}.{name}"):
+        old = getattr(lg, name)
+    assert old is getattr(importlib.import_module(f"litgraph.{where}"), name)
+    assert name not in lg.__all__
+
+
+def test_one_formats_and_one_way_to_write_the_page(sample_corpus, tmp_path):
+    from litgraph import export
+
+    sample_model = lg.LitGraph(seed=0).fit(sample_corpus)
+    assert lg.FORMATS[0] == "hf-page-blocks"  # the input formats
+    with pytest.warns(FutureWarning, match="litgraph.export.FORMATS is now litgraph.export.WRITERS"):
+        assert export.FORMATS is export.WRITERS
+    with pytest.warns(FutureWarning, match=r"LitGraph.to_html\(path\) is now LitGraph.export\(path\)"):
+        page = sample_model.to_html(tmp_path / "g.html")
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert len(lg.__all__) <= 46

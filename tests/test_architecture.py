@@ -84,7 +84,7 @@ def test_igraph_is_built_once_per_fit_and_page(tmp_path):
         "title,abstract\n" + "\n".join(f"State space model {i},State space models (SSMs) and selective scans {i}. "
                                        f"Mamba variant {i % 3} reads long context." for i in range(12))))
     model.communities_frame(), model.key_papers(), model.bridges(), model.papers_frame()
-    model.to_html(tmp_path / "g.html")
+    model.export(tmp_path / "g.html")
     assert _igraph.BUILDS["count"] - before == 1
 
 

@@ -219,7 +219,7 @@ def test_hostile_title_stays_inert(browser, tmp_path):
                    links=("javascript:alert(3)",)),
             Record(title="Graph neural networks for molecules", abstract="We study graph neural networks.", position=2)]
     corpus = Corpus.from_records([(make_digest(Source(name="h", text="h"), "test"), recs)])
-    res = lg.analyze(lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.SimilarityEdges(threshold=0.0)]),
+    res = lg.analyze(lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.edges.SimilarityEdges(threshold=0.0)]),
                      min_community_size=1)
     v = Visit(browser, lg.write_html(res, tmp_path / "h.html"))
     v.page.fill("#search", "img src")
@@ -364,7 +364,7 @@ def test_one_community_and_long_rtl_cjk_titles(browser, tmp_path):
              for i in range(8)]
     rows += [(f"تعلم الرسوم البيانية {i}: graph learning", "We study graph learning on molecules too.") for i in range(8)]
     res = lg.analyze(lg.build_graph(_records_corpus(rows), layers={"similarity": 1.0},
-                                    builders=[lg.SimilarityEdges(threshold=0.0)]), min_community_size=1)
+                                    builders=[lg.edges.SimilarityEdges(threshold=0.0)]), min_community_size=1)
     res.membership[:] = 0  # one community
     v = Visit(browser, lg.write_html(res, tmp_path / "one.html"))
     assert v.errors == [] and v.js("window.litgraph.map.state.drawn") == 1
@@ -401,7 +401,7 @@ def test_a_deep_link_to_an_old_style_arxiv_id(browser, tmp_path):
     recs = [Record(title=f"Strings and branes {i}", abstract="We study strings and branes in ten dimensions.",
                    position=i + 1, arxiv_id=f"hep-th/99010{i:02d}") for i in range(12)]
     corpus = Corpus.from_records([(make_digest(Source(name="o", text="o"), "test"), recs)])
-    res = lg.analyze(lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.SimilarityEdges(threshold=0.0)]),
+    res = lg.analyze(lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.edges.SimilarityEdges(threshold=0.0)]),
                      min_community_size=1)
     path = lg.write_html(res, tmp_path / "old.html")
     v = Visit(browser, path)

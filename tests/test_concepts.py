@@ -77,10 +77,10 @@ def test_frame_columns_and_order(concepts):
 
 
 def test_folding_case_hyphen_plural():
-    assert lg.concept_key("State-Space Models") == lg.concept_key("state space model")
-    assert lg.concept_key("Probabilistic Circuits") == "probabilistic circuit"
-    assert lg.concept_key("precision matrices") == "precision matrix"
-    assert lg.concept_key("LLMs") == "LLM"
+    assert lg.concepts.concept_key("State-Space Models") == lg.concepts.concept_key("state space model")
+    assert lg.concepts.concept_key("Probabilistic Circuits") == "probabilistic circuit"
+    assert lg.concepts.concept_key("precision matrices") == "precision matrix"
+    assert lg.concepts.concept_key("LLMs") == "LLM"
 
 
 def test_vocabulary_synonyms_and_stop_concepts():

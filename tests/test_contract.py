@@ -11,13 +11,13 @@ from litgraph.edges import LAYERS, BuildContext
 # (step, a parameter, a bad value for it); steps without parameters have None
 STEPS = [
     (lambda: lg.ConceptExtractor(), "min_df", 0),
-    (lambda: lg.SharedConceptEdges(), "top_k", 0),
-    (lambda: lg.SimilarityEdges(), "threshold", 1.5),
-    (lambda: lg.CooccurrenceEdges(), "max_digest_size", 1),
-    (lambda: lg.CitationEdges(), None, None),
-    (lambda: lg.MentionEdges(), None, None),
-    (lambda: lg.CocitationEdges(), None, None),
-    (lambda: lg.CouplingEdges(), None, None),
+    (lambda: lg.edges.SharedConceptEdges(), "top_k", 0),
+    (lambda: lg.edges.SimilarityEdges(), "threshold", 1.5),
+    (lambda: lg.edges.CooccurrenceEdges(), "max_digest_size", 1),
+    (lambda: lg.edges.CitationEdges(), None, None),
+    (lambda: lg.edges.MentionEdges(), None, None),
+    (lambda: lg.edges.CocitationEdges(), None, None),
+    (lambda: lg.edges.CouplingEdges(), None, None),
 ]
 
 
@@ -60,9 +60,9 @@ def test_step_contract(make, param, bad, tiny):
 def test_params_repr_nested_and_unknown_names():
     model = lg.LitGraph(seed=3, similarity={"top_k": 5})
     assert repr(model) == "LitGraph(seed=3, similarity={'top_k': 5})"
-    assert repr(lg.SimilarityEdges()) == "SimilarityEdges()"
+    assert repr(lg.edges.SimilarityEdges()) == "SimilarityEdges()"
     with pytest.raises(lg.InvalidParameterError, match="SimilarityEdges has no parameter 'topk'; its parameters are"):
-        lg.SimilarityEdges().set_params(topk=3)
+        lg.edges.SimilarityEdges().set_params(topk=3)
 
     from litgraph._step import Params
 
@@ -70,7 +70,7 @@ def test_params_repr_nested_and_unknown_names():
         def __init__(self, inner=None):
             self.inner = inner
 
-    h = Holder(inner=lg.SimilarityEdges())
+    h = Holder(inner=lg.edges.SimilarityEdges())
     assert h.get_params()["inner__top_k"] == 10
     assert h.set_params(inner__top_k=4).inner.top_k == 4
 

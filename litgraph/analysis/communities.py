@@ -156,7 +156,7 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     --------
     >>> import litgraph as lg
     >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
-    >>> labels = lg.label_communities(g, lg.detect_communities(g, seed=0))
+    >>> labels = lg.analysis.label_communities(g, lg.detect_communities(g, seed=0))
     >>> any("state space model" in words for words in labels.values())
     True
     """

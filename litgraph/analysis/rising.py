@@ -79,7 +79,7 @@ def window_trends(graph, *, start: date | str, end: date | str | None = None, mi
     >>> import litgraph as lg
     >>> corpus = lg.read_digests(lg.sample_paths(), captured={"001_205710ad4bd4b8ce.txt": "2025-03-01",
     ...     "002_3be6ad1889c9cb49.txt": "2025-03-01", "003_9702b24bfd8b6c3a.txt": "2025-03-20"})
-    >>> df = lg.window_trends(lg.build_graph(corpus), start="2025-03-14")
+    >>> df = lg.analysis.window_trends(lg.build_graph(corpus), start="2025-03-14")
     >>> df.attrs["baseline_papers"] > 0, bool((df["papers"] >= 5).all())
     (True, True)
     """

@@ -37,7 +37,7 @@ def detect_subtopics(graph, membership: np.ndarray, *, min_papers: int = SUBTOPI
     >>> import litgraph as lg
     >>> g = lg.build_graph(lg.load_sample(), seed=0)
     >>> m = lg.detect_communities(g, seed=0)
-    >>> sub = lg.detect_subtopics(g, m, min_papers=40, seed=0)
+    >>> sub = lg.analysis.detect_subtopics(g, m, min_papers=40, seed=0)
     >>> bool((sub[m == 0] >= 0).any()), bool((sub[m == -1] == -1).all())
     (True, True)
     """

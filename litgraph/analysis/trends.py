@@ -77,7 +77,7 @@ def kleinberg_bursts(r: np.ndarray, d: np.ndarray, *, s: float = 2.0, gamma: flo
     Examples
     --------
     >>> import litgraph as lg
-    >>> lg.kleinberg_bursts([1, 2, 1, 20, 25, 2], [50, 50, 50, 50, 50, 50]).tolist()
+    >>> lg.analysis.kleinberg_bursts([1, 2, 1, 20, 25, 2], [50, 50, 50, 50, 50, 50]).tolist()
     [0, 0, 0, 1, 1, 0]
     """
     return burst_states(np.asarray(r, dtype=np.float64)[None, :], np.asarray(d, dtype=np.float64),

@@ -30,7 +30,7 @@ class Embedder(Protocol):
     ...     name = "letter-counts"
     ...     def encode(self, texts):
     ...         return np.array([[t.lower().count(c) for c in "abcdefghij"] for t in texts], dtype=float)
-    >>> isinstance(Letters(), lg.Embedder)
+    >>> isinstance(Letters(), lg.edges.Embedder)
     True
     """
 
@@ -51,7 +51,7 @@ class EmbeddingCache:
     ...     name = "length"
     ...     def encode(self, texts):
     ...         return np.array([[len(t), 1.0] for t in texts])
-    >>> cache = lg.EmbeddingCache(tempfile.mkdtemp())
+    >>> cache = lg.edges.EmbeddingCache(tempfile.mkdtemp())
     >>> _, computed = cache.encode(Length(), ["a", "bb"])
     >>> _, again = cache.encode(Length(), ["a", "bb", "ccc"])
     >>> computed, again
@@ -139,7 +139,7 @@ class SentenceTransformerEmbedder:
     Examples
     --------
     >>> import litgraph as lg
-    >>> lg.SentenceTransformerEmbedder("no/such/model")
+    >>> lg.edges.SentenceTransformerEmbedder("no/such/model")
     Traceback (most recent call last):
     ...
     litgraph.exceptions.InvalidParameterError: The 'model' parameter of SentenceTransformerEmbedder must be 'all-MiniLM-L6-v2' or a folder holding a model. Got 'no/such/model', which does not exist.

@@ -39,7 +39,7 @@ class SharedConceptEdges(EdgeStep):
     Examples
     --------
     >>> import litgraph as lg
-    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), layers={"concepts": 1.0}, builders=[lg.SharedConceptEdges(top_k=5)])
+    >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), layers={"concepts": 1.0}, builders=[lg.edges.SharedConceptEdges(top_k=5)])
     >>> bool((g.edges_frame()["kind"] == "concepts").all())
     True
     """

@@ -68,7 +68,7 @@ class SimilarityEdges(EdgeStep):
     --------
     >>> import litgraph as lg
     >>> g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), layers={"similarity": 1.0},
-    ...                    builders=[lg.SimilarityEdges(top_k=3, threshold=0.2)])
+    ...                    builders=[lg.edges.SimilarityEdges(top_k=3, threshold=0.2)])
     >>> bool(g.edges_frame()["score"].min() >= 0.2)
     True
     """

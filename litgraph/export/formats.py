@@ -22,7 +22,7 @@ from ._graphml import write_graphml_frames
 from ._common import (LAYER_STYLE, check_out_path, check_positions, community_color, csv_safe, layout, node_table,
                       positions, write_atomic)
 
-__all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "FORMATS"]
+__all__ = ["export_graph", "write_graphml", "write_gexf", "write_json", "write_csv", "write_image", "WRITERS"]
 
 
 def _split(obj):
@@ -295,7 +295,8 @@ def _draw(graph, analysis, pos, index, size, labels):
 
 
 #: Writer of each file ending.
-FORMATS = {".html": None, ".graphml": write_graphml, ".gexf": write_gexf, ".json": write_json, ".csv": write_csv,
+#: The writer of each file ending that :func:`export_graph` takes.
+WRITERS = {".html": None, ".graphml": write_graphml, ".gexf": write_gexf, ".json": write_json, ".csv": write_csv,
            ".png": write_image, ".svg": write_image}
 
 
@@ -319,7 +320,7 @@ def export_graph(obj, path, **kwargs):
         from .html import write_html
 
         return write_html(obj, path, **kwargs)
-    if suffix not in FORMATS:
+    if suffix not in WRITERS:
         raise InvalidParameterError(f"The 'path' parameter of export_graph must end in one of "
-                                    f"{', '.join(FORMATS)}. Got {str(path)!r} instead.")
-    return FORMATS[suffix](obj, path, **kwargs)
+                                    f"{', '.join(WRITERS)}. Got {str(path)!r} instead.")
+    return WRITERS[suffix](obj, path, **kwargs)

@@ -68,7 +68,7 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 400, max
     Examples
     --------
     >>> import litgraph as lg
-    >>> page = lg.graph_html(lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]))))
+    >>> page = lg.export.graph_html(lg.analyze(lg.build_graph(lg.read_digest(lg.sample_paths()[1]))))
     >>> page.startswith("<!DOCTYPE html>") and "<script src" not in page
     True
     """
