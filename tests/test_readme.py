@@ -39,6 +39,24 @@ def test_api_tour_runs_when_pasted(tmp_path, sample_paths):
     assert len(namespace["ssm"]) >= 2 and (tmp_path / "litgraph.db").exists()
 
 
+def test_the_layer_of_ones_own_runs_when_pasted():
+    import json
+
+    import litgraph as lg
+
+    code = next(c for c in re.findall(r"```python\n(.*?)```", README, re.S) if "class SameFirstAuthor" in c)
+    exec(compile(code, "README layer", "exec"), {})
+    try:
+        papers = [{"title": f"Paper {k} on state space models", "abstract": f"We study state space models, part {k}.",
+                   "authors": [author, "B. Coauthor"]} for k, author in enumerate(["A. Gu", "T. Dao", "A. Gu"])]
+        g = lg.build_graph(lg.parse_digest(json.dumps(papers), source="papers.json"))
+        linked = g.edges_frame("first_author")  # the first and the third paper share their first author
+        assert linked[["source", "target"]].values.tolist() == [[g.corpus.ids[0], g.corpus.ids[2]]]
+        assert set(linked["evidence"]) == {"same first author"} and g.layer_weights["first_author"] == 0.5
+    finally:
+        lg.unregister_layer("first_author")
+
+
 def test_first_lines_give_the_two_commands():
     first = README.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert first[0].startswith("pip install . && litgraph ")
