@@ -113,8 +113,8 @@ def _build(graph, weight: str):
     col = "weight" if weight == "weight" else f"w_{weight}"
     w = pairs[col].to_numpy(dtype=np.float64) if len(pairs) else np.zeros(0)
     keep = w > 0
-    src = graph.corpus.positions(pairs["source"])[keep] if len(pairs) else np.zeros(0, dtype=int)
-    dst = graph.corpus.positions(pairs["target"])[keep] if len(pairs) else np.zeros(0, dtype=int)
+    lo, hi = graph.pair_ends()
+    src, dst = lo[keep], hi[keep]
     g = ig.Graph(n=len(ids), edges=np.column_stack([src, dst]).astype(np.int64).tolist(), directed=False)
     g.es["weight"] = w[keep].tolist()
     g.vs["name"] = ids

@@ -75,6 +75,8 @@ class PaperGraph:
         self._pairs_lean: pd.DataFrame | None = None
         self._text_plan: tuple | None = None  # how pair_texts finds a pair's edges (made when first asked)
         self._incidence: tuple | None = None
+        self._ends: tuple[np.ndarray, np.ndarray] | None = None  # each edge's paper positions
+        self._pair_ends: tuple[np.ndarray, np.ndarray] | None = None  # each linked pair's
 
     def __repr__(self) -> str:
         kinds = self._edges["kind"].value_counts()
@@ -147,9 +149,24 @@ class PaperGraph:
             return self._edges if not text else self._edges.copy()
         return self._edges[self._edges["kind"] == kind].reset_index(drop=True)
 
+    def edge_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (corpus order) of each edge's source and target, row by row of :meth:`edges_frame`: what the
+        package's algorithms read instead of ids (found once)."""
+        if self._ends is None:
+            positions = self.corpus.positions
+            self._ends = (positions(self._edges["source"]).astype(np.int64),
+                          positions(self._edges["target"]).astype(np.int64))
+        return self._ends
+
+    def pair_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (corpus order, lower first) of each linked pair's papers, row by row of :meth:`pairs_frame`."""
+        if self._pair_ends is None:
+            self.pairs_frame(text=False)
+        return self._pair_ends
+
     def edge_texts(self, rows) -> tuple[np.ndarray, np.ndarray]:
         """``concepts`` and ``evidence`` of some rows of :meth:`edges_frame` (made for those rows alone)."""
-        return edge_texts(self._edges, self._deferred, self.concepts, rows)
+        return edge_texts(self._edges, self.edge_ends(), self._deferred, self.concepts, rows)
 
     def _make_texts(self) -> None:
         """Make the text of the deferred layers' edges in the graph's table (once; then nothing is deferred)."""
@@ -178,7 +195,8 @@ class PaperGraph:
         if self._pairs is not None:  # built with its text: every reader shares it
             return self._pairs
         if self._pairs_lean is None:
-            self._pairs_lean = combine_pairs(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales)
+            self._pairs_lean, self._pair_ends = combine_pairs(self._edges, self.edge_ends(), self.corpus.ids,
+                                                              self.layer_weights, self.layer_scales)
         if not text:
             return self._pairs_lean
         lean = self._pairs_lean
@@ -194,7 +212,7 @@ class PaperGraph:
         if self._pairs is not None:
             return self._pairs["concepts"].to_numpy()[rows].tolist(), self._pairs["evidence"].to_numpy()[rows].tolist()
         if self._text_plan is None:
-            self._text_plan = text_plan(self._edges, self.corpus.ids, self.layer_weights, self.layer_scales)
+            self._text_plan = text_plan(self._edges, self.edge_ends(), self.layer_weights, self.layer_scales)
         return pair_text(self._text_plan, rows, self.edge_texts)
 
     def nodes_frame(self) -> pd.DataFrame:
@@ -209,11 +227,10 @@ class PaperGraph:
     def incident_pairs(self, paper_id: str) -> np.ndarray:
         """Row positions in :meth:`pairs_frame` of the pairs that involve a paper (indexed once, then O(degree))."""
         if getattr(self, "_incidence", None) is None:
-            p = self.pairs_frame(text=False)
             index = self.corpus.index_of
-            ends = np.concatenate([self.corpus.positions(p["source"]), self.corpus.positions(p["target"])]).astype(
-                np.int64)
-            rows = np.concatenate([np.arange(len(p)), np.arange(len(p))])
+            lo, hi = self.pair_ends()
+            ends = np.concatenate([lo, hi]).astype(np.int64)
+            rows = np.concatenate([np.arange(len(lo)), np.arange(len(lo))])
             order = np.argsort(ends, kind="stable")
             indptr = np.searchsorted(ends[order], np.arange(len(index) + 1))
             self._incidence = (index, indptr, rows[order])

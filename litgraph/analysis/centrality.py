@@ -133,22 +133,22 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
         undirected = sum((graph.layer_weights[k] / graph.layer_scales[k] if weight == "weight" else 1.0)
                          * p[f"w_{k}"].to_numpy(dtype=np.float64) for k in layers if k not in directed) \
             if any(k not in directed for k in layers) else np.zeros(len(p))
-        a = graph.corpus.positions(p["source"])
-        b = graph.corpus.positions(p["target"])
+        a, b = graph.pair_ends()
         keep = undirected > 0
         src += [a[keep], b[keep]]
         dst += [b[keep], a[keep]]
         wts += [undirected[keep], undirected[keep]]
     e = graph.edges_frame(text=False)
+    e_src, e_dst = graph.edge_ends()
     for k in layers:
         if k not in directed:
             continue
-        part = e[e["kind"] == k]
+        part = np.flatnonzero((e["kind"] == k).to_numpy())
         if len(part):
             scale = graph.layer_weights[k] / graph.layer_scales[k] if weight == "weight" else 1.0
-            src.append(graph.corpus.positions(part["source"]))
-            dst.append(graph.corpus.positions(part["target"]))
-            wts.append(scale * part["weight"].to_numpy(dtype=np.float64))
+            src.append(e_src[part])
+            dst.append(e_dst[part])
+            wts.append(scale * e["weight"].to_numpy(dtype=np.float64)[part])
     if not src or sum(len(s) for s in src) == 0:
         return np.full(n, 1.0 / n) if n else np.zeros(0)
     s, d, w = np.concatenate(src), np.concatenate(dst), np.concatenate(wts)

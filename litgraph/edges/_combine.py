@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 
 
-def _ordered(edges: pd.DataFrame, ids: Sequence[str], kinds: list[str]):
-    """The edges sorted by pair (lo, hi) then layer: (order, lo, hi, layer code, source position, pair id, starts)."""
-    index = pd.Index(list(ids))
-    i = index.get_indexer(edges["source"])
-    j = index.get_indexer(edges["target"])
+def _ordered(edges: pd.DataFrame, ends: tuple[np.ndarray, np.ndarray], kinds: list[str]):
+    """The edges sorted by pair (lo, hi) then layer: (order, lo, hi, layer code, source position, pair id, starts);
+    ``ends``: the edges' source and target positions."""
+    i, j = ends
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     kind_code = np.zeros(len(edges), dtype=np.int64)
     kind_col = edges["kind"].to_numpy()
@@ -32,21 +31,24 @@ def _layer_sums(edges, order, kc, pair_id, n_pairs: int, kinds, layer_weights, s
     return wide, wide @ np.array([layer_weights[k] / scales[k] for k in kinds])
 
 
-def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
-                  scales: Mapping[str, float]) -> pd.DataFrame:
+def combine_pairs(edges: pd.DataFrame, ends: tuple[np.ndarray, np.ndarray], ids: Sequence[str],
+                  layer_weights: Mapping[str, float],
+                  scales: Mapping[str, float]) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
     """The combined graph of an edge frame (see :meth:`litgraph.PaperGraph.pairs_frame`), without its text.
 
     ``weight`` is the sum over layers of the layer weight times the layer's edge weight
     divided by the layer's scale; pairs of zero combined weight are left out. The
     ``concepts`` and ``evidence`` columns (a string per pair: the slow and large part of a
-    big graph) are not made here; :func:`pair_text` gives them for chosen rows.
+    big graph) are not made here; :func:`pair_text` gives them for chosen rows. Returns the frame and the
+    positions (lo, hi) of each row's papers.
     """
     e = edges
     kinds = list(layer_weights)
     cols = ["source", "target", "weight"] + [f"w_{k}" for k in kinds] + ["kinds", "direction"]
     if e.empty:
-        return pd.DataFrame(columns=cols).astype({"weight": float})
-    order, lo, hi, kc, i, pair_id, starts = _ordered(e, ids, kinds)
+        none = np.zeros(0, dtype=np.int64)
+        return pd.DataFrame(columns=cols).astype({"weight": float}), (none, none)
+    order, lo, hi, kc, i, pair_id, starts = _ordered(e, ends, kinds)
     directed = e["directed"].to_numpy()[order]
     n_pairs = len(starts)
     wide, combined = _layer_sums(e, order, kc, pair_id, n_pairs, kinds, layer_weights, scales)
@@ -68,18 +70,18 @@ def combine_pairs(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mappin
     out["kinds"] = np.array([",".join(k for b, k in enumerate(kinds) if m >> b & 1) for m in codes.tolist()],
                             dtype=object)[names.ravel()]
     out["direction"] = _DIRECTIONS[fwd[kept].astype(np.int8) + 2 * bwd[kept].astype(np.int8)]
-    return pd.DataFrame(out)[cols]
+    return pd.DataFrame(out)[cols], (lo[at], hi[at])
 
 
 #: ``direction`` of a pair by (points forward) + 2 * (points backward).
 _DIRECTIONS = np.array(["", "source->target", "target->source", "both"], dtype=object)
 
 
-def text_plan(edges: pd.DataFrame, ids: Sequence[str], layer_weights: Mapping[str, float],
+def text_plan(edges: pd.DataFrame, ends: tuple[np.ndarray, np.ndarray], layer_weights: Mapping[str, float],
               scales: Mapping[str, float]) -> tuple:
     """What :func:`pair_text` needs to find the edges of any row of the combined graph (computed once)."""
     kinds = list(layer_weights)
-    order, lo, hi, kc, i, pair_id, starts = _ordered(edges, ids, kinds)
+    order, lo, hi, kc, i, pair_id, starts = _ordered(edges, ends, kinds)
     _, combined = _layer_sums(edges, order, kc, pair_id, len(starts), kinds, layer_weights, scales)
     return kinds, order, kc, pair_id, starts, np.flatnonzero(combined > 0)
 
@@ -114,19 +116,19 @@ def _texts(text_of, kinds, order, kc, starts, pairs: np.ndarray) -> tuple[list[s
     return concepts, evidence
 
 
-def edge_texts(edges: pd.DataFrame, deferred: Mapping, concepts, rows) -> tuple[np.ndarray, np.ndarray]:
+def edge_texts(edges: pd.DataFrame, ends: tuple[np.ndarray, np.ndarray], deferred: Mapping, concepts,
+               rows) -> tuple[np.ndarray, np.ndarray]:
     """``concepts`` and ``evidence`` of rows of an edge frame, made by their layer (``deferred``: kind -> layer with
-    ``edge_texts``) for the kinds that left them empty; ``concepts`` is the concept set the layers read."""
+    ``edge_texts``) for the kinds that left them empty; ``concepts`` is the concept set the layers read, its rows
+    in the order of the positions ``ends`` (the edges' source and target)."""
     rows = np.asarray(rows, dtype=np.int64)
     con, ev = edges["concepts"].to_numpy()[rows], edges["evidence"].to_numpy()[rows]
     if deferred and len(rows):
         kind = edges["kind"].to_numpy()[rows]
-        at = pd.Index(concepts.paper_ids)  # the concept set's rows (a subgraph shares its graph's)
         for k, layer in deferred.items():
             sel = np.flatnonzero(kind == k)
             if len(sel):
-                a = at.get_indexer(edges["source"].to_numpy()[rows[sel]])
-                b = at.get_indexer(edges["target"].to_numpy()[rows[sel]])
+                a, b = ends[0][rows[sel]], ends[1][rows[sel]]
                 made_con, made_ev = layer.edge_texts(concepts, a, b)
                 con[sel] = np.fromiter(made_con, dtype=object, count=len(sel))  # tuples kept whole
                 ev[sel] = made_ev

@@ -177,7 +177,7 @@ def stable_positions(analysis, previous=None, *, seed: int | None = None) -> dic
     placed = kept.copy()
     xy[kept] = np.array([prev[pid][:2] for pid, k in zip(ids, kept.tolist()) if k], dtype=float)
     p = graph.pairs_frame(text=False)
-    a, b = graph.corpus.positions(p["source"]), graph.corpus.positions(p["target"])
+    a, b = graph.pair_ends()
     w = p["weight"].to_numpy(dtype=float)
     same = membership[a] == membership[b]
     a, b, w = np.concatenate([a[same], b[same]]), np.concatenate([b[same], a[same]]), np.concatenate([w[same]] * 2)

@@ -67,8 +67,8 @@ def _neighbours(graph, keep: np.ndarray, pos_of: np.ndarray, k: int, kinds: list
     kcode = [""] * n
     if not len(p):
         return idx, wcode, kcode
-    a = pos_of[graph.corpus.positions(p["source"])]
-    b = pos_of[graph.corpus.positions(p["target"])]
+    lo, hi = graph.pair_ends()
+    a, b = pos_of[lo], pos_of[hi]
     w = p["weight"].to_numpy(dtype=float)
     bit = {kind: 1 << i for i, kind in enumerate(kinds)}
     names, which = np.unique(p["kinds"].astype(str).to_numpy(), return_inverse=True)  # a few distinct kind sets
@@ -213,8 +213,8 @@ def _community_links(analysis) -> list[dict]:
     p = graph.pairs_frame(text=False)
     if not len(p):
         return []
-    ca = membership[graph.corpus.positions(p["source"])]
-    cb = membership[graph.corpus.positions(p["target"])]
+    lo, hi = graph.pair_ends()
+    ca, cb = membership[lo], membership[hi]
     w = p["weight"].to_numpy(dtype=float)
     cross = (ca != cb) & (ca >= 0) & (cb >= 0)
     if not cross.any():
