@@ -10,18 +10,23 @@ from .edges import LAYERS
 from .exceptions import InvalidParameterError
 
 
+def paper_fields(p, concepts) -> dict[str, Any]:
+    """A paper's fields as flat values (str, int) every graph format can hold: the one flattening of a paper that
+    networkx, the file exports and the page share. A value the input does not have (upvotes) is None."""
+    return {
+        "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
+        "published": p.published.isoformat() if p.published else (p.published_text or ""),
+        "upvotes": int(p.upvotes) if p.upvotes is not None else None, "n_digests": len(p.digests),
+        "digests": " ".join(p.digests), "arxiv_id": p.arxiv_id or "", "url": p.url or p.arxiv_url or "",
+        "links": " ".join(p.links), "concepts": "; ".join(concepts.concepts_of(p.id, 6)),
+    }
+
+
 def node_attrs(graph) -> dict[str, dict[str, Any]]:
-    """Each paper's node attributes (flat values every graph format can hold)."""
-    attrs = {}
-    for p in graph.corpus:
-        attrs[p.id] = {
-            "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
-            "published": p.published.isoformat() if p.published else (p.published_text or ""),
-            "upvotes": p.upvotes if p.upvotes is not None else -1, "n_digests": len(p.digests),
-            "digests": " ".join(p.digests), "arxiv_id": p.arxiv_id or "", "url": p.url or p.arxiv_url or "",
-            "links": " ".join(p.links), "concepts": "; ".join(graph.concepts.concepts_of(p.id, 6)),
-        }
-    return attrs
+    """Each paper's node attributes (:func:`paper_fields`; a value the input does not have is left out, as
+    networkx leaves out attributes a node does not have)."""
+    cs = graph.concepts
+    return {p.id: {k: v for k, v in paper_fields(p, cs).items() if v is not None} for p in graph.corpus}
 
 
 def to_networkx(graph, layer: str | None = None, *, directed: bool = False) -> nx.Graph:

@@ -543,3 +543,22 @@ def test_distinct_is_numpy_unique():
               np.array([7]), rng.integers(0, 3, (20, 4))):
         d = distinct(a)
         assert np.array_equal(d, np.unique(a)) and d.dtype == np.asarray(a).dtype
+
+
+def test_one_flattening_of_a_paper_for_networkx_and_the_exports(sample_corpus, tmp_path):
+    """Unknown upvotes are missing everywhere (they were -1 in networkx and None in the exports)."""
+    import json
+
+    papers = [{"title": "Known votes on state space models", "abstract": "State space models, counted.",
+               "id": "2401.00001", "upvotes": 7},
+              {"title": "Unknown votes on state space models", "abstract": "State space models, uncounted.",
+               "id": "2401.00002"}]
+    g = lg.build_graph(lg.parse_digest(json.dumps(papers), source="p.json"))
+    nodes = g.to_networkx().nodes
+    assert nodes["2401.00001"]["upvotes"] == 7 and "upvotes" not in nodes["2401.00002"]
+    nodes_csv, _ = lg.write_csv(g, tmp_path / "nodes.csv")
+    import pandas as pd
+
+    table = pd.read_csv(nodes_csv, dtype={"Id": str}).set_index("Id")
+    assert table.loc["2401.00001", "upvotes"] == 7 and pd.isna(table.loc["2401.00002", "upvotes"])
+    assert set(table.columns) >= set(nodes["2401.00001"]) - {"title"}

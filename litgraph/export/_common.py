@@ -12,6 +12,7 @@ from typing import Iterator
 import numpy as np
 
 from .._arrays import distinct
+from .._networkx import paper_fields
 from ..exceptions import InvalidParameterError, LitgraphError
 
 #: Community colours (colour-blind friendly first, then tab20); "other" is grey.
@@ -385,14 +386,12 @@ def _node_table(analysis) -> list[dict]:
     cs = graph.concepts
     out = []
     for p, row in zip(graph.corpus, rows):
+        fields = paper_fields(p, cs)
+        concepts = fields.pop("concepts")
         out.append({
-            "id": p.id, "label": p.title, "title": p.title, "abstract": p.abstract, "authors": "; ".join(p.authors),
-            "published": p.published.isoformat() if p.published else (p.published_text or ""),
-            "upvotes": int(p.upvotes) if p.upvotes is not None else None, "n_digests": len(p.digests),
-            "digests": " ".join(p.digests), "arxiv_id": p.arxiv_id or "", "url": p.url or p.arxiv_url or "",
-            "links": " ".join(p.links), "community": int(row["community"]),
-            "community_label": str(row["label"]),
-            "concepts": "; ".join(cs.concepts_of(p.id, 6)), "score": float(row["score"]), "rank": int(row["rank"]),
+            "id": p.id, "label": p.title, **fields, "community": int(row["community"]),
+            "community_label": str(row["label"]), "concepts": concepts, "score": float(row["score"]),
+            "rank": int(row["rank"]),
             "degree": int(row["degree"]), "strength": float(row["strength"]), "pagerank": float(row["pagerank"]),
             "betweenness": float(row["betweenness"]), "closeness": float(row["closeness"]),
             "participation": float(row["participation"]),
