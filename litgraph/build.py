@@ -95,15 +95,15 @@ def _extend(layer, kind: str, ctx: BuildContext, old: pd.DataFrame, new: np.ndar
     return pd.concat(parts, ignore_index=True)[EDGE_COLUMNS] if parts else empty_edges()
 
 
-def run_layers(ctx: BuildContext, chosen: Mapping[str, Any], *, old: Mapping[str, pd.DataFrame] | None = None,
+def run_layers(ctx: BuildContext, chosen: dict[str, Any], *, old: Mapping[str, pd.DataFrame] | None = None,
                new: np.ndarray | None = None, keep: bool = True,
                fresh: set[str] = frozenset()) -> tuple[dict[str, pd.DataFrame], dict[str, Any], dict[str, float]]:
     """Every chosen layer's edges, in build order: (frame by kind, layers whose text is made when asked, seconds).
 
     With ``old`` (the last build's edges by kind) and ``new`` (positions of the papers added
     since), a daily build: see the module's text. ``keep=False`` lets each layer's fitted
-    features go once it is built (``fresh``: kinds whose layer objects may be replaced by
-    unfitted ones for that).
+    features go once it is built (``fresh``: kinds whose layer objects ``chosen`` holds may be
+    replaced by unfitted ones for that, so that nothing holds them while the next layers run).
     """
     if old is not None:
         cannot = [k for k in chosen if getattr(chosen[k], "incremental", "") not in ("extend", "rebuild")]
@@ -123,7 +123,7 @@ def run_layers(ctx: BuildContext, chosen: Mapping[str, Any], *, old: Mapping[str
         else:
             frames[kind], lazy = _fit(layer, ctx, defer=old is None)
             if not keep and kind in fresh and hasattr(layer, "get_params"):
-                layer = type(layer)(**layer.get_params())  # its fitted work (word vectors) can go
+                layer = chosen[kind] = type(layer)(**layer.get_params())  # its fitted work (word vectors) goes
             if lazy:
                 deferred[kind] = layer
         if not keep:
