@@ -132,3 +132,17 @@ def test_pagerank_gives_the_same_bits_every_run_and_agrees_with_igraph():
     g.es["weight"] = sp.triu(a, k=1).tocoo().data.tolist()
     reference = np.asarray(g.pagerank(weights="weight", directed=False, damping=0.85))
     assert np.abs(runs[0] - reference).max() < 1e-12 and runs[0].sum() == pytest.approx(1.0)
+
+
+def test_labels_of_a_concept_set_without_a_graph():
+    # papers 0-2 carry "state space model", 3-5 "diffusion model", all six "language model"
+    m = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1], [0, 1, 1]], dtype=float))
+    cs = lg.ConceptSet(names=["state space model", "diffusion model", "language model"],
+                       keys=["state space model", "diffusion model", "language model"], aliases=[(), (), ()],
+                       df=np.array([3, 3, 6]), idf=np.array([1.5, 1.5, 1.0]), matrix=m,
+                       paper_ids=[f"p{i}" for i in range(6)])
+    labels = lg.analysis.label_communities(cs, np.array([0, 0, 0, 1, 1, 1]))
+    # c-TF-IDF: own concept 1 * log(1 + 3/3) beats the shared one 1 * log(1 + 3/6)
+    assert labels == {0: ["state space model", "language model"], 1: ["diffusion model", "language model"]}
+    with pytest.raises(lg.InvalidParameterError, match="'membership' parameter of label_communities"):
+        lg.analysis.label_communities(cs, np.array([0, 1]))

@@ -150,7 +150,8 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     ``A`` the average community size, times ``1 + t / f(t)`` where ``t`` is the number of
     titles naming the concept (authors name their topic in titles, not "ground truth").
     Concepts carried by a single paper of the community are skipped, so a label
-    describes the group, not one member.
+    describes the group, not one member. ``graph`` is a PaperGraph or a
+    :class:`~litgraph.ConceptSet` whose rows follow ``membership``.
 
     Examples
     --------
@@ -160,20 +161,23 @@ def label_communities(graph, membership: np.ndarray, *, top_n: int = 3) -> dict[
     >>> any("state space model" in words for words in labels.values())
     True
     """
+    cs = getattr(graph, "concepts", graph)
+    membership = check_membership(membership, cs.matrix.shape[0], "label_communities")
     comms = [int(c) for c in distinct(membership) if c != OTHER]
-    if len(graph.concepts) == 0:
+    if len(cs) == 0:
         return {c: [] for c in comms}
-    return distinctive_concepts(graph, np.arange(len(membership)), np.asarray(membership), top_n=top_n)
+    return distinctive_concepts(cs, np.arange(len(membership)), membership, top_n=top_n)
 
 
 def distinctive_concepts(graph, rows: np.ndarray, groups: np.ndarray, *, top_n: int = 3,
                          avoid: dict[int, list[str]] | None = None) -> dict[int, list[str]]:
     """c-TF-IDF labels of the groups of papers ``rows`` (``groups[k]`` is the group of ``rows[k]``;
-    :data:`OTHER` is in no group), with concept frequencies counted over ``rows`` only.
+    :data:`OTHER` is in no group), with concept frequencies counted over ``rows`` only. ``graph``: a
+    PaperGraph or its ConceptSet.
 
     A concept redundant with one of ``avoid[group]`` is passed over while others qualify.
     """
-    cs = graph.concepts
+    cs = getattr(graph, "concepts", graph)
     comms = [int(c) for c in distinct(groups) if c != OTHER]
     if len(cs) == 0 or not comms:
         return {c: [] for c in comms}
