@@ -31,7 +31,7 @@ def node_attrs(graph) -> dict[str, dict[str, Any]]:
 
 def to_networkx(graph, layer: str | None = None, *, directed: bool = False) -> nx.Graph:
     """See :meth:`litgraph.PaperGraph.to_networkx`."""
-    if layer is not None and layer not in LAYERS:
+    if layer is not None and layer not in LAYERS and layer not in graph.layer_weights:
         raise InvalidParameterError(f"The 'layer' parameter of to_networkx must be one of {', '.join(LAYERS)}. "
                                     f"Got {layer!r} instead.")
     g: nx.Graph = nx.DiGraph() if directed else nx.Graph()

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .._arrays import distinct
-from .._step import CONSENSUS, METHOD, MIN_COMMUNITY_SIZE, N_JOBS, RESOLUTION, STABILITY_RUNS, Int, constrained
-from .._validation import check_date, check_int
+from .._step import (CONSENSUS, METHOD, MIN_COMMUNITY_SIZE, N_JOBS, RESOLUTION, STABILITY_RUNS, Bool, Float, Int,
+                     constrained)
+from .._validation import check_date
 from ..exceptions import InvalidParameterError
 from .._igraph import to_igraph
 from ._reasons import linked_communities, reason
@@ -180,9 +181,7 @@ class Analysis:
     def _linked_communities(self, i: int) -> list[tuple[int, float]]:
         return linked_communities(self, i)
 
-    def _check_k(self, k: int, name: str) -> int:
-        return int(check_int(k, "k", name, min_value=1))
-
+    @constrained("key_papers", k=Int(min_value=1), per_community=Bool())
     def key_papers(self, k: int = 10, *, per_community: bool = False) -> pd.DataFrame:
         """The papers that matter most, each with its reason in words and numbers.
 
@@ -193,7 +192,6 @@ class Analysis:
         of papers returns them all. With ``per_community=True``: the top ``k`` of every
         community ("other" excluded).
         """
-        k = self._check_k(k, "key_papers")
         order = np.lexsort((np.arange(len(self._score)), -self._score))
         if per_community:
             chosen = []
@@ -232,6 +230,7 @@ class Analysis:
         df = self._paper_rows(list(range(len(self._score))))
         return df.sort_values("rank").reset_index(drop=True) if len(df) else df
 
+    @constrained("bridges", k=Int(min_value=1))
     def bridges(self, k: int = 10) -> pd.DataFrame:
         """Papers that connect communities.
 
@@ -241,7 +240,6 @@ class Analysis:
         on many shortest paths. ``links`` lists the communities it connects with their
         share of its link weight.
         """
-        k = self._check_k(k, "bridges")
         score = bridge_scores(self.graph, self.membership, self.centrality, weight=self.params["weight"])
         order = [i for i in np.lexsort((np.arange(len(score)), -score)) if score[i] > 0][:k]
         df = self._paper_rows(order)
@@ -353,6 +351,7 @@ class Analysis:
         df.attrs["note"] = note or ""
         return df
 
+    @constrained("rising", days=Int(min_value=1), min_papers=Int(min_value=1), prior=Float(0.0))
     def rising(self, days: int = 30, *, end: date | str | None = None, min_papers: int = 5,
                prior: float = 0.1) -> pd.DataFrame:
         """Concepts rising in the last ``days`` days against everything before (see :func:`window_trends`).
@@ -360,7 +359,6 @@ class Analysis:
         Only concepts with at least ``min_papers`` papers in the window whose share grew are
         listed, highest log-odds ``z`` first; ``new`` marks those no earlier paper carries.
         """
-        check_int(days, "days", "rising", min_value=1)
         days_known = [d for d in paper_days(self.graph.corpus) if d is not None]
         last = check_date(end, "end", "rising", allow_none=True) or max(days_known, default=None)
         if last is None:

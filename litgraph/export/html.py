@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 
-from .._step import Int, constrained
+from .._step import Int, Options, constrained
 from ..exceptions import InvalidParameterError, NotFittedError
 from ._common import check_out_path, check_positions
 from ._page import page_data
@@ -58,7 +58,7 @@ def _safe_json(obj) -> str:
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-@constrained("write_html", max_nodes=Int(min_value=1), max_papers=Int(min_value=1), physics_max=Int(min_value=0),
+@constrained("write_html", size_by=Options(SIZE_BY), max_nodes=Int(min_value=1), max_papers=Int(min_value=1), physics_max=Int(min_value=0),
              label_top=Int(min_value=0))
 def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 400, max_papers: int = 200_000,
                physics_max: int = 300, seed: int | None = None, title: str = "litgraph", height: str = "100vh",
@@ -73,9 +73,6 @@ def graph_html(analysis, *, size_by: str = "pagerank", max_nodes: int = 400, max
     True
     """
     analysis = _require_analysis(analysis, "graph_html")
-    if size_by not in SIZE_BY:
-        raise InvalidParameterError(f"The 'size_by' parameter of write_html must be one of "
-                                    f"{', '.join(map(repr, SIZE_BY))}. Got {size_by!r} instead.")
     from ..edges import LAYERS
 
     bad = [k for k in hidden_layers if k not in LAYERS] if not isinstance(hidden_layers, str) else [hidden_layers]
