@@ -159,6 +159,8 @@ def _e(src, dst, w, **kw):
     (lambda n, ids: _e([0, 1], [2], [1.0]), r"returned 2 src and 1 dst positions"),
     (lambda n, ids: _e([0], [0], [1.0]), r"links paper 0 to itself \(edge 0\)"),
     (lambda n, ids: _e([0], [1], [1.0], evidence=["a", "b"]), r"returned 2 evidence for 1 edges"),
+    (lambda n, ids: _e([0, 1, 2], [3, 4, 5], [1.0] * 3, evidence="abc"), r"returned one text as evidence; a layer "
+                                                                          r"returns a list with one sentence per edge"),
     (lambda n, ids: _e([0], [1], ["heavy"]), r"returned weight that are not numbers"),
     (lambda n, ids: pd.DataFrame({"source": [ids[0]], "target": [ids[1]]}),
      r"'bad' layer's build\(\) returned DataFrame; a layer returns litgraph.edges.LayerEdges"),
@@ -190,3 +192,39 @@ def test_registering_a_layer_checks_it(make, kw, expected):
 def test_unregistering_an_unknown_layer_says_which_are_registered():
     with pytest.raises(lg.InvalidParameterError, match=r"No registered layer 'nope'; registered: none"):
         lg.unregister_layer("nope")
+
+
+# -- whatever a layer returns, the build either takes it or says what is wrong -------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.one_of(st.integers(-3, 12), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=3),
+                    st.none(), st.booleans())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(src=st.lists(_VALUES, max_size=6), dst=st.lists(_VALUES, max_size=6), weight=st.lists(_VALUES, max_size=6),
+       evidence=st.one_of(st.none(), st.lists(st.text(max_size=5), max_size=6)), as_arrays=st.booleans())
+def test_any_layer_output_is_taken_or_refused_with_the_layers_name(src, dst, weight, evidence, as_arrays):
+    corpus = _tiny_corpus()
+    wrap = (lambda v: np.asarray(v, dtype=object)) if as_arrays else (lambda v: v)
+    out = LayerEdges(wrap(src), wrap(dst), wrap(weight), evidence=evidence)
+    try:
+        g = lg.build_graph(corpus, {"bad": 1.0}, builders=[Bad(lambda n, ids: out)])
+    except lg.LitgraphError as exc:
+        assert "'bad' layer" in str(exc)
+        return
+    e = g.edges_frame("bad")
+    assert len(e) == len(src) and (e["weight"] >= 0).all()
+
+
+_TINY = []
+
+
+def _tiny_corpus():
+    if not _TINY:
+        _TINY.append(lg.parse_digest("\n".join(
+            '{"title": "Paper %d about graphs", "abstract": "Graphs and more graphs, part %d."}' % (i, i)
+            for i in range(10)), source="tiny.jsonl"))
+    return _TINY[0]

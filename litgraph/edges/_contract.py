@@ -116,6 +116,9 @@ def checked(kind: str, out, n: int) -> LayerEdges:
     score = weight if out.score is None else _numbers(out.score, "score", kind, m)
     for name in ("evidence", "concepts"):
         value = getattr(out, name)
+        if isinstance(value, (str, bytes)):
+            raise LitgraphError(f"The {kind!r} layer returned one text as {name}; a layer returns a list with one "
+                                f"{'sentence' if name == 'evidence' else 'tuple of concepts'} per edge.")
         if value is not None and len(value) != m:
             raise LitgraphError(f"The {kind!r} layer returned {len(value)} {name} for {m} edges; a layer returns "
                                 f"one per edge (or none).")
