@@ -62,7 +62,11 @@ def as_igraph(graph, weight: str = "weight", owner: str = "this function"):
     import scipy.sparse as sp
 
     if sp.issparse(graph) and graph.ndim == 2 and graph.shape[0] == graph.shape[1]:
-        upper = sp.triu(sp.csr_matrix(graph, dtype=np.float64), k=1).tocoo()
+        a = sp.csr_matrix(graph, dtype=np.float64)
+        if (abs(a - a.T) > 1e-12 * max(abs(a).max(), 1.0)).nnz:
+            raise InvalidParameterError(f"The adjacency matrix given to {owner} is not symmetric; an undirected graph "
+                                        f"links i and j both ways with one weight (a + a.T makes one).")
+        upper = sp.triu(a, k=1).tocoo()
         if not np.isfinite(upper.data).all() or (upper.data < 0).any():
             raise InvalidParameterError(f"The adjacency matrix given to {owner} must hold finite weights >= 0.")
         keep = upper.data > 0

@@ -86,7 +86,7 @@ def _fit(layer, ctx: BuildContext, defer: bool) -> tuple[pd.DataFrame, bool]:
     return frame_of(layer, layer.build(ctx), ctx), False
 
 
-def _extend(layer, kind: str, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
+def _extend(layer, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
     """The last build's edges of an extending layer, with those the new papers add."""
     if not len(new):
         return old
@@ -119,7 +119,7 @@ def run_layers(ctx: BuildContext, chosen: dict[str, Any], *, old: Mapping[str, p
             ctx.supported_pairs = linked_pairs(ctx.corpus, list(frames.values()))
         t = time.perf_counter()
         if old is not None and layer.incremental == "extend":
-            frames[kind] = _extend(layer, kind, ctx, old.get(kind, empty_edges()), new)
+            frames[kind] = _extend(layer, ctx, old.get(kind, empty_edges()), new)
         else:
             frames[kind], lazy = _fit(layer, ctx, defer=old is None)
             if not keep and kind in fresh and hasattr(layer, "get_params"):

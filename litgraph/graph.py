@@ -141,7 +141,8 @@ class PaperGraph:
         shared and not to be changed. :meth:`edge_texts` gives the text of chosen rows.
         """
         if kind is not None and kind not in LAYERS and kind not in self.layer_weights:
-            raise InvalidParameterError(f"The 'kind' parameter of edges_frame must be one of {', '.join(LAYERS)}. "
+            raise InvalidParameterError(f"The 'kind' parameter of edges_frame must be one of "
+                                        f"{', '.join(dict.fromkeys([*LAYERS, *self.layer_weights]))}. "
                                         f"Got {kind!r} instead.")
         if text and (kind is None or kind in self._deferred):
             self._make_texts()

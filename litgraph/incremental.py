@@ -39,7 +39,7 @@ import scipy.sparse as sp
 from ._arrays import BLOB_DAMAGE, object_array
 from .build import joined, run_layers
 from .concepts import ConceptSet, extend_concepts
-from .edges import LAYERS, BuildContext, WordVectors
+from .edges import BUILTIN, LAYERS, BuildContext, WordVectors
 from .edges._base import EDGE_COLUMNS, empty_edges
 from .edges._contract import check_layer
 from .edges.concepts import concept_evidence
@@ -52,11 +52,11 @@ __all__ = ["GraphState", "update_graph", "needs_refit", "RefitNeeded", "STATE_VE
 
 #: Version of the saved state's layout; a state of another version means a full rebuild.
 STATE_VERSION = 3
-#: The built-in layers whose links an update extends ...
-EXTENDED = ("concepts", "similarity", "mention")
-#: ... and those it rebuilds whole; any other layer must say which it is (``incremental``), or it forces a full
-#: build with its name (it never silently disappears).
-REBUILT = ("citation", "cocitation", "coupling", "digest")
+#: The built-in layers whose links an update extends (as each layer class says, ``incremental``) ...
+EXTENDED = tuple(k for k in BUILTIN if LAYERS[k].incremental == "extend")
+#: ... and those it rebuilds whole; any other layer must say which it is, or it forces a full build with its
+#: name (it never silently disappears).
+REBUILT = tuple(k for k in BUILTIN if LAYERS[k].incremental == "rebuild")
 #: A full rebuild is due when the papers added since the last one exceed this share of it ...
 REFIT_GROWTH = 0.10
 #: ... or when the last one is this many days old.

@@ -102,6 +102,7 @@ def test_subtopics_split_a_community_of_two_cliques():
     ([[0, 1], [1, 0]], {}, r"takes a PaperGraph, an undirected igraph Graph or a square scipy sparse adjacency"),
     (sp.csr_matrix((2, 3)), {}, r"square scipy sparse"),
     (sp.csr_matrix(np.array([[0, -1.0], [-1.0, 0]])), {}, r"must hold finite weights >= 0"),
+    (sp.csr_matrix(np.array([[0, 1.0], [0, 0]])), {}, r"is not symmetric; an undirected graph links i and j both ways"),
     (ig.Graph(n=2, edges=[(0, 1)], directed=True), {}, r"takes an undirected graph"),
     (_adjacency(3, [(0, 1)]), {"weight": "similarity"}, r"names a layer \('similarity'\); that needs a PaperGraph"),
 ])
