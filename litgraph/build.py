@@ -25,7 +25,7 @@ from ._memory import release_memory
 from ._step import N_JOBS, SEED, constrained
 from .concepts import ConceptExtractor, ConceptSet
 from .edges import LAYER_ORDER, LAYERS, BuildContext, default_weights
-from .edges._base import EDGE_COLUMNS, EdgeStep, empty_edges, frame_of, linked_pairs
+from .edges._base import TABLE_COLUMNS, EdgeStep, empty_edges, frame_of, linked_pairs
 from .edges._contract import check_layer, check_weight
 from .exceptions import EmptyGraphError, InvalidParameterError, RefitNeeded
 from .graph import PaperGraph
@@ -92,7 +92,7 @@ def _extend(layer, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.
         return old
     add = frame_of(layer, layer.extend(ctx, old, new), ctx)
     parts = [f for f in (old, add) if len(f)]
-    return pd.concat(parts, ignore_index=True)[EDGE_COLUMNS] if parts else empty_edges()
+    return pd.concat(parts, ignore_index=True)[TABLE_COLUMNS] if parts else empty_edges()
 
 
 def run_layers(ctx: BuildContext, chosen: dict[str, Any], *, old: Mapping[str, pd.DataFrame] | None = None,
@@ -137,7 +137,7 @@ def run_layers(ctx: BuildContext, chosen: dict[str, Any], *, old: Mapping[str, p
 def joined(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The layers' frames as one edge table, in build order."""
     parts = [f for f in frames.values() if len(f)]
-    return pd.concat(parts, ignore_index=True)[EDGE_COLUMNS] if parts else empty_edges()
+    return pd.concat(parts, ignore_index=True)[TABLE_COLUMNS] if parts else empty_edges()
 
 
 def _concepts(corpus: Corpus, concepts) -> ConceptSet:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .concepts import ConceptSet
 from .edges import DEFAULT_LAYER_WEIGHTS, LAYERS
+from .edges._base import EDGE_COLUMNS, TABLE_COLUMNS
 from .edges._combine import combine_pairs, edge_texts, pair_text, text_plan
 from .exceptions import InvalidParameterError
 from .model import Corpus
@@ -31,6 +32,29 @@ def __getattr__(name: str):
 
         return build_graph
     raise AttributeError(f"module 'litgraph.graph' has no attribute {name!r}")
+
+
+def _by_position(edges: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """An edge table by paper position: as it is, or made from a frame of :data:`~litgraph.edges.EDGE_COLUMNS`
+    (papers by id); InvalidParameterError naming an id the corpus does not have."""
+    if "src" in edges.columns and "dst" in edges.columns:
+        return edges
+    missing = [c for c in EDGE_COLUMNS if c not in edges.columns]
+    if missing:
+        raise InvalidParameterError(f"A PaperGraph's edges need the columns {', '.join(EDGE_COLUMNS)}; "
+                                    f"{', '.join(missing)} missing.")
+    ends = []
+    for col in ("source", "target"):
+        pos = corpus.positions(edges[col]) if len(edges) else np.zeros(0, dtype=np.int64)
+        bad = np.flatnonzero(np.asarray(pos) < 0)
+        if len(bad):
+            raise InvalidParameterError(f"Edge {int(bad[0])} of a PaperGraph's edges has {col} "
+                                        f"{edges[col].iloc[bad[0]]!r}, which is not a paper of its corpus.")
+        ends.append(np.asarray(pos, dtype=np.int64))
+    out = edges.drop(columns=["source", "target"]).reset_index(drop=True)
+    out.insert(0, "dst", ends[1])
+    out.insert(0, "src", ends[0])
+    return out[TABLE_COLUMNS]
 
 
 class PaperGraph:
@@ -63,7 +87,7 @@ class PaperGraph:
     def __init__(self, corpus: Corpus, edges: pd.DataFrame, layer_weights: dict[str, float], concepts: ConceptSet,
                  params: dict, timings: dict[str, float], *, deferred: Mapping[str, Any] | None = None) -> None:
         self.corpus = corpus
-        self._edges = edges
+        self._edges = _by_position(edges, corpus)
         # layers whose edges' concepts and evidence are made when asked: kind -> the layer (edge_texts)
         self._deferred = dict(deferred or {})
         self.layer_weights = layer_weights
@@ -124,39 +148,53 @@ class PaperGraph:
         unknown = keep - set(self.corpus.ids)
         if unknown:
             raise KeyError(f"No paper {sorted(unknown)[0]!r} in this graph.")
-        e, corpus = self._edges, self.corpus.subset(keep)  # concept rows follow the subgraph's own papers
-        e = e[e["source"].isin(keep) & e["target"].isin(keep)].reset_index(drop=True)
+        corpus = self.corpus.subset(keep)  # concept rows follow the subgraph's own papers
+        # every position is renumbered: old position -> new one (-1: left out)
+        renumber = np.full(self.n_papers, -1, dtype=np.int64)
+        renumber[self.corpus.positions(corpus.ids)] = np.arange(len(corpus))
+        src, dst = renumber[self._edges["src"].to_numpy()], renumber[self._edges["dst"].to_numpy()]
+        inside = (src >= 0) & (dst >= 0)
+        e = self._edges[inside].reset_index(drop=True)
+        e["src"], e["dst"] = src[inside], dst[inside]
         sub = PaperGraph(corpus, e, dict(self.layer_weights), self.concepts.restrict(corpus.ids), dict(self.params),
                          {}, deferred=self._deferred)
         sub._scales = dict(self.layer_scales)  # the same scale as the whole graph
         return sub
 
     def edges_frame(self, kind: str | None = None, *, text: bool = True) -> pd.DataFrame:
-        """Every layer's edges (or one layer's): source, target, kind, weight, directed, score, concepts, digests,
-        evidence.
+        """Every layer's edges (or one layer's): source, target (paper ids), kind, weight, directed, score,
+        concepts, digests, evidence.
 
         ``text=False`` may leave ``concepts`` and ``evidence`` empty for the layers that
         make them when asked (the shared-concept links: a tuple and a sentence per link, a
-        large graph's biggest part); with ``kind=None`` it is the graph's own table,
-        shared and not to be changed. :meth:`edge_texts` gives the text of chosen rows.
+        large graph's biggest part). :meth:`edge_texts` gives the text of chosen rows;
+        :meth:`edge_table` is the same table by paper position, as the package keeps it.
         """
         if kind is not None and kind not in LAYERS and kind not in self.layer_weights:
             raise InvalidParameterError(f"The 'kind' parameter of edges_frame must be one of "
                                         f"{', '.join(dict.fromkeys([*LAYERS, *self.layer_weights]))}. "
                                         f"Got {kind!r} instead.")
-        if text and (kind is None or kind in self._deferred):
+        e = self.edge_table(text=text and (kind is None or kind in self._deferred))
+        if kind is not None:
+            e = e[e["kind"].to_numpy() == kind]
+        ids = np.asarray(self.corpus.ids, dtype=object)
+        out = e.drop(columns=["src", "dst"]).reset_index(drop=True)
+        out.insert(0, "target", ids[e["dst"].to_numpy()])
+        out.insert(0, "source", ids[e["src"].to_numpy()])
+        return out
+
+    def edge_table(self, *, text: bool = False) -> pd.DataFrame:
+        """The graph's own edge table: :meth:`edges_frame` with the papers' positions in the corpus as ``src``
+        and ``dst`` instead of their ids. Shared: not to be changed. ``text=True`` makes every edge's
+        ``concepts`` and ``evidence`` first."""
+        if text:
             self._make_texts()
-        if kind is None:
-            return self._edges if not text else self._edges.copy()
-        return self._edges[self._edges["kind"] == kind].reset_index(drop=True)
+        return self._edges
 
     def edge_ends(self) -> tuple[np.ndarray, np.ndarray]:
-        """Positions (corpus order) of each edge's source and target, row by row of :meth:`edges_frame`: what the
-        package's algorithms read instead of ids (found once)."""
+        """Positions (corpus order) of each edge's source and target, row by row of :meth:`edges_frame`."""
         if self._ends is None:
-            positions = self.corpus.positions
-            self._ends = (positions(self._edges["source"]).astype(np.int64),
-                          positions(self._edges["target"]).astype(np.int64))
+            self._ends = (self._edges["src"].to_numpy(np.int64), self._edges["dst"].to_numpy(np.int64))
         return self._ends
 
     def pair_ends(self) -> tuple[np.ndarray, np.ndarray]:

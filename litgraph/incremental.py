@@ -40,7 +40,7 @@ from ._arrays import BLOB_DAMAGE, object_array
 from .build import joined, run_layers
 from .concepts import ConceptSet, extend_concepts
 from .edges import BUILTIN, LAYERS, BuildContext, WordVectors
-from .edges._base import EDGE_COLUMNS, empty_edges
+from .edges._base import TABLE_COLUMNS, empty_edges
 from .edges._contract import check_layer
 from .edges.concepts import concept_evidence
 from .edges.similarity import similarity_evidence
@@ -67,10 +67,10 @@ def _text_hash(p) -> str:
     return hashlib.blake2b(f"{p.title}\0{p.abstract}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-def _unnamed(graph_params: dict, cs: ConceptSet, edges: pd.DataFrame, corpus: Corpus) -> np.ndarray:
+def _unnamed(graph_params: dict, cs: ConceptSet, edges: pd.DataFrame) -> np.ndarray:
     """The "(+N more)" count of each concept link in ``edges`` (see SharedConceptEdges.unnamed)."""
     layer = LAYERS["concepts"](**graph_params.get("builders", {}).get("concepts", {}))
-    return layer.unnamed(cs, edges, corpus)
+    return layer.unnamed(cs, edges)
 
 
 @dataclass
@@ -79,7 +79,7 @@ class GraphState:
 
     ids: list[str]
     text_hashes: list[str]
-    #: the last graph's edges (only the layers that are not rebuilt whole are saved)
+    #: the last graph's edges by paper position (only the layers that are not rebuilt whole are saved)
     edges: pd.DataFrame
     concepts: ConceptSet
     words: WordVectors
@@ -105,8 +105,8 @@ class GraphState:
             raise RefitNeeded("sentence embeddings are fused into the similarity (every run is a full build)")
         if words is None or "concepts" not in graph.layer_weights:
             raise RefitNeeded("the graph was built without the word-similarity and concept layers' saved work")
-        edges = graph.edges_frame()
-        unnamed = _unnamed(graph.params, graph.concepts, edges[edges["kind"] == "concepts"], graph.corpus)
+        edges = graph.edge_table(text=True)
+        unnamed = _unnamed(graph.params, graph.concepts, edges[edges["kind"] == "concepts"])
         return cls(ids=list(graph.corpus.ids), text_hashes=[_text_hash(p) for p in graph.corpus], edges=edges,
                    concepts=graph.concepts, words=words, params=graph.params,
                    layer_weights=dict(graph.layer_weights), full_fit_papers=len(graph.corpus), full_fit_day=day,
@@ -145,13 +145,12 @@ class GraphState:
                 "edge_concepts": edge_names.tolist(), "evidence": e["evidence"].to_numpy()[~(con | sim)].tolist(),
                 "names": cs.names, "keys": cs.keys, "aliases": [list(a) for a in cs.aliases]}
         x, c = self.words.vectors.tocsr(), cs.matrix.tocsr()
-        pos = pd.Index(self.ids)
         arrays = {"meta": np.frombuffer(json.dumps(meta, default=str).encode("utf-8"), dtype=np.uint8),
                   "codes": self.words.vocabulary[1], "term_weights": self.words.term_weights,
                   "x_data": x.data, "x_indices": x.indices, "x_indptr": x.indptr, "x_shape": np.array(x.shape),
                   "c_data": c.data, "c_indices": c.indices, "c_indptr": c.indptr, "c_shape": np.array(c.shape),
                   "df": cs.df, "idf": cs.idf, "title_df": cs.title_df if cs.title_df is not None else cs.df * 0,
-                  "src": pos.get_indexer(e["source"]).astype(np.int64), "dst": pos.get_indexer(e["target"]).astype(np.int64),
+                  "src": e["src"].to_numpy(np.int64), "dst": e["dst"].to_numpy(np.int64),
                   "weight": e["weight"].to_numpy(np.float64), "score": e["score"].to_numpy(np.float64),
                   "kind": kind, "directed": e["directed"].to_numpy(bool),
                   "concept_codes": codes.astype(np.int32), "concept_counts": lens, "concepts_more": more}
@@ -188,7 +187,6 @@ class GraphState:
 
 def _saved_edges(z, meta: dict) -> tuple[pd.DataFrame, np.ndarray]:
     """The saved links as an edge frame, and the concept links' unnamed counts."""
-    id_arr = np.asarray(meta["ids"], dtype=object)
     kind = np.asarray(meta["kinds"], dtype=object)[z["kind"]] if len(z["kind"]) else np.zeros(0, dtype=object)
     con, sim = kind == "concepts", kind == "similarity"
     m = len(kind)
@@ -202,9 +200,9 @@ def _saved_edges(z, meta: dict) -> tuple[pd.DataFrame, np.ndarray]:
     evidence[~(sim | con)] = meta["evidence"]
     digests = np.empty(m, dtype=object)
     digests[:] = [()] * m
-    edges = pd.DataFrame({"source": id_arr[z["src"]], "target": id_arr[z["dst"]], "kind": kind,
+    edges = pd.DataFrame({"src": z["src"].astype(np.int64), "dst": z["dst"].astype(np.int64), "kind": kind,
                           "weight": z["weight"], "directed": z["directed"], "score": z["score"],
-                          "concepts": concepts, "digests": digests, "evidence": evidence})[EDGE_COLUMNS]
+                          "concepts": concepts, "digests": digests, "evidence": evidence})[TABLE_COLUMNS]
     return edges, unnamed
 
 
@@ -291,9 +289,9 @@ def update_graph(state: GraphState, corpus: Corpus, *, builders=None) -> tuple[P
     concept_links = frames.get("concepts", empty_edges())
     kept = len(old.get("concepts", ()))
     unnamed = np.concatenate([state.unnamed if state.unnamed is not None else np.zeros(kept, np.int64),
-                              _unnamed(state.params, cs, concept_links.iloc[kept:], corpus)])
+                              _unnamed(state.params, cs, concept_links.iloc[kept:])])
     nxt = GraphState(ids=list(ids), text_hashes=state.text_hashes + [_text_hash(p) for p in fresh],
-                     edges=graph.edges_frame(text=False), concepts=cs, words=ctx.features["words"],
+                     edges=graph.edge_table(), concepts=cs, words=ctx.features["words"],
                      params=state.params, layer_weights=dict(state.layer_weights),
                      full_fit_papers=state.full_fit_papers, full_fit_day=state.full_fit_day,
                      updates=state.updates + 1, unnamed=unnamed)

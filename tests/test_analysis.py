@@ -419,3 +419,19 @@ def test_labels_of_a_subgraph_come_from_its_own_papers():
         assert names <= shared
         checked += bool(names)
     assert checked
+
+
+def test_a_subgraph_renumbers_its_papers_and_keeps_their_links():
+    g = lg.build_graph(lg.read_digest(lg.sample_paths()[1]), seed=0)
+    keep = g.corpus.ids[5:60:3] + g.corpus.ids[:4]  # papers from the middle: every position changes
+    sub = g.subgraph(keep)
+    whole = g.edges_frame()
+    inside = whole[whole["source"].isin(keep) & whole["target"].isin(keep)].reset_index(drop=True)
+    assert len(inside) and sub.edges_frame().equals(inside)  # the same links, by id
+    table = sub.edge_table()
+    assert table["src"].max() < sub.n_papers and table["dst"].max() < sub.n_papers
+    ids = np.asarray(sub.corpus.ids, dtype=object)
+    assert ids[table["src"]].tolist() == inside["source"].tolist()  # positions are the subgraph's own
+    lo, hi = sub.pair_ends()
+    pairs = sub.pairs_frame(text=False)
+    assert ids[lo].tolist() == pairs["source"].tolist() and ids[hi].tolist() == pairs["target"].tolist()

@@ -6,11 +6,12 @@ import inspect
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 import litgraph as lg
-from litgraph.edges import EDGE_COLUMNS, LAYERS, BuildContext
+from litgraph.edges import LAYERS, BuildContext, LayerEdges
+from litgraph.edges._base import TABLE_COLUMNS
+from litgraph.edges._contract import checked
 
 
 @pytest.mark.parametrize("name", [n for n in lg.__all__ if n != "__version__"])
@@ -30,8 +31,10 @@ def test_every_edge_layer_follows_the_contract(kind, sample_corpus):
     assert layer.kind == kind and isinstance(layer.directed, bool)
     cs = lg.extract_concepts(sample_corpus)
     ctx = BuildContext(corpus=sample_corpus, concepts=cs)
-    frame = layer.build(ctx)
-    assert isinstance(frame, pd.DataFrame) and list(frame.columns) == EDGE_COLUMNS
+    out = layer.build(ctx)  # every layer, the package's own too, returns positions
+    assert isinstance(out, LayerEdges) and checked(kind, out, len(sample_corpus)) is not None
+    frame = layer.fit(ctx).edges_
+    assert list(frame.columns) == TABLE_COLUMNS and len(frame) == len(out)
     assert (frame["kind"] == kind).all() and (frame["directed"] == layer.directed).all()
     if hasattr(layer, "get_params"):
         assert isinstance(layer.get_params(), dict)

@@ -89,7 +89,7 @@ def test_state_round_trip_on_small_graphs(files):
     back = GraphState.from_bytes(st.to_bytes())
     kept = st.edges[st.edges["kind"].isin(["concepts", "similarity", "mention"])].reset_index(drop=True)
     assert back.edges["concepts"].tolist() == kept["concepts"].tolist()
-    assert back.edges[["source", "target", "kind"]].equals(kept[["source", "target", "kind"]])
+    assert back.edges[["src", "dst", "kind"]].equals(kept[["src", "dst", "kind"]])
 
 
 def test_equal_length_concept_tuples_round_trip(sample_corpus):

@@ -445,7 +445,7 @@ def test_concept_link_text_is_made_when_asked_and_equals_the_layer_built_with_it
     from litgraph.edges import BuildContext
 
     g = lg.build_graph(sample_corpus, seed=0)
-    lean = g.edges_frame(text=False)
+    lean = g.edge_table()
     con = np.flatnonzero((lean["kind"] == "concepts").to_numpy())
     assert len(con) > 50 and (lean["evidence"].to_numpy()[con] == "").all()  # not made by the build
     ctx = BuildContext(corpus=sample_corpus, concepts=g.concepts)
@@ -455,15 +455,17 @@ def test_concept_link_text_is_made_when_asked_and_equals_the_layer_built_with_it
     concepts, evidence = g.edge_texts(rows)  # chosen rows only: the table stays lean
     assert concepts.tolist() == eager["concepts"].iloc[[0, 7, len(con) - 1, 7]].tolist()
     assert evidence.tolist() == eager["evidence"].iloc[[0, 7, len(con) - 1, 7]].tolist()
-    assert g.edges_frame(text=False) is lean and (lean["evidence"].to_numpy()[con] == "").all()
-    sub_ids = set(sample_corpus.ids[:150])
-    sub = g.subgraph(sub_ids).edges_frame("concepts")  # a subgraph makes its links' text from the same concepts
-    assert len(sub) and sub.equals(eager[eager["source"].isin(sub_ids) & eager["target"].isin(sub_ids)]
-                                   .reset_index(drop=True))
+    assert g.edge_table() is lean and (lean["evidence"].to_numpy()[con] == "").all()
+    # a subgraph of the first 150 papers renumbers nothing and makes its links' text from the same concepts
+    sub = g.subgraph(sample_corpus.ids[:150]).edge_table(text=True)
+    sub = sub[sub["kind"] == "concepts"].reset_index(drop=True)
+    assert len(sub) and sub.equals(eager[(eager["src"] < 150) & (eager["dst"] < 150)].reset_index(drop=True))
     pairs_before = g.pair_texts(np.arange(20))
     full = g.edges_frame("concepts")
-    assert full.equals(eager)
-    assert g.edges_frame(text=False)["evidence"].to_numpy()[con].tolist() == eager["evidence"].tolist()
+    ids = np.asarray(sample_corpus.ids, dtype=object)
+    assert full.drop(columns=["source", "target"]).equals(eager.drop(columns=["src", "dst"]))
+    assert full["source"].tolist() == ids[eager["src"]].tolist() and full["target"].tolist() == ids[eager["dst"]].tolist()
+    assert g.edge_table()["evidence"].to_numpy()[con].tolist() == eager["evidence"].tolist()
     assert g.pair_texts(np.arange(20)) == pairs_before
 
 
@@ -476,7 +478,7 @@ def test_concept_links_min_shared_counts_linking_concepts(sample_corpus):
     n_named = one["concepts"].map(len)  # every shared linking concept is named up to 8
     assert (n_named >= 1).all() and 0 < len(two) < len(one)
     expected = one[n_named >= 2].reset_index(drop=True)
-    assert two[["source", "target", "score"]].equals(expected[["source", "target", "score"]])
+    assert two[["src", "dst", "score"]].equals(expected[["src", "dst", "score"]])
 
 
 def test_capped_similarity_parts_in_blocks_equal_the_whole(monkeypatch):
@@ -509,7 +511,7 @@ def test_similarity_is_exact_where_it_fits_and_close_where_capped(sample_corpus,
     step = lg.edges.SimilarityEdges(max_papers=50)  # a cap well below the sample's common words
     e = step.fit(ctx).edges_
     x = step.vectors_
-    a, b = sample_corpus.positions(e["source"]), sample_corpus.positions(e["target"])
+    a, b = e["src"].to_numpy(), e["dst"].to_numpy()
     dense = (x @ x.T).toarray()
     assert np.allclose(e["score"], dense[a, b])  # capped or not, every score is the exact cosine
     np.fill_diagonal(dense, -1)

@@ -135,15 +135,41 @@ def test_pagerank_gives_the_same_bits_every_run_and_agrees_with_igraph():
     assert np.abs(runs[0] - reference).max() < 1e-12 and runs[0].sum() == pytest.approx(1.0)
 
 
+def _three_concepts():
+    """Six papers: 0-2 carry "state space model", 3-5 "diffusion model", all six "language model"."""
+    names = ["state space model", "diffusion model", "language model"]
+    m = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1], [0, 1, 1]], dtype=float))
+    return lg.ConceptSet(names=names,
+                         keys=names, aliases=[(), (), ()],
+                         df=np.array([3, 3, 6]), idf=np.array([1.5, 1.5, 1.0]), matrix=m,
+                         paper_ids=[f"p{i}" for i in range(6)])
+
+
 def test_labels_of_a_concept_set_without_a_graph():
     # papers 0-2 carry "state space model", 3-5 "diffusion model", all six "language model"
-    m = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1], [0, 1, 1]], dtype=float))
-    cs = lg.ConceptSet(names=["state space model", "diffusion model", "language model"],
-                       keys=["state space model", "diffusion model", "language model"], aliases=[(), (), ()],
-                       df=np.array([3, 3, 6]), idf=np.array([1.5, 1.5, 1.0]), matrix=m,
-                       paper_ids=[f"p{i}" for i in range(6)])
+    cs = _three_concepts()
     labels = lg.analysis.label_communities(cs, np.array([0, 0, 0, 1, 1, 1]))
     # c-TF-IDF: own concept 1 * log(1 + 3/3) beats the shared one 1 * log(1 + 3/6)
     assert labels == {0: ["state space model", "language model"], 1: ["diffusion model", "language model"]}
     with pytest.raises(lg.InvalidParameterError, match="'membership' parameter of label_communities"):
         lg.analysis.label_communities(cs, np.array([0, 1]))
+
+
+def test_trends_of_a_concept_set_without_a_graph():
+    from datetime import date
+
+    # papers 0-2 (1 March) carry "state space model", 3-5 (10-12 March) "diffusion model", all six "language model"
+    cs = _three_concepts()
+    days = [date(2025, 3, 1)] * 3 + [date(2025, 3, 10), date(2025, 3, 11), "2025-03-12"]
+    df = lg.analysis.window_trends(cs, days=days, start="2025-03-05", min_papers=1, prior=0.0, weeks=2)
+    assert df["concept"].tolist() == ["diffusion model", "language model"]  # state space model: no window paper
+    assert df["new"].tolist() == [True, False] and df["papers"].tolist() == [3, 3]
+    # plain log-odds with half counts: 6 concept uses in the window and 6 before, a0 = 3 * 0.5
+    new = np.log(3.5 / 4.0) - np.log(0.5 / 7.0)
+    assert df["log_odds"].iloc[0] == pytest.approx(new) and df["z"].iloc[0] == pytest.approx(new / np.sqrt(1 / 3.5 + 2))
+    assert df["log_odds"].iloc[1] == pytest.approx(0.0) and df["weekly"].iloc[0] == (0, 3)
+    assert df.attrs["papers"] == 3 and df.attrs["baseline_papers"] == 3
+    with pytest.raises(lg.InvalidParameterError, match="needs 'days': one date"):
+        lg.analysis.window_trends(cs, days=days[:4], start="2025-03-05")
+    with pytest.raises(lg.InvalidParameterError, match=r"'days\[2\]' parameter of window_trends"):
+        lg.analysis.window_trends(cs, days=days[:2] + ["soon"] + days[3:], start="2025-03-05")

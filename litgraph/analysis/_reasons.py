@@ -77,13 +77,12 @@ def reason(res, i: int) -> str:
 
 def linked_communities(res, i: int) -> list[tuple[int, float]]:
     """The communities paper ``i`` links to, with their link weight, strongest first."""
-    pid = res.graph.corpus.ids[i]
-    mine = res.graph.pairs_frame(text=False).iloc[res.graph.incident_pairs(pid)]
-    index = res._index
-    other = np.where(mine["source"] == pid, mine["target"], mine["source"])
+    rows = res.graph.incident_pairs(res.graph.corpus.ids[i])
+    lo, hi = res.graph.pair_ends()
+    other = np.where(lo[rows] == i, hi[rows], lo[rows])
     col = "weight" if res.params["weight"] == "weight" else f"w_{res.params['weight']}"
     w: dict[int, float] = {}
-    for o, wt in zip(other, mine[col]):
-        com = int(res.membership[index[o]])
+    for o, wt in zip(other.tolist(), res.graph.pairs_frame(text=False)[col].to_numpy()[rows].tolist()):
+        com = int(res.membership[o])
         w[com] = w.get(com, 0.0) + float(wt)
     return sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -135,7 +135,7 @@ def directed_pagerank(graph, weight: str = "weight") -> np.ndarray:
         src += [a[keep], b[keep]]
         dst += [b[keep], a[keep]]
         wts += [undirected[keep], undirected[keep]]
-    e = graph.edges_frame(text=False)
+    e = graph.edge_table()
     e_src, e_dst = graph.edge_ends()
     for k in layers:
         if k not in directed:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .._step import Float, Int, constrained
 from .._validation import check_date
+from ..exceptions import InvalidParameterError
 
 __all__ = ["paper_days", "window_trends", "split_rising", "sparkline"]
 
@@ -48,15 +49,19 @@ TREND_COLUMNS = ["concept", "papers", "baseline_papers", "window_share", "baseli
 
 @constrained(min_papers=Int(min_value=1), prior=Float(0.0), weeks=Int(min_value=1))
 def window_trends(graph, *, start: date | str, end: date | str | None = None, min_papers: int = 5,
-                  prior: float = 1.0, weeks: int = 12) -> pd.DataFrame:
+                  prior: float = 1.0, weeks: int = 12, days=None) -> pd.DataFrame:
     """Every concept's standing in the window ``start`` .. ``end`` (both included) against the papers before it.
 
     Parameters
     ----------
-    graph : PaperGraph
+    graph : PaperGraph or ConceptSet
+        The papers' concepts: a graph's, or a concept set with ``days`` (no graph is needed).
     start, end : date or str
         The window, by the day each paper was first featured (:func:`paper_days`); ``end``
         defaults to the latest such day.
+    days : sequence of date or None, optional
+        The day each row of a ConceptSet was first featured (None: undated); a PaperGraph's are
+        read from its corpus.
     min_papers : int, default 5
         Fewest window papers a concept needs to be listed.
     prior : float, default 1.0
@@ -85,8 +90,7 @@ def window_trends(graph, *, start: date | str, end: date | str | None = None, mi
     """
     start = check_date(start, "start", "window_trends")
     end = check_date(end, "end", "window_trends", allow_none=True)
-    corpus, cs = graph.corpus, graph.concepts
-    days = paper_days(corpus)
+    cs, days = _concepts_and_days(graph, days)
     known = [d for d in days if d is not None]
     if end is None:
         end = max(known, default=start)
@@ -134,6 +138,23 @@ def window_trends(graph, *, start: date | str, end: date | str | None = None, mi
     df = df.sort_values(["z", "papers", "concept"], ascending=[False, False, True]).reset_index(drop=True)
     df.attrs.update(start=start, end=end, papers=papers_w, baseline_papers=papers_b)
     return df
+
+
+def _concepts_and_days(graph, days) -> tuple:
+    """(concept set, each row's day) of window_trends' ``graph`` and ``days``; InvalidParameterError otherwise."""
+    from ..concepts import ConceptSet
+
+    if isinstance(graph, ConceptSet):
+        if not hasattr(days, "__len__") or isinstance(days, (str, bytes)) or len(days) != graph.matrix.shape[0]:
+            raise InvalidParameterError(f"window_trends of a ConceptSet needs 'days': one date (or None) per row, "
+                                        f"{graph.matrix.shape[0]} in all. Got {days!r:.80} instead.")
+        return graph, [None if d is None else check_date(d, f"days[{i}]", "window_trends") for i, d in enumerate(days)]
+    if not hasattr(graph, "corpus") or not hasattr(graph, "concepts"):
+        raise InvalidParameterError(f"window_trends takes a PaperGraph or a ConceptSet. Got {type(graph).__name__}.")
+    if days is not None:
+        raise InvalidParameterError("The 'days' parameter of window_trends is for a ConceptSet; a PaperGraph's "
+                                    "days come from its corpus.")
+    return graph.concepts, paper_days(graph.corpus)
 
 
 def split_rising(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -15,8 +15,12 @@ from ..concepts import ConceptSet
 from ..model import Corpus
 from ._contract import checked
 
-#: Columns of every layer's edge frame.
-EDGE_COLUMNS = ["source", "target", "kind", "weight", "directed", "score", "concepts", "digests", "evidence"]
+#: Columns of every layer's edge table inside the package: ``src`` and ``dst`` are paper positions in the corpus
+#: (ids appear only in the frames users get).
+TABLE_COLUMNS = ["src", "dst", "kind", "weight", "directed", "score", "concepts", "digests", "evidence"]
+#: Columns of an edge frame as users see it (:meth:`litgraph.PaperGraph.edges_frame`): the papers' ids as
+#: ``source`` and ``target``.
+EDGE_COLUMNS = ["source", "target", *TABLE_COLUMNS[2:]]
 
 
 @dataclass
@@ -45,7 +49,7 @@ def linked_pairs(corpus, frames) -> np.ndarray:
     keys = []
     for f in frames:
         if len(f):
-            a, b = corpus.positions(f["source"]).astype(np.int64), corpus.positions(f["target"]).astype(np.int64)
+            a, b = f["src"].to_numpy(np.int64), f["dst"].to_numpy(np.int64)
             keys.append(np.minimum(a, b) * n + np.maximum(a, b))
     key = distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
     return np.stack([key // max(n, 1), key % max(n, 1)], axis=1)
@@ -55,7 +59,7 @@ class EdgeStep(Step):
     """Base of the edge layers: ``kind`` names the layer; ``fit`` builds its edges into ``edges_``.
 
     Subclasses implement ``build(ctx)``, returning :class:`~litgraph.edges._contract.LayerEdges`
-    (paper positions; the built-in layers may return an edge frame, see :data:`EDGE_COLUMNS`).
+    (paper positions), as every layer does.
     """
 
     kind: ClassVar[str] = ""
@@ -83,45 +87,40 @@ class EdgeStep(Step):
 
 
 def frame_of(layer, out, ctx: BuildContext) -> pd.DataFrame:
-    """A layer's output as an edge frame: :class:`LayerEdges` checked and turned into ids; a built-in layer's
-    frame as it is."""
+    """A layer's output (:class:`LayerEdges`) checked and made a table of :data:`TABLE_COLUMNS`."""
     kind = getattr(layer, "kind", "?")
-    if isinstance(out, pd.DataFrame) and getattr(type(layer).build, "__module__", "").startswith("litgraph.edges."):
-        return out  # a built-in layer's own frame
-    e = checked(kind, out, len(ctx.corpus))
-    return edge_frame(ctx, e.src, e.dst, e.weight, kind, directed=bool(getattr(layer, "directed", False)),
-                      score=e.score, concepts=e.concepts, evidence=e.evidence)
+    own = type(layer).__module__.startswith("litgraph.edges.")
+    e = checked(kind, out, len(ctx.corpus), own=own)
+    return edge_frame(e.src, e.dst, e.weight, kind, directed=bool(getattr(layer, "directed", False)),
+                      score=e.score, concepts=e.concepts, digests=e.digests, evidence=e.evidence)
 
 
 def empty_edges() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-        EDGE_COLUMNS, ["object", "object", "object", "float64", "bool", "float64", "object", "object", "object"])})
+        TABLE_COLUMNS, ["int64", "int64", "object", "float64", "bool", "float64", "object", "object", "object"])})
 
 
-def edge_frame(ctx: BuildContext, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, kind: str, *,
+def edge_frame(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, kind: str, *,
                directed: bool = False, score: np.ndarray | None = None, concepts: list | None = None,
                digests: list | None = None, evidence: list[str] | None = None) -> pd.DataFrame:
     """Assemble a layer's edges from paper positions; undirected pairs are ordered by position."""
     if len(rows) == 0:
         return empty_edges()
-    ids = np.asarray(list(ctx.index), dtype=object)
-    rows = np.asarray(rows)
-    cols = np.asarray(cols)
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
     if not directed:
         lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
         rows, cols = lo, hi
     n = len(rows)
     df = pd.DataFrame({
-        "source": ids[rows], "target": ids[cols], "kind": kind, "weight": np.asarray(weights, dtype=np.float64),
+        "src": rows, "dst": cols, "kind": kind, "weight": np.asarray(weights, dtype=np.float64),
         "directed": directed,
         "score": np.asarray(score if score is not None else weights, dtype=np.float64),
         "concepts": concepts if concepts is not None else [()] * n,
         "digests": digests if digests is not None else [()] * n,
         "evidence": evidence if evidence is not None else [""] * n,
     })
-    df["_i"], df["_j"] = rows, cols
-    df = df.sort_values(["_i", "_j"], kind="mergesort").drop(columns=["_i", "_j"]).reset_index(drop=True)
-    return df[EDGE_COLUMNS]
+    return df.sort_values(["src", "dst"], kind="mergesort").reset_index(drop=True)[TABLE_COLUMNS]
 
 
 def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) -> tuple[np.ndarray, np.ndarray,
@@ -239,7 +238,7 @@ def pair_dots(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
 def kth_scores(old: pd.DataFrame, ctx: BuildContext, k: int) -> np.ndarray:
     """Each paper's k-th best ``score`` among a layer's edges ``old`` (-inf when it has fewer than k)."""
     corpus = ctx.corpus
-    a = np.concatenate([corpus.positions(old["source"]), corpus.positions(old["target"])])
+    a = np.concatenate([old["src"].to_numpy(np.int64), old["dst"].to_numpy(np.int64)])
     s = np.concatenate([old["score"].to_numpy(), old["score"].to_numpy()])
     order = np.lexsort((-s, a))
     a, s = a[order], s[order]

@@ -42,6 +42,8 @@ class LayerEdges:
         One sentence per edge saying why the papers are linked.
     concepts : sequence of tuple of str, optional
         Concepts behind each edge, if the layer has any.
+    digests : sequence of tuple of str, optional
+        The digests behind each edge, if the layer has any (ids of :attr:`Corpus.digests`).
 
     Examples
     --------
@@ -57,9 +59,16 @@ class LayerEdges:
     score: np.ndarray | None = None
     evidence: Sequence[str] | None = None
     concepts: Sequence[tuple] | None = None
+    digests: Sequence[tuple] | None = None
 
     def __len__(self) -> int:
         return len(self.src)
+
+    @classmethod
+    def empty(cls) -> LayerEdges:
+        """No edges."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none, np.zeros(0))
 
 
 def _positions(values, name: str, kind: str, n: int) -> np.ndarray:
@@ -97,9 +106,10 @@ def _numbers(values, name: str, kind: str, m: int) -> np.ndarray:
     return arr
 
 
-def checked(kind: str, out, n: int) -> LayerEdges:
+def checked(kind: str, out, n: int, *, own: bool = False) -> LayerEdges:
     """A layer's output checked against the contract (positions in range, one finite weight per edge, ...);
-    LitgraphError naming the layer and what was expected otherwise."""
+    LitgraphError naming the layer and what was expected otherwise. ``own``: a layer of the package, whose
+    texts are already one ``str`` and one tuple of ``str`` per edge (they are not copied)."""
     if not isinstance(out, LayerEdges):
         raise LitgraphError(f"The {kind!r} layer's build() returned {type(out).__name__}; a layer returns "
                             f"litgraph.edges.LayerEdges(src, dst, weight, ...) with paper positions.")
@@ -114,17 +124,20 @@ def checked(kind: str, out, n: int) -> LayerEdges:
     m = len(src)
     weight = _numbers(out.weight, "weight", kind, m)
     score = weight if out.score is None else _numbers(out.score, "score", kind, m)
-    for name in ("evidence", "concepts"):
+    for name in ("evidence", "concepts", "digests"):
         value = getattr(out, name)
         if isinstance(value, (str, bytes)):
             raise LitgraphError(f"The {kind!r} layer returned one text as {name}; a layer returns a list with one "
-                                f"{'sentence' if name == 'evidence' else 'tuple of concepts'} per edge.")
+                                f"{'sentence' if name == 'evidence' else 'tuple of names'} per edge.")
         if value is not None and len(value) != m:
             raise LitgraphError(f"The {kind!r} layer returned {len(value)} {name} for {m} edges; a layer returns "
                                 f"one per edge (or none).")
+    if own:
+        return LayerEdges(src, dst, weight, score, out.evidence, out.concepts, out.digests)
     evidence = None if out.evidence is None else [str(t) for t in out.evidence]
-    concepts = None if out.concepts is None else [tuple(map(str, c)) for c in out.concepts]
-    return LayerEdges(src, dst, weight, score, evidence, concepts)
+    concepts, digests = ([tuple(map(str, c)) for c in v] if v is not None else None
+                         for v in (out.concepts, out.digests))
+    return LayerEdges(src, dst, weight, score, evidence, concepts, digests)
 
 
 # -- the registry -------------------------------------------------------------------------

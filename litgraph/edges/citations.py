@@ -11,7 +11,8 @@ import scipy.sparse as sp
 
 from .._lexicon import STOP_WORDS
 from .._text import normalize_arxiv_id, title_key
-from ._base import EdgeStep, BuildContext, edge_frame, empty_edges
+from ._contract import LayerEdges
+from ._base import EdgeStep, BuildContext
 
 
 def resolve_references(ctx: BuildContext) -> tuple[list[tuple[int, int, str]], sp.csr_matrix]:
@@ -72,14 +73,14 @@ class CitationEdges(EdgeStep):
     incremental = "rebuild"
     directed = True
 
-    def build(self, ctx: BuildContext) -> pd.DataFrame:
+    def build(self, ctx: BuildContext) -> LayerEdges:
         links, _ = resolve_references(ctx)
         if not links:
-            return empty_edges()
+            return LayerEdges.empty()
         rows = np.array([a for a, _, _ in links])
         cols = np.array([b for _, b, _ in links])
         ev = [f"cites it (reference {r!r})" for _, _, r in links]
-        return edge_frame(ctx, rows, cols, np.ones(len(rows)), self.kind, directed=True, evidence=ev)
+        return LayerEdges(rows, cols, np.ones(len(rows)), evidence=ev)
 
 
 class CocitationEdges(EdgeStep):
@@ -98,18 +99,18 @@ class CocitationEdges(EdgeStep):
     incremental = "rebuild"
     directed = False
 
-    def build(self, ctx: BuildContext) -> pd.DataFrame:
+    def build(self, ctx: BuildContext) -> LayerEdges:
         links, _ = resolve_references(ctx)
         if not links:
-            return empty_edges()
+            return LayerEdges.empty()
         n = len(ctx.index)
         c = sp.csr_matrix((np.ones(len(links)), ([a for a, _, _ in links], [b for _, b, _ in links])), shape=(n, n))
         c.data[:] = 1.0
         co = sp.triu(c.T @ c, k=1).tocoo()
         if co.nnz == 0:
-            return empty_edges()
+            return LayerEdges.empty()
         ev = [f"cited together by {int(v)} paper(s)" for v in co.data]
-        return edge_frame(ctx, co.row, co.col, co.data, self.kind, evidence=ev)
+        return LayerEdges(co.row, co.col, co.data, evidence=ev)
 
 
 class CouplingEdges(EdgeStep):
@@ -128,15 +129,15 @@ class CouplingEdges(EdgeStep):
     incremental = "rebuild"
     directed = False
 
-    def build(self, ctx: BuildContext) -> pd.DataFrame:
+    def build(self, ctx: BuildContext) -> LayerEdges:
         _, refs = resolve_references(ctx)
         if refs.nnz == 0:
-            return empty_edges()
+            return LayerEdges.empty()
         co = sp.triu(refs @ refs.T, k=1).tocoo()
         if co.nnz == 0:
-            return empty_edges()
+            return LayerEdges.empty()
         ev = [f"{int(v)} shared reference(s)" for v in co.data]
-        return edge_frame(ctx, co.row, co.col, co.data, self.kind, evidence=ev)
+        return LayerEdges(co.row, co.col, co.data, evidence=ev)
 
 
 _NAME_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-.'][A-Za-z0-9]+)*")
@@ -186,14 +187,14 @@ class MentionEdges(EdgeStep):
     directed = True
     incremental = "extend"
 
-    def build(self, ctx: BuildContext) -> pd.DataFrame:
+    def build(self, ctx: BuildContext) -> LayerEdges:
         return self.mentions(ctx)
 
-    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
+    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> LayerEdges:
         """The mentions that start or end at the new papers (positions ``new``)."""
         return self.mentions(ctx, new)
 
-    def mentions(self, ctx: BuildContext, rows=None) -> pd.DataFrame:
+    def mentions(self, ctx: BuildContext, rows=None) -> LayerEdges:
         """The mention edges of the corpus; with ``rows`` (paper positions), only those that start or
         end at one of these papers (what an incremental update adds for new papers)."""
         papers = list(ctx.corpus)
@@ -201,12 +202,12 @@ class MentionEdges(EdgeStep):
         words, lower_seen = _name_vocabulary(papers, focus)
         names = _claimed_names(papers, focus, lower_seen, ctx.index)
         if not names:
-            return empty_edges()
+            return LayerEdges.empty()
         rows_, cols, ev = _mentions_of(papers, names, focus, words)
         if not rows_:
-            return empty_edges()
-        return edge_frame(ctx, np.array(rows_), np.array(cols), np.ones(len(rows_)), self.kind, directed=True,
-                          evidence=ev)
+            return LayerEdges.empty()
+        return LayerEdges(np.array(rows_), np.array(cols), np.ones(len(rows_)),
+                           evidence=ev)
 
 
 def _name_vocabulary(papers, focus):

@@ -9,7 +9,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._step import Float, Int
-from ._base import (EdgeStep, BuildContext, edge_frame, empty_edges, kth_scores, new_pairs, pair_dots,
+from ._contract import LayerEdges
+from ._base import (EdgeStep, BuildContext, kth_scores, new_pairs, pair_dots,
                     topk_pairs)
 
 
@@ -68,17 +69,17 @@ class SharedConceptEdges(EdgeStep):
         # most specific first, so a row's sorted indices list a pair's shared concepts in that order
         return linking[np.lexsort((names_all[linking].astype(str), -cs.idf[linking]))]
 
-    def build(self, ctx: BuildContext, *, text: bool = True) -> pd.DataFrame:
+    def build(self, ctx: BuildContext, *, text: bool = True) -> LayerEdges:
         """The layer's edges; ``text=False`` leaves ``concepts`` and ``evidence`` empty (see :meth:`edge_texts`)."""
         self._validate_params()
         cs = ctx.concepts
         if cs is None or len(cs) == 0 or len(ctx.index) < 2:
-            return empty_edges()
+            return LayerEdges.empty()
         x = cs.weighted()
         linking = self.linking(cs)
         rows, cols, link_score = topk_pairs(sp.csr_matrix(x[:, linking]), self.top_k, 1e-9, ctx.n_jobs)
         if len(rows) == 0:
-            return empty_edges()
+            return LayerEdges.empty()
         # cosine over all concepts: the linking ones' part plus the common ones' (few per paper)
         xc = sp.csr_matrix(x[:, np.setdiff1d(np.arange(x.shape[1]), linking)])
         del x
@@ -89,18 +90,18 @@ class SharedConceptEdges(EdgeStep):
         keep = np.flatnonzero(keep)
         rows, cols, full = rows[keep], cols[keep], full[keep]
         if not text:
-            return edge_frame(ctx, rows, cols, full, self.kind, score=full)
+            return LayerEdges(rows, cols, full, score=full)
         concepts, evidence = self.edge_texts(cs, rows, cols)
-        return edge_frame(ctx, rows, cols, full, self.kind, score=full, concepts=concepts, evidence=evidence)
+        return LayerEdges(rows, cols, full, score=full, concepts=concepts, evidence=evidence)
 
-    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
+    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> LayerEdges:
         """The links the new papers (positions ``new``) add: each one's top k among all papers, and an older
         paper's link to a new one that beats its k-th best (``old``: the layer's links so far). The concept
         set in ``ctx`` already holds the new papers' rows."""
         self._validate_params()
         cs = ctx.concepts
         if cs is None or len(cs) == 0:
-            return empty_edges()
+            return LayerEdges.empty()
         w = cs.weighted()
         linking = self.linking(cs)
         wl = sp.csr_matrix(w[:, linking])
@@ -108,17 +109,16 @@ class SharedConceptEdges(EdgeStep):
         full = np.asarray(w[lo].multiply(w[hi]).sum(axis=1)).ravel()
         concepts, evidence, n_shared = shared_concepts_evidence(cs, linking, lo, hi)
         sel = np.flatnonzero((full >= self.threshold) & (n_shared >= self.min_shared))
-        return edge_frame(ctx, lo[sel], hi[sel], full[sel], self.kind, score=full[sel],
-                          concepts=[concepts[q] for q in sel], evidence=[evidence[q] for q in sel])
+        return LayerEdges(lo[sel], hi[sel], full[sel], score=full[sel],
+                           concepts=[concepts[q] for q in sel], evidence=[evidence[q] for q in sel])
 
-    def unnamed(self, cs, edges: pd.DataFrame, corpus) -> np.ndarray:
-        """For each of this layer's links in ``edges`` (made with the concept set ``cs``, rows in ``corpus``
-        order): how many shared linking concepts its evidence counts without naming them (the "(+N more)")."""
+    def unnamed(self, cs, edges: pd.DataFrame) -> np.ndarray:
+        """For each of this layer's links in ``edges`` (made with the concept set ``cs``, by paper position): how many shared linking concepts its evidence counts without naming them (the "(+N more)")."""
         named = np.fromiter(map(len, edges["concepts"].to_numpy()), dtype=np.int64, count=len(edges))
         out = np.zeros(len(edges), dtype=np.int64)
         full = np.flatnonzero(named == EVIDENCE_CONCEPTS)
         if len(full):
-            pos = corpus.positions(edges["source"].to_numpy()[full]), corpus.positions(edges["target"].to_numpy()[full])
+            pos = edges["src"].to_numpy(np.int64)[full], edges["dst"].to_numpy(np.int64)[full]
             out[full] = _shared_counts(cs, self.linking(cs), *pos) - EVIDENCE_CONCEPTS
         return out
 

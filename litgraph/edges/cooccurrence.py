@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from .._step import Int
-from ._base import EdgeStep, BuildContext, edge_frame, empty_edges
+from ._contract import LayerEdges
+from ._base import EdgeStep, BuildContext
 
 
 def digest_incidence(ctx: BuildContext) -> tuple[sp.csr_matrix, list[str], np.ndarray]:
@@ -84,11 +84,11 @@ class CooccurrenceEdges(EdgeStep):
 
     _parameter_constraints: ClassVar[dict] = {"max_digest_size": Int(min_value=2)}
 
-    def build(self, ctx: BuildContext) -> pd.DataFrame:
+    def build(self, ctx: BuildContext) -> LayerEdges:
         self._validate_params()
         m, names, sizes = digest_incidence(ctx)
         if m.shape[1] == 0 or len(ctx.index) < 2:
-            return empty_edges()
+            return LayerEdges.empty()
         ok = sizes >= 2
         frac = np.zeros_like(sizes)
         frac[ok] = 1.0 / (sizes[ok] - 1.0)
@@ -105,7 +105,7 @@ class CooccurrenceEdges(EdgeStep):
                 hit = np.asarray(large[block[:, 0]].multiply(large[block[:, 1]]).sum(axis=1)).ravel() > 0
                 pairs |= set(zip(block[hit, 0].tolist(), block[hit, 1].tolist()))
         if not pairs:
-            return empty_edges()
+            return LayerEdges.empty()
         arr = np.array(sorted(pairs), dtype=np.int64)
         rows, cols = arr[:, 0], arr[:, 1]
         common = sp.csr_matrix(m[rows].multiply(m[cols]))
@@ -113,5 +113,5 @@ class CooccurrenceEdges(EdgeStep):
         names_arr = np.asarray(names, dtype=object)
         digests = [tuple(names_arr[common.indices[common.indptr[r]:common.indptr[r + 1]]]) for r in range(len(rows))]
         evidence = [f"together in {len(d)} digest(s): {', '.join(d)}" for d in digests]
-        return edge_frame(ctx, rows, cols, weights, self.kind, score=np.array([len(d) for d in digests], float),
-                          digests=digests, evidence=evidence)
+        return LayerEdges(rows, cols, weights, score=np.array([len(d) for d in digests], float),
+                           digests=digests, evidence=evidence)

@@ -16,7 +16,8 @@ from .._step import Custom, Float, Int
 from ._features import WordVectors, paper_text  # noqa: F401 (paper_text: public here)
 from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
 from ._terms import _PIECE, _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
-from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, edge_frame, empty_edges, kth_scores,
+from ._contract import LayerEdges
+from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, kth_scores,
                     new_pairs, pair_dots, topk_pairs)
 
 logger = logging.getLogger("litgraph")
@@ -102,7 +103,7 @@ class SimilarityEdges(EdgeStep):
         self.vocabulary_, self.term_weights_, self.vectors_ = words.vocabulary, words.term_weights, words.vectors
         return self.vectors_
 
-    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> pd.DataFrame:
+    def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> LayerEdges:
         """The links the new papers (positions ``new``) add, by exact cosine against all papers with the last
         build's word vectors (``ctx.features["words"]``) extended to them: each new paper's top k, and an older
         paper's link to a new one that beats its k-th best (``old``: the layer's links so far)."""
@@ -115,7 +116,7 @@ class SimilarityEdges(EdgeStep):
         x = words.vectors
         lo, hi, v = new_pairs(sp.csr_matrix(x[new] @ x.T), new, kth_scores(old, ctx, self.top_k), self.top_k,
                               self.threshold)
-        return edge_frame(ctx, lo, hi, v, self.kind, score=v, evidence=similarity_evidence(v))
+        return LayerEdges(lo, hi, v, score=v, evidence=similarity_evidence(v))
 
     def embeddings(self, ctx: BuildContext) -> np.ndarray:
         """The embedder's vectors of every paper (rows L2-normalised), from the cache where it has them."""
@@ -135,10 +136,10 @@ class SimilarityEdges(EdgeStep):
                                 f"paper(s); check the model (and clear its cache folder).")
         return normalize(dense).astype(np.float32)
 
-    def build(self, ctx: BuildContext) -> pd.DataFrame:
+    def build(self, ctx: BuildContext) -> LayerEdges:
         self._validate_params()
         if len(ctx.index) < 2:
-            return empty_edges()
+            return LayerEdges.empty()
         x = self.vectors(ctx)
         n = x.shape[0]
         cap = int(min(self.max_df * n, float(self.max_papers)))
@@ -154,7 +155,7 @@ class SimilarityEdges(EdgeStep):
             rows, cols, score = _rescored_topk(x, df <= cap, self.top_k, self.threshold, ctx.n_jobs)
             what = "text"
         evidence = similarity_evidence(score, what)
-        return edge_frame(ctx, rows, cols, score, self.kind, score=score, evidence=evidence)
+        return LayerEdges(rows, cols, score, score=score, evidence=evidence)
 
 
 #: The exact product (every term, no cap) is used while it costs at most this many multiply-adds (the sum over

@@ -262,10 +262,9 @@ def _draw(graph, analysis, pos, index, size, labels):
     from matplotlib.collections import LineCollection
 
     fig, ax = plt.subplots(figsize=size)
-    e = graph.edges_frame(text=False)
+    e = graph.edge_table()
     for kind, part in e.groupby("kind", sort=True):
-        s = part["source"].map(index).to_numpy()
-        t = part["target"].map(index).to_numpy()
+        s, t = part["src"].to_numpy(), part["dst"].to_numpy()
         w = part["weight"].to_numpy()
         segs = np.stack([pos[s], pos[t]], axis=1)
 

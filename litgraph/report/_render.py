@@ -138,7 +138,7 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
     windows, trends_note = _trend_windows(res, previous_date, n_rising, min_trend_papers)
     topics = _topics(res, previous)
     ch = topics["changes"]
-    layers = graph.edges_frame(text=False)["kind"].value_counts().to_dict()
+    layers = graph.edge_table()["kind"].value_counts().to_dict()
 
     return {
         "schema": "litgraph-report/3",
