@@ -156,7 +156,7 @@ def _concepts(corpus: Corpus, concepts) -> ConceptSet:
 @constrained(seed=SEED, n_jobs=N_JOBS)
 def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | None = None, *, seed: int = 0,
                 concepts: ConceptExtractor | ConceptSet | None = None, builders: Iterable[Any] | None = None,
-                n_jobs: int = 1, keep_state: bool = False) -> PaperGraph:
+                n_jobs: int = 1, keep_state: bool = False, store: Any = None) -> PaperGraph:
     """Build the multi-layer paper graph of a corpus.
 
     Parameters
@@ -180,6 +180,9 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     keep_state : bool, default False
         Keep the fitted features (``graph.features``) that
         :class:`litgraph.incremental.GraphState` needs to extend the graph later.
+    store : Store, optional
+        Where per-paper features are kept between builds (sentence vectors: each paper is
+        encoded once, see :meth:`litgraph.Store.vectors`).
 
     Raises
     ------
@@ -209,7 +212,7 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     release_memory()
     timings = {"concept extraction": time.perf_counter() - t0}
     logger.info("concept extraction: %d concepts in %.2fs", len(cset), timings["concept extraction"])
-    ctx = BuildContext(corpus=corpus, concepts=cset, n_jobs=n_jobs)
+    ctx = BuildContext(corpus=corpus, concepts=cset, n_jobs=n_jobs, store=store)
     frames, deferred, times = run_layers(ctx, chosen, keep=keep_state, fresh=set(chosen) - given)
     timings.update(times)
     params = {"layers": weights, "seed": int(seed),

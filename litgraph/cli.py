@@ -115,8 +115,11 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--min-community-size", type=int, dest="min_community_size",
                    help="smaller communities are grouped as 'other' (default 3)")
     g.add_argument("--weight", help="analyse the layer mix ('weight', default) or one layer")
-    g.add_argument("--embedder", metavar="MODEL", help="fuse sentence embeddings into the similarity: "
-                   "'all-MiniLM-L6-v2' (extra 'semantic') or a model folder; cached beside the store")
+    g.add_argument("--similarity", choices=["words", "semantic", "fused"],
+                   help="how alike two papers' texts are: word vectors (default), sentence embeddings of the "
+                   "packaged all-MiniLM-L6-v2 (extra 'semantic'), or both; vectors are kept in the store")
+    g.add_argument("--embedder", metavar="MODEL", help="the sentence-embedding model of 'semantic' and 'fused': "
+                   "'all-MiniLM-L6-v2' (extra 'semantic') or a model folder")
 
 
 def _model_params(args: argparse.Namespace) -> dict:
@@ -165,7 +168,7 @@ def _model_params(args: argparse.Namespace) -> dict:
             except ValueError:
                 raise LitgraphError(f"--layers: {part!r} is not NAME=WEIGHT (e.g. concepts=1,similarity=0.5).") from None
         params["layers"] = layers
-    for key in ("seed", "method", "resolution", "min_community_size", "weight", "embedder"):
+    for key in ("seed", "method", "resolution", "min_community_size", "weight", "similarity", "embedder"):
         value = getattr(args, key, None)
         if value is not None:
             params[key] = value
@@ -283,7 +286,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .export import WRITERS
     from .ingest import read_digests
     from .pipeline import LitGraph
-    from .store import Store, embedding_folder
+    from .store import Store
 
     out = Path(args.out)
     if out.suffix.lower() not in WRITERS:
@@ -293,18 +296,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         progress("reading digests")
         corpus = read_digests(_digest_paths(args, "build"), captured=args.captured, strict=not args.lenient)
+        store = None
         if args.db:
-            with Store(args.db) as store:
-                store.add(corpus)
-                corpus = store.corpus()
-            if params.get("embedder") is not None and params.get("embedding_cache") is None:
-                params["embedding_cache"] = str(embedding_folder(args.db) or "") or None
+            store = Store(args.db)
+            store.add(corpus)
+            corpus = store.corpus()
         progress("building and analysing the graph")
         try:
             model = LitGraph(**params)
         except TypeError as exc:  # a key LitGraph does not take
             raise LitgraphError(f"bad parameter: {exc}") from None
-        model.fit(corpus)
+        try:
+            model.fit(corpus, store=store)  # the store keeps sentence vectors between runs
+        finally:
+            if store is not None:
+                store.close()
         progress("writing")
         kwargs = {"size_by": args.size_by, "max_nodes": args.max_nodes} if out.suffix.lower() == ".html" else {}
         written = model.export(out, **kwargs)

@@ -25,7 +25,6 @@ vocabulary, the idf and the concept set age; :func:`needs_refit` says when to re
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import time
@@ -42,6 +41,7 @@ from .concepts import ConceptSet, extend_concepts
 from .edges import BUILTIN, LAYERS, BuildContext, WordVectors
 from .edges._base import TABLE_COLUMNS, empty_edges
 from .edges._contract import check_layer
+from .edges._features import text_hash
 from .edges.concepts import concept_evidence
 from .edges.similarity import similarity_evidence
 from .exceptions import RefitNeeded
@@ -63,8 +63,6 @@ REFIT_GROWTH = 0.10
 REFIT_DAYS = 7
 
 
-def _text_hash(p) -> str:
-    return hashlib.blake2b(f"{p.title}\0{p.abstract}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def _unnamed(graph_params: dict, cs: ConceptSet, edges: pd.DataFrame) -> np.ndarray:
@@ -82,7 +80,8 @@ class GraphState:
     #: the last graph's edges by paper position (only the layers that are not rebuilt whole are saved)
     edges: pd.DataFrame
     concepts: ConceptSet
-    words: WordVectors
+    #: the word vectors (None when the similarity reads sentence embeddings alone)
+    words: WordVectors | None
     params: dict
     layer_weights: dict[str, float]
     full_fit_papers: int
@@ -101,13 +100,13 @@ class GraphState:
     def from_graph(cls, graph: PaperGraph, day: str | None = None) -> GraphState:
         """The state of a graph just built with ``build_graph(..., keep_state=True)``."""
         words = graph.features.get("words")
-        if graph.params.get("builders", {}).get("similarity", {}).get("embedder") is not None:
-            raise RefitNeeded("sentence embeddings are fused into the similarity (every run is a full build)")
-        if words is None or "concepts" not in graph.layer_weights:
+        sim = graph.params.get("builders", {}).get("similarity")
+        needs_words = sim is not None and (sim.get("embedder") is None or sim.get("text_weight", 0.3) > 0)
+        if (needs_words and words is None) or "concepts" not in graph.layer_weights:
             raise RefitNeeded("the graph was built without the word-similarity and concept layers' saved work")
         edges = graph.edge_table(text=True)
         unnamed = _unnamed(graph.params, graph.concepts, edges[edges["kind"] == "concepts"])
-        return cls(ids=list(graph.corpus.ids), text_hashes=[_text_hash(p) for p in graph.corpus], edges=edges,
+        return cls(ids=list(graph.corpus.ids), text_hashes=[text_hash(p) for p in graph.corpus], edges=edges,
                    concepts=graph.concepts, words=words, params=graph.params,
                    layer_weights=dict(graph.layer_weights), full_fit_papers=len(graph.corpus), full_fit_day=day,
                    unnamed=unnamed)
@@ -135,7 +134,9 @@ class GraphState:
         more = np.zeros(len(e), dtype=np.int32)
         if con.any():
             more[con] = self.unnamed
-        words = sorted(self.words.vocabulary[0], key=self.words.vocabulary[0].get)
+        wv = self.words or WordVectors(({}, np.zeros(0, dtype=np.int64)), np.zeros(0),
+                                       sp.csr_matrix((len(self.ids), 0)))
+        words = sorted(wv.vocabulary[0], key=wv.vocabulary[0].get) if self.words is not None else None
         cs = self.concepts
         meta = {"version": STATE_VERSION, "ids": self.ids, "text_hashes": self.text_hashes, "params": self.params,
                 "layer_weights": self.layer_weights, "full_fit_papers": self.full_fit_papers,
@@ -144,9 +145,9 @@ class GraphState:
                 # links' concepts as codes into one list of names; concept links' evidence is rebuilt from them
                 "edge_concepts": edge_names.tolist(), "evidence": e["evidence"].to_numpy()[~(con | sim)].tolist(),
                 "names": cs.names, "keys": cs.keys, "aliases": [list(a) for a in cs.aliases]}
-        x, c = self.words.vectors.tocsr(), cs.matrix.tocsr()
+        x, c = wv.vectors.tocsr(), cs.matrix.tocsr()
         arrays = {"meta": np.frombuffer(json.dumps(meta, default=str).encode("utf-8"), dtype=np.uint8),
-                  "codes": self.words.vocabulary[1], "term_weights": self.words.term_weights,
+                  "codes": wv.vocabulary[1], "term_weights": wv.term_weights,
                   "x_data": x.data, "x_indices": x.indices, "x_indptr": x.indptr, "x_shape": np.array(x.shape),
                   "c_data": c.data, "c_indices": c.indices, "c_indptr": c.indptr, "c_shape": np.array(c.shape),
                   "df": cs.df, "idf": cs.idf, "title_df": cs.title_df if cs.title_df is not None else cs.df * 0,
@@ -174,7 +175,8 @@ class GraphState:
             _check_consistent(ids, meta, z, x, c)
             cs = ConceptSet(names=meta["names"], keys=meta["keys"], aliases=[tuple(a) for a in meta["aliases"]],
                             df=z["df"], idf=z["idf"], matrix=c, paper_ids=list(ids), title_df=z["title_df"])
-            words = WordVectors(({w: i for i, w in enumerate(meta["words"])}, z["codes"]), z["term_weights"], x)
+            words = (None if meta["words"] is None else
+                     WordVectors(({w: i for i, w in enumerate(meta["words"])}, z["codes"]), z["term_weights"], x))
             return cls(ids=list(ids), text_hashes=meta["text_hashes"], edges=edges, concepts=cs, words=words,
                        params=meta["params"], layer_weights=meta["layer_weights"],
                        full_fit_papers=int(meta["full_fit_papers"]), full_fit_day=meta["full_fit_day"],
@@ -228,8 +230,6 @@ def needs_refit(state: GraphState | None, corpus: Corpus, params: dict, day: str
     """
     if state is None:
         return "no saved graph state (first run)"
-    if params.get("embedder") is not None:
-        return "sentence embeddings are fused into the similarity (every run is a full build)"
     if json.loads(json.dumps(params, default=str)) != json.loads(json.dumps(state.model_params, default=str)):
         return "the parameters changed since the last build"
     new = len(corpus) - state.full_fit_papers
@@ -260,11 +260,12 @@ def _layers(state: GraphState, builders) -> dict:
     return chosen
 
 
-def update_graph(state: GraphState, corpus: Corpus, *, builders=None) -> tuple[PaperGraph, GraphState]:
+def update_graph(state: GraphState, corpus: Corpus, *, builders=None, store=None) -> tuple[PaperGraph, GraphState]:
     """The graph of ``corpus`` from ``state`` (see the module's text), and the state to save for the next day.
 
     ``builders``: layer objects for layers of the last build that are not registered (see
-    :func:`~litgraph.edges.register_layer`). Raises :class:`RefitNeeded` when the corpus is
+    :func:`~litgraph.edges.register_layer`); ``store``: where the papers' sentence vectors are
+    kept (a similarity with sentence embeddings encodes only the new papers). Raises :class:`RefitNeeded` when the corpus is
     not the state's papers plus new ones (a paper gone, its text changed, or the order
     changed), or a layer can neither extend nor be rebuilt.
     """
@@ -275,12 +276,13 @@ def update_graph(state: GraphState, corpus: Corpus, *, builders=None) -> tuple[P
         raise RefitNeeded(f"{gone} paper(s) of the last build are no longer in the corpus" if gone
                           else "the papers are in another order than at the last build")
     papers = list(corpus)
-    if any(_text_hash(p) != h for p, h in zip(papers[:n_old], state.text_hashes)):
+    if any(text_hash(p) != h for p, h in zip(papers[:n_old], state.text_hashes)):
         raise RefitNeeded("the title or abstract of an earlier paper changed")
     chosen = _layers(state, builders)
     fresh = papers[n_old:]
     cs = extend_concepts(state.concepts, fresh, ids)
-    ctx = BuildContext(corpus=corpus, concepts=cs, features={"words": state.words})
+    ctx = BuildContext(corpus=corpus, concepts=cs, features={"words": state.words} if state.words else {},
+                       store=store)
     old = {k: f.reset_index(drop=True) for k, f in state.edges.groupby("kind", sort=False)}
     frames, _, _ = run_layers(ctx, chosen, old=old, new=np.arange(n_old, len(ids)))
     graph = PaperGraph(corpus, joined(frames), dict(state.layer_weights), cs, state.params,
@@ -290,8 +292,8 @@ def update_graph(state: GraphState, corpus: Corpus, *, builders=None) -> tuple[P
     kept = len(old.get("concepts", ()))
     unnamed = np.concatenate([state.unnamed if state.unnamed is not None else np.zeros(kept, np.int64),
                               _unnamed(state.params, cs, concept_links.iloc[kept:])])
-    nxt = GraphState(ids=list(ids), text_hashes=state.text_hashes + [_text_hash(p) for p in fresh],
-                     edges=graph.edge_table(), concepts=cs, words=ctx.features["words"],
+    nxt = GraphState(ids=list(ids), text_hashes=state.text_hashes + [text_hash(p) for p in fresh],
+                     edges=graph.edge_table(), concepts=cs, words=ctx.features.get("words"),
                      params=state.params, layer_weights=dict(state.layer_weights),
                      full_fit_papers=state.full_fit_papers, full_fit_day=state.full_fit_day,
                      updates=state.updates + 1, unnamed=unnamed)

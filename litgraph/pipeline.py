@@ -27,6 +27,30 @@ def _check_mapping(value, name: str, owner: str) -> None:
                                     f"values. Got {value!r} instead.")
 
 
+#: The ways to measure how alike two papers' texts are (``LitGraph(similarity=...)``, ``litgraph report
+#: --similarity``): parameters of :class:`~litgraph.edges.SimilarityEdges`.
+SIMILARITY_MODES: dict[str, dict[str, Any]] = {
+    "words": {},
+    "semantic": {"embedder": "all-MiniLM-L6-v2", "text_weight": 0.0},
+    "fused": {"embedder": "all-MiniLM-L6-v2", "text_weight": 0.3},
+}
+
+
+def _check_similarity(value, name: str, owner: str) -> None:
+    if value is not None and not isinstance(value, Mapping) and value not in SIMILARITY_MODES:
+        raise InvalidParameterError(f"The {name!r} parameter of {owner} must be one of "
+                                    f"{', '.join(map(repr, SIMILARITY_MODES))} or a mapping of SimilarityEdges "
+                                    f"parameters. Got {value!r} instead.")
+
+
+def similarity_mode(params: Mapping[str, Any] | None) -> str:
+    """Which of :data:`SIMILARITY_MODES` a similarity layer's parameters amount to."""
+    params = params or {}
+    if params.get("embedder") is None:
+        return "words"
+    return "semantic" if params.get("text_weight", 0.3) == 0 else "fused"
+
+
 def _check_layers(value, name: str, owner: str) -> None:
     if value is not None:
         from .build import choose_layers
@@ -51,8 +75,12 @@ class LitGraph(Step):
     concepts : mapping, optional
         Parameters of :class:`~litgraph.ConceptExtractor` (``min_df``, ``vocabulary``,
         ``stop_concepts``, ...).
-    similarity : mapping, optional
-        Parameters of :class:`~litgraph.edges.SimilarityEdges` (``top_k``, ``threshold``, ...).
+    similarity : {"words", "semantic", "fused"} or mapping, optional
+        How alike two papers' texts are: ``"words"`` (the default: word and word-pair
+        vectors), ``"semantic"`` (sentence embeddings of the packaged all-MiniLM-L6-v2;
+        needs the ``semantic`` extra), ``"fused"`` (both on one scale; see
+        :data:`SIMILARITY_MODES`), or parameters of :class:`~litgraph.edges.SimilarityEdges`
+        (``top_k``, ``threshold``, ...).
     embedder : str or Embedder, optional
         Fuse sentence embeddings with the word similarity: ``"all-MiniLM-L6-v2"`` (the
         model the ``semantic`` extra installs), the folder of a sentence-transformers
@@ -91,10 +119,10 @@ class LitGraph(Step):
     _parameter_constraints = {
         "layers": Custom(_check_layers), "method": METHOD, "resolution": RESOLUTION,
         "min_community_size": MIN_COMMUNITY_SIZE, "stability_runs": STABILITY_RUNS, "seed": SEED, "n_jobs": N_JOBS,
-        "concepts": Custom(_check_mapping), "similarity": Custom(_check_mapping)}
+        "concepts": Custom(_check_mapping), "similarity": Custom(_check_similarity)}
 
     def fit(self, corpus: Corpus, *, previous: Mapping[str, int] | None = None, state: Any = None,
-            keep_state: bool = False) -> LitGraph:
+            keep_state: bool = False, store: Any = None) -> LitGraph:
         """Extract concepts, build the graph and analyse it; returns ``self``.
 
         ``previous`` (paper id -> community id, e.g. an earlier report's) keeps community ids
@@ -103,14 +131,16 @@ class LitGraph(Step):
         the corpus's new papers instead of rebuilding it, when it can; ``fit_kind_`` says
         which was done ("full" or "incremental") and ``fit_reason_`` why a full build was
         needed. With ``keep_state`` (or a ``state``), ``state_`` holds the state to save for
-        the next run.
+        the next run. ``store`` (a :class:`~litgraph.Store`) keeps per-paper features
+        between runs: sentence vectors are encoded once per paper.
         """
         from .edges import SimilarityEdges
 
         self.check_params()  # before the (longer) graph building
         try:
             extractor = ConceptExtractor(**{"n_jobs": self.n_jobs, **dict(self.concepts or {})})
-            similarity = dict(self.similarity or {})
+            mode = self.similarity if isinstance(self.similarity, str) else None
+            similarity = dict(SIMILARITY_MODES[mode] if mode else (self.similarity or {}))
             if self.embedder is not None:
                 similarity["embedder"] = self.embedder
             if self.embedding_cache is not None:
@@ -124,19 +154,21 @@ class LitGraph(Step):
         graph = None
         if state is not None:
             try:
-                graph, self.state_ = update_graph(state, corpus)
+                graph, self.state_ = update_graph(state, corpus, store=store)
                 self.fit_kind_, self.fit_reason_ = "incremental", ""
             except RefitNeeded as exc:
                 self.fit_reason_ = str(exc)
         if graph is None:
             graph = build_graph(corpus, self.layers, seed=self.seed, concepts=extractor, builders=builders,
-                                n_jobs=2 if self.n_jobs != 1 else 1, keep_state=keep_state or state is not None)
+                                n_jobs=2 if self.n_jobs != 1 else 1, keep_state=keep_state or state is not None,
+                                store=store)
             if keep_state or state is not None:
                 try:
                     self.state_ = GraphState.from_graph(graph)
                 except RefitNeeded:
                     self.state_ = None
         self.graph_: PaperGraph = graph
+        self.similarity_ = similarity_mode(graph.params.get("builders", {}).get("similarity"))
         self.analysis_: Analysis = analyze(self.graph_, method=self.method, resolution=self.resolution,
                                            seed=self.seed, weight=self.weight,
                                            min_community_size=self.min_community_size,

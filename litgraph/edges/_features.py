@@ -24,6 +24,11 @@ def paper_text(title: str, abstract: str) -> str:
     return f"{title}. {title}. {abstract}"
 
 
+def sentence_text(title: str, abstract: str) -> str:
+    """The text a sentence encoder reads: the title, then the abstract (the title alone when there is none)."""
+    return f"{title}. {abstract}" if abstract and abstract.strip() else title
+
+
 @dataclass(frozen=True)
 class WordVectors:
     """Word and word-pair vectors of the papers (sublinear tf times idf ** ``idf``, rows L2-normalised).
@@ -63,3 +68,89 @@ class WordVectors:
         new = weigh_with(count_terms([paper_text(p.title, p.abstract) for p in papers], self.vocabulary),
                          self.term_weights)
         return WordVectors(self.vocabulary, self.term_weights, sp.csr_matrix(sp.vstack([self.vectors, new])))
+
+
+def text_hash(p) -> str:
+    """A short hash of a paper's title and abstract: a stored feature of the paper is reused while it is the same."""
+    import hashlib
+
+    return hashlib.blake2b(f"{p.title}\0{p.abstract}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """Sentence embeddings of the papers (unit rows, float32, corpus order) and the model that made them.
+
+    ``fit`` and ``partial_fit`` take the vectors a store keeps for a paper whose text is
+    unchanged (:meth:`litgraph.Store.vectors`), encode the others and keep them there: a
+    daily run encodes only its new papers.
+
+    Attributes
+    ----------
+    model : str
+        The encoder's ``name`` (its weights and how texts are cut).
+    vectors : numpy.ndarray
+        Papers x dimensions.
+    encoded : int
+        How many papers the last ``fit`` or ``partial_fit`` encoded (the rest were stored).
+    """
+
+    model: str
+    vectors: np.ndarray
+    encoded: int = 0
+
+    @property
+    def n_papers(self) -> int:
+        return self.vectors.shape[0]
+
+    @classmethod
+    def fit(cls, papers, encoder, store=None) -> SentenceVectors:
+        """The vectors of ``papers`` by ``encoder`` (an :class:`~litgraph.edges.Embedder`), from ``store`` where
+        it has them."""
+        vectors, encoded = _encoded(list(papers), encoder, store)
+        return cls(encoder.name, vectors, encoded)
+
+    def partial_fit(self, papers, encoder, store=None) -> SentenceVectors:
+        """These vectors with rows for ``papers`` added; LitgraphError if ``encoder`` is another model."""
+        from ..exceptions import LitgraphError
+
+        if encoder.name != self.model:
+            raise LitgraphError(f"The sentence vectors were made by {self.model!r}, not {encoder.name!r}: vectors of "
+                                f"two models are never mixed (a full build encodes every paper again).")
+        papers = list(papers)
+        if not papers:
+            return SentenceVectors(self.model, self.vectors, 0)
+        new, encoded = _encoded(papers, encoder, store)
+        if new.shape[1] != self.vectors.shape[1]:
+            raise LitgraphError(f"{encoder.name!r} returned vectors of {new.shape[1]} dimensions for the new papers, "
+                                f"{self.vectors.shape[1]} before; check the model.")
+        return SentenceVectors(self.model, np.vstack([self.vectors, new]), encoded)
+
+
+def _encoded(papers: list, encoder, store) -> tuple[np.ndarray, int]:
+    """(unit vectors of the papers, how many were encoded): stored ones read, the others encoded and stored."""
+    from ..exceptions import LitgraphError
+
+    ids, hashes = [p.id for p in papers], [text_hash(p) for p in papers]
+    if store is not None:
+        out, found = store.vectors(encoder.name, ids, hashes)
+    else:
+        out, found = np.zeros((len(papers), 0), dtype=np.float32), np.zeros(len(papers), dtype=bool)
+    todo = np.flatnonzero(~found)
+    if len(todo):
+        made = np.asarray(encoder.encode([sentence_text(papers[i].title, papers[i].abstract) for i in todo.tolist()]),
+                          dtype=np.float32)
+        if made.ndim != 2 or made.shape[0] != len(todo) or (out.shape[1] and made.shape[1] != out.shape[1]):
+            raise LitgraphError(f"The embedder {encoder.name!r} returned an array of shape {made.shape} for "
+                                f"{len(todo)} texts; expected ({len(todo)}, {out.shape[1] or 'dimensions'}).")
+        bad = ~np.isfinite(made).all(axis=1)
+        if bad.any():
+            raise LitgraphError(f"The embedder {encoder.name!r} returned NaN or infinite values for {int(bad.sum())} "
+                                f"paper(s) (the first: {ids[int(todo[np.argmax(bad)])]!r}); check the model.")
+        made /= np.maximum(np.linalg.norm(made, axis=1, keepdims=True), 1e-12)
+        if out.shape[1] == 0:
+            out = np.zeros((len(papers), made.shape[1]), dtype=np.float32)
+        out[todo] = made
+        if store is not None:
+            store.save_vectors(encoder.name, [ids[i] for i in todo], [hashes[i] for i in todo], made)
+    return out, len(todo)

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from .._arrays import distinct
 from ..exceptions import InvalidParameterError, LitgraphError, RefitNeeded
 from .._step import Custom, Float, Int
-from ._features import WordVectors, paper_text  # noqa: F401 (paper_text: public here)
+from ._features import SentenceVectors, WordVectors, paper_text, sentence_text  # noqa: F401 (paper_text: public here)
 from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
 from ._terms import _PIECE, _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
 from ._contract import LayerEdges
@@ -104,37 +104,61 @@ class SimilarityEdges(EdgeStep):
         return self.vectors_
 
     def extend(self, ctx: BuildContext, old: pd.DataFrame, new: np.ndarray) -> LayerEdges:
-        """The links the new papers (positions ``new``) add, by exact cosine against all papers with the last
-        build's word vectors (``ctx.features["words"]``) extended to them: each new paper's top k, and an older
-        paper's link to a new one that beats its k-th best (``old``: the layer's links so far)."""
+        """The links the new papers (positions ``new``) add, by the exact similarity of each new paper to all
+        papers, with the last build's features (``ctx.features``: word vectors, sentence vectors) extended to
+        them: each new paper's top k, and an older paper's link to a new one that beats its k-th best
+        (``old``: the layer's links so far)."""
         self._validate_params()
-        words = ctx.features.get("words")
-        if self.embedder is not None or words is None or words.n_papers != int(new[0]):
-            raise RefitNeeded("sentence embeddings are fused into the similarity (every run is a full build)"
-                              if self.embedder is not None else "the last build's word vectors are not at hand")
-        words = ctx.features["words"] = words.partial_fit(list(ctx.corpus)[int(new[0]):])
-        x = words.vectors
-        lo, hi, v = new_pairs(sp.csr_matrix(x[new] @ x.T), new, kth_scores(old, ctx, self.top_k), self.top_k,
-                              self.threshold)
-        return LayerEdges(lo, hi, v, score=v, evidence=similarity_evidence(v))
+        first, papers = int(new[0]), list(ctx.corpus)
+        x = e = None
+        if self.embedder is None or self.text_weight > 0:
+            words = ctx.features.get("words")
+            if words is None or words.n_papers != first:
+                raise RefitNeeded("the last build's word vectors are not at hand")
+            words = ctx.features["words"] = words.partial_fit(papers[first:])
+            x = words.vectors
+        if self.embedder is not None:
+            e = self._sentences(ctx, papers, first).vectors
+        kth = kth_scores(old, ctx, self.top_k)
+        parts = []
+        for s in range(0, len(new), _NEW_ROWS):
+            rows = new[s:s + _NEW_ROWS]
+            meaning = e[rows] @ e.T if e is not None else 0.0
+            text = (x[rows] @ x.T).toarray() if x is not None else 0.0
+            tw = self.text_weight if e is not None else 1.0
+            score = np.asarray(tw * text + (1.0 - tw) * meaning, dtype=np.float64)
+            parts.append(new_pairs(sp.csr_matrix(score), rows, kth, self.top_k, self.threshold))
+        lo, hi, v = (np.concatenate([p[i] for p in parts]) for i in range(3))
+        _, first_seen = np.unique(lo.astype(np.int64) * len(papers) + hi, return_index=True)  # a pair two blocks found
+        lo, hi, v = lo[first_seen], hi[first_seen], v[first_seen]
+        return LayerEdges(lo, hi, v, score=v, evidence=similarity_evidence(v, self._what()))
+
+    def _what(self) -> str:
+        return "text" if self.embedder is None else ("meaning" if self.text_weight == 0 else "text and meaning")
+
+    def _sentences(self, ctx: BuildContext, papers: list, first: int):
+        """The sentence vectors of every paper: the last build's (``ctx.features``, else the store's) extended
+        to the papers from position ``first`` on."""
+        encoder = make_embedder(self.embedder, type(self).__name__)
+        before = ctx.features.get("sentences")
+        if before is None or before.n_papers != first or before.model != encoder.name:
+            before = SentenceVectors.fit(papers[:first], encoder, ctx.store)
+        now = ctx.features["sentences"] = before.partial_fit(papers[first:], encoder, ctx.store)
+        logger.info("sentence embeddings: %d new paper(s) encoded", now.encoded)
+        return now
 
     def embeddings(self, ctx: BuildContext) -> np.ndarray:
-        """The embedder's vectors of every paper (rows L2-normalised), from the cache where it has them."""
-        texts = [paper_text(p.title, p.abstract) for p in ctx.corpus]
+        """The embedder's vectors of every paper (unit rows): from the build's store where it has them
+        (:meth:`litgraph.Store.vectors`), else from the ``cache`` folder; the others are encoded."""
+        texts = [sentence_text(p.title, p.abstract) for p in ctx.corpus]
         embedder = make_embedder(self.embedder, type(self).__name__)
-        if self.cache is not None:
+        if self.cache is not None and ctx.store is None:
             dense, computed = EmbeddingCache(self.cache).encode(embedder, texts)
             logger.info("embedded %d new paper(s), %d from cache", computed, len(texts) - computed)
-        else:
-            dense = np.asarray(embedder.encode(texts), dtype=np.float32)
-        if dense.ndim != 2 or dense.shape[0] != len(texts):
-            raise LitgraphError(f"The embedder {embedder.name!r} returned an array of shape {dense.shape}; "
-                                f"expected ({len(texts)}, dimensions).")
-        if not np.isfinite(dense).all():
-            bad = int((~np.isfinite(dense)).any(axis=1).sum())
-            raise LitgraphError(f"The embedder {embedder.name!r} returned NaN or infinite values for {bad} "
-                                f"paper(s); check the model (and clear its cache folder).")
-        return normalize(dense).astype(np.float32)
+            return _unit(dense, embedder.name, len(texts))
+        sv = ctx.features["sentences"] = SentenceVectors.fit(ctx.corpus, embedder, ctx.store)
+        logger.info("sentence embeddings: %d paper(s) encoded, %d from the store", sv.encoded, len(texts) - sv.encoded)
+        return sv.vectors
 
     def build(self, ctx: BuildContext) -> LayerEdges:
         self._validate_params()
@@ -175,6 +199,23 @@ def similarity_evidence(scores, what: str = "text") -> list[str]:
     shared: dict[str, str] = {}
     prefix = f"{what} similarity "
     return [shared.get(t) or shared.setdefault(t, prefix + t) for t in map("{:.3f}".format, np.asarray(scores).tolist())]
+
+
+#: New papers whose similarity to every paper is computed at a time in a daily build (memory: this x papers).
+_NEW_ROWS = 1024
+
+
+def _unit(dense, name: str, n: int) -> np.ndarray:
+    """An embedder's output checked (one finite row per text) and scaled to unit rows."""
+    dense = np.asarray(dense, dtype=np.float32)
+    if dense.ndim != 2 or dense.shape[0] != n:
+        raise LitgraphError(f"The embedder {name!r} returned an array of shape {dense.shape}; expected ({n}, "
+                            f"dimensions).")
+    if not np.isfinite(dense).all():
+        bad = int((~np.isfinite(dense)).any(axis=1).sum())
+        raise LitgraphError(f"The embedder {name!r} returned NaN or infinite values for {bad} paper(s); check the "
+                            f"model (and clear its cache folder).")
+    return normalize(dense).astype(np.float32)
 
 
 def _dense_topk(e: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:

@@ -90,14 +90,12 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
     """
     from ..ingest import read_digests
     from ..pipeline import LitGraph
-    from ..store import Store, embedding_folder
+    from ..store import Store
 
     step = progress or (lambda name: None)
     day = check_date(day, "date", "litgraph report") if day is not None else datetime.now(timezone.utc).date()
     since = check_date(since, "since", "litgraph report", allow_none=True)
     params = dict(params or {})
-    if params.get("embedder") is not None and params.get("embedding_cache") is None and embedding_folder(db):
-        params["embedding_cache"] = str(embedding_folder(db))
     try:
         model = LitGraph(**params)
     except TypeError as exc:
@@ -144,7 +142,7 @@ def _report(store, model, *, out: Path, db, day: date, since: date | None, force
         raise LitgraphError(f"No digest dated on or after {since} in {db}; choose an earlier --since.")
     step("building and analysing the graph")
     state, reason = _saved_state(store, corpus, model, day, refit)
-    model.fit(corpus, previous=previous_membership(previous) or None, state=state, keep_state=True)
+    model.fit(corpus, previous=previous_membership(previous) or None, state=state, keep_state=True, store=store)
     run = {"kind": model.fit_kind_, "reason": reason if state is None else model.fit_reason_,
            "new_papers": len(corpus) - len(state.ids) if state is not None and model.fit_kind_ == "incremental"
            else len(corpus)}

@@ -152,7 +152,8 @@ def report_data(model, *, day: date, previous: dict | None = None, params: dict 
                    "new_papers": len(new_ids),
                    "new_digests": sum(1 for d in corpus.digests if d.id not in prev_digests)},
         "graph": {"linked_pairs": graph.n_edges, "layers": {k: int(layers.get(k, 0)) for k in graph.layer_weights},
-                  "communities": res.n_communities, "modularity": _num(round(res.modularity, 6))},
+                  "communities": res.n_communities, "modularity": _num(round(res.modularity, 6)),
+                  "similarity": _similarity(graph)},
         "communities": [_community_row(c, subs, topics) for c in comms.itertuples()],
         "topic_changes": {"matched_to_previous": topics["matched"],
                           "kept_share": None if ch["kept_share"] is None else _num(round(ch["kept_share"], 6)),
@@ -230,12 +231,33 @@ def _md_link(title: str, url: str | None) -> str:
     return f"[{_esc_md(title)}]({safe})"
 
 
-def _run_line(run: dict) -> str:
-    """How the graph was made this time, in one sentence."""
+def _similarity(graph) -> dict:
+    """Which text similarity made the graph: its mode, the sentence encoder, and the papers it encoded."""
+    from ..pipeline import similarity_mode
+
+    mode = similarity_mode(graph.params.get("builders", {}).get("similarity"))
+    sentences = graph.features.get("sentences")
+    return {"mode": mode, "model": sentences.model if sentences is not None else None,
+            "encoded": int(sentences.encoded) if sentences is not None else 0}
+
+
+_SIMILARITY_WORDS = {"words": "word and word-pair vectors", "semantic": "sentence embeddings",
+                     "fused": "word vectors and sentence embeddings together"}
+
+
+def _run_line(run: dict, similarity: dict | None = None) -> str:
+    """How the graph was made this time, in a sentence or two."""
     if run["kind"] == "incremental":
-        return (f"Incremental run: {run['new_papers']} new paper(s) joined to the saved graph "
+        text = (f"Incremental run: {run['new_papers']} new paper(s) joined to the saved graph "
                 f"(a full rebuild follows every 7 days or after 10% growth).")
-    return f"Full build: {run['reason']}." if run.get("reason") else "Full build."
+    else:
+        text = f"Full build: {run['reason']}." if run.get("reason") else "Full build."
+    if similarity:
+        text += f" Text similarity: {similarity['mode']} ({_SIMILARITY_WORDS.get(similarity['mode'], '')}"
+        if similarity.get("model"):
+            text += f"; model {similarity['model']}, {similarity['encoded']} paper(s) encoded this run"
+        text += ")."
+    return text
 
 
 def _change(m: dict) -> str:
@@ -274,7 +296,7 @@ def render_markdown(r: dict) -> str:
              f"{c['papers']} papers from {c['digests']} digests; **{c['new_papers']} new** since "
              + (f"the report of {r['previous_report']}" if r["previous_report"] else "the start (first report)")
              + f". {r['graph']['communities']} communities, modularity {r['graph']['modularity']:.2f}.", "",
-             _run_line(r["run"]), "",
+             _run_line(r["run"], r["graph"].get("similarity")), "",
              "## Communities", ""]
     if r["files"].get("map"):
         lines += [f"![Map of topics: one disc per community, its area by papers]({r['files']['map']})", ""]
@@ -358,6 +380,6 @@ def render_html(r: dict) -> str:
     change = {m["community"]: _change(m) for m in r["communities"]}
     topic_lines = [line for line in _topic_lines(r["topic_changes"], esc=str) if line]
     return env.get_template("report.html.j2").render(r=r, colors=colors, change=change, topic_lines=topic_lines,
-                                                     run_line=_run_line(r["run"]), chart=_chart(_main_window(r)["rising"]) if _main_window(r) else "",
+                                                     run_line=_run_line(r["run"], r["graph"].get("similarity")), chart=_chart(_main_window(r)["rising"]) if _main_window(r) else "",
                                                      params_json=params_json)
 

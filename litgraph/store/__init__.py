@@ -29,6 +29,7 @@ from ._read import Checked, check_summary, read_corpus
 from ._write import insert_paper, match_paper, update_paper
 from ._open import check_damage, check_owner, check_schema_version, open_connection
 from ._base import embedding_folder
+from ._vectors import read_vectors, write_vectors
 
 __all__ = ["Store", "AddResult", "SCHEMA_VERSION", "embedding_folder"]
 
@@ -362,6 +363,16 @@ class Store:
     def load_state(self, key: str) -> bytes | None:
         row = self._con.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
+
+    @_guarded
+    def vectors(self, model: str, ids, hashes) -> tuple:
+        """(vectors, found) of papers under ``model``: see :func:`~litgraph.store._vectors.read_vectors`."""
+        return read_vectors(self._con, model, list(ids), list(hashes))
+
+    def save_vectors(self, model: str, ids, hashes, vectors) -> None:
+        """Keep papers' vectors under ``model`` (one row per paper, replacing an older one)."""
+        with self._transaction() as con:
+            write_vectors(con, model, list(ids), list(hashes), vectors)
 
     @_guarded
     def newest_digest_day(self) -> date | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..exceptions import StoreError
+from ._vectors import VECTORS_TABLE
 
 SCHEMA_VERSION = 1
 
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS runs (
     params TEXT NOT NULL, summary TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, saved_at TEXT NOT NULL, value BLOB NOT NULL);
-"""
+""" + VECTORS_TABLE + ";\n"
 
 
 class _RollBack(Exception):
