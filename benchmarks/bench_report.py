@@ -5,8 +5,11 @@ Inputs: the bundled sample, the real 580-day daily-papers archive and the 22,393
 sentences (``benchmarks/synth.py``). Each input runs in a fresh process, as cron runs it, so import
 time counts; CPU seconds include the worker processes. Prints one table, plus the growth exponent of CPU time between the synthetic sizes.
 
-Run: python benchmarks/bench_report.py [--detail] [sample] [archive] [arxiv] [synth:10000] [synth:30000] ...
-(--detail adds CPU seconds per concept/edge layer and per analysis step, indented.)
+Run: python benchmarks/bench_report.py [--detail] [--similarity semantic|fused] [sample] [archive] [archive-daily]
+     [arxiv] [synth:10000] [synth:30000] ...
+(--detail adds CPU seconds per concept/edge layer and per analysis step, indented; --similarity runs the reports
+with that text similarity; archive-daily times the daily run that adds the archive's last day to a store holding
+a report of all the days before it, as cron runs it.)
 """
 
 from __future__ import annotations
@@ -57,32 +60,42 @@ if os.environ.get("BENCH_DETAIL"):
     timed(INC.GraphState, "from_graph", "state from graph"); timed(INC.GraphState, "to_bytes", "state to bytes")
     timed(S.Store, "save_state", "store save state"); timed(S.Store, "record_run", "store record run")
     timed(E, "stable_positions", "layout"); timed(R, "_write_summary", "write summary")
-digests, db, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
-result = R.run_report(digests, db=db, out=out, day="2030-01-01", force=True)  # one fixed day for every input
+digests, db, out, day = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+params = {"similarity": os.environ["BENCH_SIMILARITY"]} if os.environ.get("BENCH_SIMILARITY") else None
+result = R.run_report(digests, db=db, out=out, day=day, force=True, params=params)  # a fixed day for every input
+if os.environ.get("BENCH_PREPARE"):
+    sys.exit(0)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 size = sum(p.stat().st_size for p in result.folder.iterdir()) / 1e6
 kids = os.times().children_user + os.times().children_system
 print(json.dumps({"stages": stages, "cpu": time.process_time() - t0 + kids, "workers": kids,
                   "wall": time.perf_counter() - w0, "peak_gb": peak, "papers": result.data["corpus"]["papers"],
-                  "folder_mb": size}))
+                  "folder_mb": size, "run": result.data["run"]["kind"],
+                  "encoded": result.data["graph"].get("similarity", {}).get("encoded", 0)}))
 """
 
 
-def _inputs(names: list[str], work: Path) -> list[tuple[str, list[str]]]:
+def _inputs(names: list[str], work: Path) -> list[tuple]:
+    """(label, digests[, digests reported on the day before, untimed]) per input name."""
     out = []
     for name in names:
         if name == "sample":
             import litgraph as lg
 
             out.append(("bundled sample", [str(p) for p in lg.sample_paths()]))
-        elif name == "archive":
+        elif name in ("archive", "archive-daily"):
             tar = BENCH / "hf-daily-papers-2024-2026.tar.gz"
             if not tar.exists():
                 print(f"skip archive: {tar} is not here")
                 continue
-            with tarfile.open(tar) as t:
-                t.extractall(work, filter="data")
-            out.append(("real daily-papers archive", [str(work / "hf-daily-papers")]))
+            if not (work / "hf-daily-papers").is_dir():
+                with tarfile.open(tar) as t:
+                    t.extractall(work, filter="data")
+            if name == "archive":
+                out.append(("real daily-papers archive", [str(work / "hf-daily-papers")]))
+            else:
+                days = sorted(str(p) for p in (work / "hf-daily-papers").iterdir())
+                out.append(("archive daily run (1 new day)", days[-1:], days[:-1]))
         elif name == "arxiv":
             src = BENCH / "arxiv-cs-2025.jsonl.gz"
             if not src.exists():
@@ -107,23 +120,37 @@ def main(argv: list[str]) -> None:
     if "--detail" in argv:
         argv = [a for a in argv if a != "--detail"]
         env["BENCH_DETAIL"] = "1"
+    if "--similarity" in argv:
+        at = argv.index("--similarity")
+        env["BENCH_SIMILARITY"] = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     names = argv or ["sample", "archive"]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for i, (label, digests) in enumerate(_inputs(names, work)):
+        for i, (label, digests, *before) in enumerate(_inputs(names, work)):
             run = work / f"run-{i}"
             run.mkdir()
+            if before:  # the report of the days before, in its own process and untimed
+                r = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(before[0]), str(run / "lg.db"),
+                                    str(run / "out"), "2029-12-31"], capture_output=True, text=True,
+                                   env={**env, "BENCH_PREPARE": "1"})
+                if r.returncode != 0:
+                    print(f"{label}: the report of the days before failed\n{r.stderr[-2000:]}")
+                    continue
             r = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(digests), str(run / "lg.db"),
-                                str(run / "out")], capture_output=True, text=True, env=env)
+                                str(run / "out"), "2030-01-01"], capture_output=True, text=True, env=env)
             if r.returncode != 0:
                 print(f"{label}: failed\n{r.stderr[-2000:]}")
                 continue
             rows.append((label, json.loads(r.stdout.strip().splitlines()[-1])))
-    print(f"\n{'input':<28} {'papers':>7} {'CPU s':>7} {'workers':>8} {'wall s':>7} {'peak GB':>8} {'folder MB':>10}")
+    if env.get("BENCH_SIMILARITY"):
+        print(f"\ntext similarity: {env['BENCH_SIMILARITY']}")
+    print(f"\n{'input':<30} {'papers':>7} {'build':>12} {'encoded':>8} {'CPU s':>7} {'workers':>8} {'wall s':>7} "
+          f"{'peak GB':>8} {'folder MB':>10}")
     for label, d in rows:
-        print(f"{label:<28} {d['papers']:>7,} {d['cpu']:>7.1f} {d['workers']:>8.1f} {d['wall']:>7.1f} "
-              f"{d['peak_gb']:>8.2f} {d['folder_mb']:>10.1f}")
+        print(f"{label:<30} {d['papers']:>7,} {d['run']:>12} {d['encoded']:>8,} {d['cpu']:>7.1f} {d['workers']:>8.1f} "
+              f"{d['wall']:>7.1f} {d['peak_gb']:>8.2f} {d['folder_mb']:>10.1f}")
     print("\nper stage, CPU s of the main process / wall s (worker processes' CPU is in the 'workers' column)")
     for label, d in rows:
         print(f"{label:<28} " + ", ".join(f"{n} {c:.1f}/{w:.1f}" for n, (c, w, _) in d["stages"].items()))

