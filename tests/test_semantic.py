@@ -147,7 +147,9 @@ def test_the_report_says_which_similarity_made_the_graph_and_a_daily_run_encodes
     assert daily["run"]["kind"] == "incremental" and daily["graph"]["similarity"]["encoded"] == daily["run"]["new_papers"]
     md = (out / "latest" / "report.md").read_text(encoding="utf-8")
     html = (out / "latest" / "index.html").read_text(encoding="utf-8")
-    line = f"Text similarity: fused (word vectors and sentence embeddings together; model {encoder.name}"
+    line = ("Text similarity: fused (word vectors and sentence embeddings together; all-MiniLM-L6-v2 reading the "
+            f"first 256 word pieces; {daily['run']['new_papers']} paper(s) encoded this run, the others read from "
+            "the store).")
     assert line in md and line in html
     assert daily["parameters"]["similarity"] == "fused"
 
@@ -214,3 +216,24 @@ def test_the_gpu_is_used_where_there_is_one(encoder):
         pytest.skip("no GPU (onnxruntime-gpu with CUDA) on this machine")
     assert encoder.providers[0] == "CUDAExecutionProvider"
     assert encoder.encode(TEXTS[:2]).shape == (2, 384)
+
+
+class _Dims:
+    def __init__(self, dims):
+        self.name, self.dims = "dims-test-embedder", dims
+
+    def encode(self, texts):
+        return np.ones((len(texts), self.dims))
+
+
+def test_an_embedder_that_changed_under_the_same_name_is_refused(tmp_path, sample_paths):
+    """Runs without the extra: the store's side of semantic similarity."""
+    corpus = lg.read_digests(sample_paths[1])
+    first = corpus.subset(corpus.ids[:30])
+    with lg.Store(tmp_path / "lg.db") as store:
+        lg.build_graph(first, layers={"similarity": 1.0}, store=store,
+                       builders=[lg.edges.SimilarityEdges(embedder=_Dims(3), text_weight=0.0)])
+        with pytest.raises(lg.LitgraphError, match=r"returned 4 dimensions, but the store keeps vectors of 3 under "
+                                                   r"that name; give a changed model another name"):
+            lg.build_graph(corpus, layers={"similarity": 1.0}, store=store,
+                           builders=[lg.edges.SimilarityEdges(embedder=_Dims(4), text_weight=0.0)])

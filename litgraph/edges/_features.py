@@ -140,9 +140,13 @@ def _encoded(papers: list, encoder, store) -> tuple[np.ndarray, int]:
     if len(todo):
         made = np.asarray(encoder.encode([sentence_text(papers[i].title, papers[i].abstract) for i in todo.tolist()]),
                           dtype=np.float32)
-        if made.ndim != 2 or made.shape[0] != len(todo) or (out.shape[1] and made.shape[1] != out.shape[1]):
+        if made.ndim != 2 or made.shape[0] != len(todo):
             raise LitgraphError(f"The embedder {encoder.name!r} returned an array of shape {made.shape} for "
-                                f"{len(todo)} texts; expected ({len(todo)}, {out.shape[1] or 'dimensions'}).")
+                                f"{len(todo)} texts; expected ({len(todo)}, dimensions).")
+        if out.shape[1] and made.shape[1] != out.shape[1]:
+            raise LitgraphError(f"The embedder {encoder.name!r} returned {made.shape[1]} dimensions, but the store "
+                                f"keeps vectors of {out.shape[1]} under that name; give a changed model another "
+                                f"name, so that the vectors of the two are never mixed.")
         bad = ~np.isfinite(made).all(axis=1)
         if bad.any():
             raise LitgraphError(f"The embedder {encoder.name!r} returned NaN or infinite values for {int(bad.sum())} "

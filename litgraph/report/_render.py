@@ -255,7 +255,10 @@ def _run_line(run: dict, similarity: dict | None = None) -> str:
     if similarity:
         text += f" Text similarity: {similarity['mode']} ({_SIMILARITY_WORDS.get(similarity['mode'], '')}"
         if similarity.get("model"):
-            text += f"; model {similarity['model']}, {similarity['encoded']} paper(s) encoded this run"
+            parts = str(similarity["model"]).split(":")
+            model = (f"{parts[1]} reading the first {parts[3]} word pieces" if parts[0] == "onnx" and len(parts) == 4
+                     else similarity["model"])
+            text += f"; {model}; {similarity['encoded']} paper(s) encoded this run, the others read from the store"
         text += ")."
     return text
 
