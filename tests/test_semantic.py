@@ -237,3 +237,10 @@ def test_an_embedder_that_changed_under_the_same_name_is_refused(tmp_path, sampl
                                                    r"that name; give a changed model another name"):
             lg.build_graph(corpus, layers={"similarity": 1.0}, store=store,
                            builders=[lg.edges.SimilarityEdges(embedder=_Dims(4), text_weight=0.0)])
+
+
+def test_a_missing_runtime_is_named_with_the_install_command(encoder, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # the model is there, its runtime is not
+    fresh = lg.edges.OnnxEncoder(progress=False)
+    with pytest.raises(lg.LitgraphError, match=r'needs onnxruntime: pip install "litgraph\[semantic\]"'):
+        fresh.encode(["a"])

@@ -132,6 +132,7 @@ class OnnxEncoder:
 
     def _load(self) -> None:
         try:
+            import onnx  # noqa: F401 (the graph is written with it)
             import onnxruntime as ort
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
@@ -159,9 +160,10 @@ class OnnxEncoder:
             config = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise LitgraphError(f"{path}: the model's configuration cannot be read ({exc}).") from None
-        if not isinstance(config, dict) or config.get("model_type", "bert") != "bert":
-            raise LitgraphError(f"{path}: not a BERT model (model_type {config.get('model_type')!r}); OnnxEncoder "
-                                f"runs BERT sentence-transformers models such as all-MiniLM-L6-v2.")
+        kind = config.get("model_type", "bert") if isinstance(config, dict) else type(config).__name__
+        if kind != "bert":
+            raise LitgraphError(f"{path}: not a BERT model (model_type {kind!r}); OnnxEncoder runs BERT "
+                                f"sentence-transformers models such as all-MiniLM-L6-v2.")
         return config
 
     def _weights(self, load_file) -> dict:
