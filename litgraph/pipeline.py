@@ -154,7 +154,7 @@ class LitGraph(Step):
         graph = None
         if state is not None:
             try:
-                graph, self.state_ = update_graph(state, corpus, store=store)
+                graph, self.state_ = update_graph(state, corpus, builders=builders, store=store)
                 self.fit_kind_, self.fit_reason_ = "incremental", ""
             except RefitNeeded as exc:
                 self.fit_reason_ = str(exc)

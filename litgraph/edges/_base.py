@@ -237,32 +237,51 @@ def pair_dots(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
 
 
 # -- what the extending layers share in a daily build ---------------------------------------
-def kth_scores(old: pd.DataFrame, ctx: BuildContext, k: int) -> np.ndarray:
-    """Each paper's k-th best ``score`` among a layer's edges ``old`` (-inf when it has fewer than k)."""
-    corpus = ctx.corpus
+def link_scores(old: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Each paper's ``score`` on a layer's links ``old``, for :func:`new_pairs`: (keys, indptr, scale) where
+    ``keys`` holds ``paper + score / scale`` sorted (so a paper's scores are ascending in ``indptr`` order)."""
     a = np.concatenate([old["src"].to_numpy(np.int64), old["dst"].to_numpy(np.int64)])
-    s = np.concatenate([old["score"].to_numpy(), old["score"].to_numpy()])
-    order = np.lexsort((-s, a))
-    a, s = a[order], s[order]
-    rank = np.arange(len(a)) - np.searchsorted(a, a, side="left")
-    out = np.full(len(corpus), -np.inf)
-    hit = rank == k - 1
-    out[a[hit]] = s[hit]
+    s = np.concatenate([old["score"].to_numpy(np.float64), old["score"].to_numpy(np.float64)])
+    scale = 2.0 * (1.0 + float(np.abs(s).max(initial=0.0)))
+    keys = np.sort(a + s / scale)
+    return keys, np.searchsorted(keys, np.arange(n + 1, dtype=np.float64)), scale
+
+
+def kth_link(links: tuple, k: int) -> np.ndarray:
+    """Each paper's k-th best score among its links (:func:`link_scores`; -inf with fewer than k): a pair scoring
+    at most this cannot enter the paper's top k."""
+    keys, indptr, scale = links
+    n = len(indptr) - 1
+    out = np.full(n, -np.inf)
+    has = np.flatnonzero(np.diff(indptr) >= k)
+    out[has] = (keys[indptr[has + 1] - k] - has) * scale
     return out
 
 
-def new_pairs(sim: sp.csr_matrix, new_rows: np.ndarray, kth: np.ndarray, k: int, floor: float):
-    """Pairs (new paper, any paper) to add from the new papers' rows of scores ``sim``: each new paper's top k,
-    and each older paper's that beat its k-th best (``kth``). Unique (lo, hi, score clipped to [0, 1])."""
-    coo = sim.tocoo()
-    i, j, v = new_rows[coo.row], coo.col, coo.data
+def new_pairs(i: np.ndarray, j: np.ndarray, v: np.ndarray, links: tuple, k: int, floor: float):
+    """The links that papers new to a layer add, from candidate pairs (new paper ``i``, any paper ``j``,
+    score ``v``): each new paper's top k, and each other paper's candidates that enter its top k among its
+    links so far (``links``: :func:`link_scores`) and the other candidates, as a full build would choose
+    (with the same scores).
+    Unique pairs (lo, hi, score clipped to [0, 1])."""
+    i, j, v = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64), np.asarray(v, dtype=np.float64)
     keep = (i != j) & (v >= max(floor, 1e-12))
     i, j, v = i[keep], j[keep], v[keep]
     order = np.lexsort((j, -v, i))
     i, j, v = i[order], j[order], v[order]
-    rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
-    pick = (rank < k) | (v > kth[j])
+    mine = (np.arange(len(i)) - np.searchsorted(i, i, side="left")) < k
+    keys, indptr, scale = links
+    above = indptr[j + 1] - np.searchsorted(keys, j + np.clip(v, None, scale / 2.0) / scale, side="right")
+    theirs = np.zeros(len(i), dtype=bool)
+    cand = np.flatnonzero((above < k) & ~np.isin(j, i))  # an older paper that could take it into its top k
+    # (a new paper's own top k is its rows' "mine")
+    if len(cand):
+        by_j = cand[np.lexsort((i[cand], -v[cand], j[cand]))]
+        jj = j[by_j]
+        rank = np.arange(len(by_j)) - np.searchsorted(jj, jj, side="left")
+        theirs[by_j] = rank + above[by_j] < k
+    pick = mine | theirs
     i, j, v = i[pick], j[pick], v[pick]
     lo, hi = np.minimum(i, j), np.maximum(i, j)
-    _, first = np.unique(lo.astype(np.int64) * len(kth) + hi, return_index=True)
+    _, first = np.unique(lo * (len(indptr) - 1) + hi, return_index=True)
     return lo[first], hi[first], np.clip(v[first], 0.0, 1.0)

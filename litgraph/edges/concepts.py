@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from .._step import Float, Int
 from ._contract import LayerEdges
-from ._base import (EdgeStep, BuildContext, kth_scores, new_pairs, pair_dots,
+from ._base import (EdgeStep, BuildContext, link_scores, new_pairs, pair_dots,
                     topk_pairs)
 
 
@@ -105,7 +105,8 @@ class SharedConceptEdges(EdgeStep):
         w = cs.weighted()
         linking = self.linking(cs)
         wl = sp.csr_matrix(w[:, linking])
-        lo, hi, _ = new_pairs(sp.csr_matrix(wl[new] @ wl.T), new, kth_scores(old, ctx, self.top_k), self.top_k, 1e-9)
+        cand = sp.csr_matrix(wl[new] @ wl.T).tocoo()
+        lo, hi, _ = new_pairs(new[cand.row], cand.col, cand.data, link_scores(old, len(ctx.corpus)), self.top_k, 1e-9)
         full = np.asarray(w[lo].multiply(w[hi]).sum(axis=1)).ravel()
         concepts, evidence, n_shared = shared_concepts_evidence(cs, linking, lo, hi)
         sel = np.flatnonzero((full >= self.threshold) & (n_shared >= self.min_shared))

@@ -17,7 +17,7 @@ from ._features import SentenceVectors, WordVectors, paper_text, sentence_text  
 from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
 from ._terms import _PIECE, _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
 from ._contract import LayerEdges
-from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, kth_scores,
+from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, kth_link, link_scores,
                     new_pairs, pair_dots, topk_pairs)
 
 logger = logging.getLogger("litgraph")
@@ -117,18 +117,25 @@ class SimilarityEdges(EdgeStep):
             x = words.vectors
         if self.embedder is not None:
             e = self._sentences(ctx, papers, first).vectors
-        kth = kth_scores(old, ctx, self.top_k)
+        links = link_scores(old, len(papers))
+        kth = kth_link(links, self.top_k)
         parts = []
-        for s in range(0, len(new), _NEW_ROWS):
+        for s in range(0, len(new), _NEW_ROWS):  # a block of new papers against every paper
             rows = new[s:s + _NEW_ROWS]
             meaning = e[rows] @ e.T if e is not None else 0.0
             text = (x[rows] @ x.T).toarray() if x is not None else 0.0
             tw = self.text_weight if e is not None else 1.0
             score = np.asarray(tw * text + (1.0 - tw) * meaning, dtype=np.float64)
-            parts.append(new_pairs(sp.csr_matrix(score), rows, kth, self.top_k, self.threshold))
-        lo, hi, v = (np.concatenate([p[i] for p in parts]) for i in range(3))
-        _, first_seen = np.unique(lo.astype(np.int64) * len(papers) + hi, return_index=True)  # a pair two blocks found
-        lo, hi, v = lo[first_seen], hi[first_seen], v[first_seen]
+            score[np.arange(len(rows)), rows] = -np.inf
+            # candidates: each new paper's best (twice k, so that ties are decided below) and what beats a
+            # paper's k-th best link so far; new_pairs then chooses as a full build would
+            top = np.argpartition(-score, min(2 * self.top_k, score.shape[1] - 1), axis=1)[:, :2 * self.top_k]
+            mask = score > kth[None, :]
+            mask[np.arange(len(rows))[:, None], top] = True
+            r, c = np.nonzero(mask & np.isfinite(score))
+            parts.append((rows[r], c, score[r, c]))
+        i, j, v = (np.concatenate([p[q] for p in parts]) for q in range(3))
+        lo, hi, v = new_pairs(i, j, v, links, self.top_k, self.threshold)
         return LayerEdges(lo, hi, v, score=v, evidence=similarity_evidence(v, self._what()))
 
     def _what(self) -> str:
