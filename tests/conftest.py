@@ -70,3 +70,18 @@ def sample_paths() -> list[Path]:
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+class WordHashEmbedder:
+    """A test double of a sentence encoder: fixed vectors counted from a text's words."""
+
+    name = "word-hash-test-embedder"
+
+    def encode(self, texts):
+        import numpy as np
+
+        out = np.zeros((len(texts), 8))
+        for r, t in enumerate(texts):
+            for w in t.lower().split():
+                out[r, sum(map(ord, w)) % 8] += 1.0
+        return out

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import litgraph as lg
-from conftest import run_cli
+from conftest import WordHashEmbedder, run_cli
 from litgraph.analysis.continuity import match_communities, topic_changes
 from litgraph.analysis.ranking import day_upvote_percentile
 from litgraph.incremental import GraphState, update_graph
@@ -292,24 +292,11 @@ def test_papers_keep_their_place_from_one_report_to_the_next(sample_corpus):
     assert stable_positions(now, {ids[0]: (0.0, 0.0, now.community_of(ids[0]))}) == stable_positions(now)
 
 
-class _HashEmbedder:
-    """Fixed vectors from a text's words (a test double of a sentence encoder)."""
-
-    name = "hash-test-embedder"
-
-    def encode(self, texts):
-        out = np.zeros((len(texts), 16))
-        for r, t in enumerate(texts):
-            for w in t.lower().split():
-                out[r, sum(map(ord, w)) % 16] += 1.0
-        return out
-
-
 def test_a_daily_build_links_new_papers_as_a_full_build_does(sample_corpus, tmp_path):
     """With the same scores (sentence vectors do not drift), the links a daily build adds for new papers are
     exactly a full build's: each new paper's top k, and an older paper's only where it enters its top k."""
     first = sample_corpus.subset(sample_corpus.ids[:300])
-    similarity = {"embedder": _HashEmbedder(), "text_weight": 0.0}
+    similarity = {"embedder": WordHashEmbedder(), "text_weight": 0.0}
     with lg.Store(tmp_path / "lg.db") as store:
         day1 = lg.LitGraph(similarity=similarity, seed=0).fit(first, keep_state=True, store=store)
         state = GraphState.from_bytes(day1.state_.to_bytes())

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 import litgraph as lg
-from conftest import run_cli
+from conftest import WordHashEmbedder, run_cli
 from litgraph.report import REPORT_SCHEMA
 
 
@@ -118,28 +118,15 @@ def test_report_from_python(tmp_path, sample_paths):
     assert res.written and res.folder.name == "2025-08-07" and res.data["parameters"]["resolution"] == 1.2
 
 
-class _WordHashEmbedder:
-    name = "word-hash-test-embedder"
-
-    def encode(self, texts):
-        import numpy as np
-
-        out = np.zeros((len(texts), 8))
-        for r, t in enumerate(texts):
-            for w in t.lower().split():
-                out[r, sum(map(ord, w)) % 8] += 1.0
-        return out
-
-
 def test_report_embeddings_are_kept_in_the_store(tmp_path, sample_paths):
     from litgraph.report import run_report
 
     res = run_report([sample_paths[1]], db=tmp_path / "lg.db", out=tmp_path / "out", day="2025-08-07",
-                     params={"embedder": _WordHashEmbedder()})
+                     params={"embedder": WordHashEmbedder()})
     assert res.written and res.data["graph"]["similarity"]["mode"] == "fused"
     assert res.data["graph"]["similarity"]["encoded"] == res.data["corpus"]["papers"]
     with lg.Store(tmp_path / "lg.db") as store:
-        n = store._con.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (_WordHashEmbedder.name,)).fetchone()
+        n = store._con.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (WordHashEmbedder.name,)).fetchone()
     assert n == (res.data["corpus"]["papers"],) and not list(tmp_path.glob("*-embeddings"))
 
 
