@@ -241,8 +241,8 @@ def link_scores(old: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray, floa
     """Each paper's ``score`` on a layer's links ``old``, for :func:`new_pairs`: (keys, indptr, scale) where
     ``keys`` holds ``paper + score / scale`` sorted (so a paper's scores are ascending in ``indptr`` order)."""
     a = np.concatenate([old["src"].to_numpy(np.int64), old["dst"].to_numpy(np.int64)])
-    s = np.concatenate([old["score"].to_numpy(np.float64), old["score"].to_numpy(np.float64)])
-    scale = 2.0 * (1.0 + float(np.abs(s).max(initial=0.0)))
+    s = np.clip(np.concatenate([old["score"].to_numpy(np.float64)] * 2), 0.0, None)  # >= 0 by the layer contract
+    scale = 2.0 * (1.0 + float(s.max(initial=0.0)))
     keys = np.sort(a + s / scale)
     return keys, np.searchsorted(keys, np.arange(n + 1, dtype=np.float64)), scale
 

@@ -120,20 +120,18 @@ class SimilarityEdges(EdgeStep):
         links = link_scores(old, len(papers))
         kth = kth_link(links, self.top_k)
         parts = []
-        for s in range(0, len(new), _NEW_ROWS):  # a block of new papers against every paper
-            rows = new[s:s + _NEW_ROWS]
-            meaning = e[rows] @ e.T if e is not None else 0.0
-            text = (x[rows] @ x.T).toarray() if x is not None else 0.0
-            tw = self.text_weight if e is not None else 1.0
-            score = np.asarray(tw * text + (1.0 - tw) * meaning, dtype=np.float64)
-            score[np.arange(len(rows)), rows] = -np.inf
-            # candidates: each new paper's best (twice k, so that ties are decided below) and what beats a
-            # paper's k-th best link so far; new_pairs then chooses as a full build would
-            top = np.argpartition(-score, min(2 * self.top_k, score.shape[1] - 1), axis=1)[:, :2 * self.top_k]
-            mask = score > kth[None, :]
-            mask[np.arange(len(rows))[:, None], top] = True
-            r, c = np.nonzero(mask & np.isfinite(score))
-            parts.append((rows[r], c, score[r, c]))
+        step = max(1, _BLOCK_ENTRIES // len(papers))
+        for s in range(0, len(new), step):  # a block of new papers against every paper
+            rows = new[s:s + step]
+            if e is None:  # words alone: the sparse product's entries
+                coo = sp.csr_matrix(x[rows] @ x.T).tocoo()
+                parts.append(_new_candidates(rows[coo.row], coo.col, coo.data, kth, 2 * self.top_k))
+                continue
+            score = (1.0 - self.text_weight) * (e[rows] @ e.T).astype(np.float64)
+            if x is not None and self.text_weight > 0:
+                score += self.text_weight * (x[rows] @ x.T).toarray()
+            r, c = np.nonzero(score > -1.0)
+            parts.append(_new_candidates(rows[r], c, score[r, c], kth, 2 * self.top_k))
         i, j, v = (np.concatenate([p[q] for p in parts]) for q in range(3))
         lo, hi, v = new_pairs(i, j, v, links, self.top_k, self.threshold)
         return LayerEdges(lo, hi, v, score=v, evidence=similarity_evidence(v, self._what()))
@@ -209,8 +207,21 @@ def similarity_evidence(scores, what: str = "text") -> list[str]:
     return [shared.get(t) or shared.setdefault(t, prefix + t) for t in map("{:.3f}".format, np.asarray(scores).tolist())]
 
 
-#: New papers whose similarity to every paper is computed at a time in a daily build (memory: this x papers).
-_NEW_ROWS = 1024
+#: Scores of new papers against every paper held at a time in a daily build (dense blocks: 8 bytes each).
+_BLOCK_ENTRIES = 1 << 24
+
+
+def _new_candidates(i: np.ndarray, j: np.ndarray, v: np.ndarray, kth: np.ndarray, keep: int):
+    """The pairs (new paper i, paper j) that may be linked: each new paper's best ``keep`` (twice k, so that ties
+    are decided later) and what beats a paper's k-th best link so far (``kth``); new_pairs then chooses as a full
+    build would."""
+    ok = i != j
+    i, j, v = i[ok], j[ok], v[ok]
+    order = np.lexsort((j, -v, i))
+    i, j, v = i[order], j[order], v[order]
+    rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
+    pick = (rank < keep) | (v > kth[j])
+    return i[pick], j[pick], v[pick]
 
 
 def _unit(dense, name: str, n: int) -> np.ndarray:
