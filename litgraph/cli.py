@@ -296,21 +296,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         progress("reading digests")
         corpus = read_digests(_digest_paths(args, "build"), captured=args.captured, strict=not args.lenient)
-        store = None
-        if args.db:
-            store = Store(args.db)
-            store.add(corpus)
-            corpus = store.corpus()
-        progress("building and analysing the graph")
         try:
             model = LitGraph(**params)
         except TypeError as exc:  # a key LitGraph does not take
             raise LitgraphError(f"bad parameter: {exc}") from None
-        try:
-            model.fit(corpus, store=store)  # the store keeps sentence vectors between runs
-        finally:
+        with Store(args.db) if args.db else contextlib.nullcontext() as store:
             if store is not None:
-                store.close()
+                store.add(corpus)
+                corpus = store.corpus()
+            progress("building and analysing the graph")
+            model.fit(corpus, store=store)  # the store keeps sentence vectors between runs
         progress("writing")
         kwargs = {"size_by": args.size_by, "max_nodes": args.max_nodes} if out.suffix.lower() == ".html" else {}
         written = model.export(out, **kwargs)

@@ -43,7 +43,7 @@ from .edges._base import TABLE_COLUMNS, empty_edges
 from .edges._contract import check_layer
 from .edges._features import text_hash
 from .edges.concepts import concept_evidence
-from .edges.similarity import similarity_evidence
+from .edges.similarity import TEXT_WEIGHT, similarity_evidence, similarity_mode
 from .exceptions import RefitNeeded
 from .graph import PaperGraph
 from .model import Corpus
@@ -101,7 +101,8 @@ class GraphState:
         """The state of a graph just built with ``build_graph(..., keep_state=True)``."""
         words = graph.features.get("words")
         sim = graph.params.get("builders", {}).get("similarity")
-        needs_words = sim is not None and (sim.get("embedder") is None or sim.get("text_weight", 0.3) > 0)
+        needs_words = sim is not None and similarity_mode(sim.get("embedder"),
+                                                          sim.get("text_weight", TEXT_WEIGHT)) != "semantic"
         if (needs_words and words is None) or "concepts" not in graph.layer_weights:
             raise RefitNeeded("the graph was built without the word-similarity and concept layers' saved work")
         edges = graph.edge_table(text=True)

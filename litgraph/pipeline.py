@@ -18,6 +18,9 @@ from .concepts import ConceptExtractor
 from .exceptions import InvalidParameterError, NotFittedError
 from .graph import PaperGraph, build_graph
 from .model import Corpus
+from .edges._encoder import PACKAGED_MODEL
+from .edges.similarity import TEXT_WEIGHT
+from .edges.similarity import similarity_mode as mode_of
 
 __all__ = ["LitGraph"]
 
@@ -31,8 +34,8 @@ def _check_mapping(value, name: str, owner: str) -> None:
 #: --similarity``): parameters of :class:`~litgraph.edges.SimilarityEdges`.
 SIMILARITY_MODES: dict[str, dict[str, Any]] = {
     "words": {},
-    "semantic": {"embedder": "all-MiniLM-L6-v2", "text_weight": 0.0},
-    "fused": {"embedder": "all-MiniLM-L6-v2", "text_weight": 0.3},
+    "semantic": {"embedder": PACKAGED_MODEL, "text_weight": 0.0},
+    "fused": {"embedder": PACKAGED_MODEL, "text_weight": TEXT_WEIGHT},
 }
 
 
@@ -46,9 +49,7 @@ def _check_similarity(value, name: str, owner: str) -> None:
 def similarity_mode(params: Mapping[str, Any] | None) -> str:
     """Which of :data:`SIMILARITY_MODES` a similarity layer's parameters amount to."""
     params = params or {}
-    if params.get("embedder") is None:
-        return "words"
-    return "semantic" if params.get("text_weight", 0.3) == 0 else "fused"
+    return mode_of(params.get("embedder"), params.get("text_weight", TEXT_WEIGHT))
 
 
 def _check_layers(value, name: str, owner: str) -> None:
@@ -78,16 +79,17 @@ class LitGraph(Step):
     similarity : {"words", "semantic", "fused"} or mapping, optional
         How alike two papers' texts are: ``"words"`` (the default: word and word-pair
         vectors), ``"semantic"`` (sentence embeddings of the packaged all-MiniLM-L6-v2;
-        needs the ``semantic`` extra), ``"fused"`` (both on one scale; see
-        :data:`SIMILARITY_MODES`), or parameters of :class:`~litgraph.edges.SimilarityEdges`
+        needs the ``semantic`` extra), ``"fused"`` (0.3 x the word cosine + 0.7 x the
+        embedding cosine; see :data:`SIMILARITY_MODES`), or parameters of :class:`~litgraph.edges.SimilarityEdges`
         (``top_k``, ``threshold``, ...).
     embedder : str or Embedder, optional
         Fuse sentence embeddings with the word similarity: ``"all-MiniLM-L6-v2"`` (the
         model the ``semantic`` extra installs), the folder of a sentence-transformers
         model, or any :class:`~litgraph.edges.Embedder`.
     embedding_cache : str, optional
-        Folder where the embeddings are kept between runs (only new papers are embedded).
-        ``litgraph report`` puts it beside the store.
+        Folder where the embeddings are kept between fits without a store (only new papers
+        are embedded); ``fit(..., store=)``, ``litgraph report`` and ``build --db`` keep them
+        in the store instead.
     n_jobs : int, default -1
 
     Examples

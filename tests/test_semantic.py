@@ -244,3 +244,16 @@ def test_a_missing_runtime_is_named_with_the_install_command(encoder, monkeypatc
     fresh = lg.edges.OnnxEncoder(progress=False)
     with pytest.raises(lg.LitgraphError, match=r'needs onnxruntime: pip install "litgraph\[semantic\]"'):
         fresh.encode(["a"])
+
+
+def test_the_build_command_keeps_the_vectors_in_its_store(encoder, tmp_path, sample_paths):
+    from litgraph.cli import main
+
+    db = tmp_path / "lg.db"
+    args = ["build", str(sample_paths[1]), "--out", str(tmp_path / "g.graphml"), "--db", str(db),
+            "--similarity", "semantic", "-q"]
+    assert main(args) == 0 and main(args) == 0  # the second run reads every vector back
+    with lg.Store(db) as store:
+        rows = store._con.execute("SELECT model, COUNT(*) FROM vectors GROUP BY model").fetchall()
+    assert rows == [(encoder.name, 66)]
+    assert "meaning similarity" in (tmp_path / "g.graphml").read_text(encoding="utf-8")

@@ -23,6 +23,21 @@ from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, kth_lin
 logger = logging.getLogger("litgraph")
 
 
+#: The share of the word cosine in a similarity fused with sentence embeddings (the rest: the embedding cosine).
+TEXT_WEIGHT = 0.3
+
+
+def similarity_mode(embedder, text_weight: float = TEXT_WEIGHT) -> str:
+    """What a similarity layer compares: "words" (no embedder), "semantic" (embeddings alone) or "fused"."""
+    if embedder is None:
+        return "words"
+    return "semantic" if text_weight == 0 else "fused"
+
+
+#: How the links' evidence names each mode.
+_EVIDENCE = {"words": "text", "semantic": "meaning", "fused": "text and meaning"}
+
+
 def _check_embedder(value, name: str, owner: str) -> None:
     if value is not None and not isinstance(value, (Embedder, str, Path)):
         raise InvalidParameterError(f"The {name!r} parameter of {owner} must be {PACKAGED_MODEL!r}, the folder of a "
@@ -79,7 +94,7 @@ class SimilarityEdges(EdgeStep):
     incremental = "extend"
 
     def __init__(self, *, top_k: int = 10, threshold: float = 0.0, idf: float = 0.5, max_df: float = 1.0,
-                 max_papers: int = 2000, embedder: Embedder | str | None = None, text_weight: float = 0.3,
+                 max_papers: int = 2000, embedder: Embedder | str | None = None, text_weight: float = TEXT_WEIGHT,
                  cache: str | Path | None = None) -> None:
         self.idf = idf
         self.text_weight = text_weight
@@ -137,7 +152,7 @@ class SimilarityEdges(EdgeStep):
         return LayerEdges(lo, hi, v, score=v, evidence=similarity_evidence(v, self._what()))
 
     def _what(self) -> str:
-        return "text" if self.embedder is None else ("meaning" if self.text_weight == 0 else "text and meaning")
+        return _EVIDENCE[similarity_mode(self.embedder, self.text_weight)]
 
     def _sentences(self, ctx: BuildContext, papers: list, first: int):
         """The sentence vectors of every paper: the last build's (``ctx.features``, else the store's) extended
@@ -145,8 +160,10 @@ class SimilarityEdges(EdgeStep):
         encoder = make_embedder(self.embedder, type(self).__name__)
         before = ctx.features.get("sentences")
         if before is None or before.n_papers != first or before.model != encoder.name:
-            before = SentenceVectors.fit(papers[:first], encoder, ctx.store)
-        now = ctx.features["sentences"] = before.partial_fit(papers[first:], encoder, ctx.store)
+            now = SentenceVectors.fit(papers, encoder, ctx.store)  # one read of the store, the missing encoded
+        else:
+            now = before.partial_fit(papers[first:], encoder, ctx.store)
+        ctx.features["sentences"] = now
         logger.info("sentence embeddings: %d new paper(s) encoded", now.encoded)
         return now
 
