@@ -19,6 +19,7 @@ from .exceptions import (
     ParseError,
     RefitNeeded,
     SkippedRecordsWarning,
+    EngineError,
     StoreError,
     UnrecognizedFormatError,
 )
@@ -55,7 +56,7 @@ _MOVED = {
 
 
 #: Sub-namespaces, imported on first use too (``lg.edges.LayerEdges``).
-_SUBMODULES = ("analysis", "concepts", "edges", "export", "incremental", "ingest")
+_SUBMODULES = ("analysis", "concepts", "edges", "engine", "export", "incremental", "ingest")
 
 
 def __getattr__(name: str):
@@ -117,5 +118,5 @@ __all__ = [
     "Store", "AddResult",
     # errors
     "LitgraphError", "InputNotFoundError", "ParseError", "UnrecognizedFormatError", "InvalidParameterError",
-    "EmptyGraphError", "NotFittedError", "StoreError", "RefitNeeded", "LitgraphWarning", "SkippedRecordsWarning",
+    "EmptyGraphError", "NotFittedError", "StoreError", "EngineError", "RefitNeeded", "LitgraphWarning", "SkippedRecordsWarning",
 ]

@@ -156,7 +156,7 @@ def _concepts(corpus: Corpus, concepts) -> ConceptSet:
 @constrained(seed=SEED, n_jobs=N_JOBS)
 def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | None = None, *, seed: int = 0,
                 concepts: ConceptExtractor | ConceptSet | None = None, builders: Iterable[Any] | None = None,
-                n_jobs: int = 1, keep_state: bool = False, store: Any = None) -> PaperGraph:
+                n_jobs: int = 1, keep_state: bool = False, store: Any = None, client: Any = None) -> PaperGraph:
     """Build the multi-layer paper graph of a corpus.
 
     Parameters
@@ -183,6 +183,10 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     store : Store, optional
         Where per-paper features are kept between builds (sentence vectors: each paper is
         encoded once, see :meth:`litgraph.Store.vectors`).
+    client : distributed.Client, optional
+        Run the per-paper stages (concept scan, word counts, sentence embeddings, neighbour
+        searches) on this Dask cluster's workers (see :mod:`litgraph.engine`); the graph is
+        the same as in process. Default: in this process.
 
     Raises
     ------
@@ -192,6 +196,8 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
         An unknown layer, a negative weight, or a bad layer parameter.
     LitgraphError
         A layer of one's own returned edges outside the layer contract (the message names it).
+    EngineError
+        ``client`` is closed, has no worker, or its workers lack this version of litgraph.
 
     Examples
     --------
@@ -207,6 +213,15 @@ def build_graph(corpus: Corpus, layers: Mapping[str, float] | Iterable[str] | No
     if len(corpus) == 0:
         raise EmptyGraphError("The corpus has no papers, so there is no graph to build; read some digests first.")
     chosen, weights, given = choose_layers(layers, builders)
+    from .engine import using
+
+    with using(client):
+        return _build(corpus, chosen, weights, given, seed=seed, concepts=concepts, n_jobs=n_jobs,
+                      keep_state=keep_state, store=store)
+
+
+def _build(corpus: Corpus, chosen: dict, weights: dict, given: set, *, seed: int, concepts, n_jobs: int,
+           keep_state: bool, store: Any) -> PaperGraph:
     t0 = time.perf_counter()
     cset = _concepts(corpus, concepts)
     release_memory()

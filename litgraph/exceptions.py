@@ -11,6 +11,7 @@ Every error a user can cause derives from :class:`LitgraphError`, so one
     ├── EmptyGraphError (also ValueError)             an operation that needs papers or edges got none
     ├── NotFittedError (also AttributeError)          a result asked of a model before ``fit``
     ├── StoreError                                    the SQLite store cannot be used as asked
+    ├── EngineError                                   the Dask cluster cannot be used as asked
     └── RefitNeeded                                   a daily (incremental) build cannot go on: build in full
 
 Warnings derive from :class:`LitgraphWarning`; :class:`SkippedRecordsWarning` is
@@ -28,6 +29,7 @@ __all__ = [
     "EmptyGraphError",
     "NotFittedError",
     "StoreError",
+    "EngineError",
     "RefitNeeded",
     "LitgraphWarning",
     "SkippedRecordsWarning",
@@ -122,6 +124,11 @@ class NotFittedError(LitgraphError, AttributeError):
 
 class StoreError(LitgraphError):
     """The store cannot be opened or used as asked (wrong file, newer schema, ...)."""
+
+
+class EngineError(LitgraphError):
+    """The Dask cluster a build was asked to run on cannot be used: not reachable, no worker, a closed client,
+    workers without this version of litgraph, or a task that keeps ending its worker."""
 
 
 class RefitNeeded(LitgraphError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -116,6 +117,8 @@ def _unique_rows(rows: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, n
 
 #: Texts scanned at once: the token arrays of a chunk are the scan's working memory.
 CHUNK = 20_000
+#: The smallest chunk sent to a worker of a cluster (smaller ones cost more to send than to scan).
+MIN_CHUNK = 2_000
 
 
 def scan(texts, max_words: int, chunk: int | None = None) -> Scan:
@@ -123,9 +126,15 @@ def scan(texts, max_words: int, chunk: int | None = None) -> Scan:
     ``chunk`` texts at a time.
 
     The token arrays take some 100 bytes per token; scanning a large corpus in chunks and
-    merging their candidates keeps that at one chunk's worth (the result is the same).
+    merging their candidates keeps that at one chunk's worth (the result is the same). On a
+    cluster (:mod:`litgraph.engine`) the chunks are scanned by its workers and merged here.
     """
+    from ..engine import current
+
+    engine = current()
     chunk = chunk or CHUNK
+    if engine.distributed:  # a few chunks per worker, so that every worker has work
+        chunk = min(chunk, max(MIN_CHUNK, -(-len(texts) // (2 * engine.workers))))
     if len(texts) <= chunk:
         return _scan(list(texts), max_words)
     key_of: dict[str, int] = {}
@@ -136,8 +145,9 @@ def scan(texts, max_words: int, chunk: int | None = None) -> Scan:
     capitals: Counter = Counter()
     lowers: set[str] = set()
     offset = 0
-    for start in range(0, len(texts), chunk):  # one chunk's scan alive at a time; its counts kept compact
-        part = _scan(texts[start:start + chunk], max_words)
+    pieces = (list(texts[start:start + chunk]) for start in range(0, len(texts), chunk))
+    for part in engine.map(partial(_scan, max_words=max_words), pieces, stage="concept scan"):
+        # one chunk's scan alive at a time here; its counts kept compact
         kmap = np.array([key_of.setdefault(k, len(key_of)) for k in part.keys], dtype=np.int32)
         amap = np.array([acr_of.setdefault(a, len(acr_of)) for a in part.acronym_names], dtype=np.int32)
         counts.append(_moved(part.counts, kmap))

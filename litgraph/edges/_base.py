@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -139,16 +140,48 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) 
         return z, z, np.zeros(0)
     from sparse_dot_topn import sp_matmul_topn
 
+    from ..engine import current
+
     x = sp.csr_matrix(x, dtype=np.float64)
     # ask for one more than k: the paper itself is its own best match
-    prod = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=min(top_k + 1, n), threshold=max(threshold - 1e-12, 0.0),
-                          sort=True, n_threads=n_jobs if n_jobs > 1 else None).tocoo()
-    keep = prod.row != prod.col
-    i, j, v = prod.row[keep], prod.col[keep], prod.data[keep]
+    top_n, floor = min(top_k + 1, n), max(threshold - 1e-12, 0.0)
+    engine = current()
+    if engine.distributed:
+        i, j, v = (np.concatenate(p) for p in zip(*engine.map(
+            partial(topn_block, top_n=top_n, threshold=floor, sort=True), row_blocks(x),
+            stage="neighbour search", shared=(sp.csr_matrix(x.T),))))
+    else:
+        prod = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=top_n, threshold=floor, sort=True,
+                              n_threads=n_jobs if n_jobs > 1 else None).tocoo()
+        i, j, v = prod.row, prod.col, prod.data
+    keep = i != j
+    i, j, v = i[keep], j[keep], v[keep]
     if threshold > 0:
         ok = v >= threshold
         i, j, v = i[ok], j[ok], v[ok]
     return best_per_row(i, j, v, top_k, n)
+
+
+#: Rows of a matrix compared with all rows in one task on a cluster (see :mod:`litgraph.engine`).
+BLOCK_ROWS = 20_000
+
+
+def row_blocks(x, rows: int = BLOCK_ROWS):
+    """(first row, the rows) of ``x``, ``rows`` at a time: the tasks of a neighbour search on a cluster."""
+    return ((s, x[s:s + rows]) for s in range(0, x.shape[0], rows))
+
+
+def topn_block(block: tuple, xt: sp.csr_matrix, *, top_n: int, threshold: float, sort: bool,
+               n_jobs: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, products) of a block of rows' ``top_n`` best products with the columns of ``xt`` (one
+    task of a neighbour search: each row's result is the same whichever block it is in)."""
+    from sparse_dot_topn import sp_matmul_topn
+
+    start, rows = block
+    prod = sp_matmul_topn(rows, xt, top_n=top_n, threshold=threshold, sort=sort,
+                          n_threads=n_jobs if n_jobs > 1 else None)
+    i = np.repeat(np.arange(start, start + prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
+    return i, prod.indices.astype(np.int64), prod.data
 
 
 #: Scores closer than 2**-SCORE_BITS count as tied when links are ranked (ties go to the lower column), so a

@@ -11,6 +11,7 @@ flat); on a terminal a progress bar shows the time left.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -121,6 +122,7 @@ class OnnxEncoder:
                     f"The 'model' parameter of OnnxEncoder must be {PACKAGED_MODEL!r} or the folder of a model. "
                     f"Got {str(model)!r}, which {'is not a folder' if folder.exists() else 'does not exist'}.")
         self.folder = folder
+        self._model = str(model)
         self._digests = _model_files(folder, packaged)
         label = PACKAGED_MODEL if packaged else folder.name
         #: the model and how texts are cut: vectors stored under another name are never reused
@@ -129,6 +131,11 @@ class OnnxEncoder:
 
     def __repr__(self) -> str:
         return f"OnnxEncoder({str(self.folder)!r}, max_tokens={self.max_tokens})"
+
+    def __reduce__(self):
+        """Sent to a cluster's worker as how to make it there (its own model files, checked to be the same
+        weights; made once per worker process), never as a loaded session."""
+        return _worker_encoder, (self._model, self.max_tokens, self.batch_size, self.threads, self.name)
 
     def _load(self) -> None:
         try:
@@ -244,3 +251,17 @@ class OnnxEncoder:
             if bar is not None:
                 bar.update(len(rows))
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=4)
+def _worker_encoder(model: str, max_tokens: int, batch_size: int, threads: int | None, name: str) -> OnnxEncoder:
+    """The encoder a worker process runs (see :meth:`OnnxEncoder.__reduce__`): its threads are the worker's,
+    and its model files must be the sender's (LitgraphError naming both otherwise)."""
+    from ..engine import task_threads
+
+    encoder = OnnxEncoder(model, max_tokens=max_tokens, batch_size=batch_size, threads=threads or task_threads(),
+                          progress=False)
+    if encoder.name != name:
+        raise LitgraphError(f"This worker's copy of the model {model!r} is {encoder.name!r}, the build's is "
+                            f"{name!r}: install the same model files on every worker.")
+    return encoder

@@ -138,8 +138,7 @@ def _encoded(papers: list, encoder, store) -> tuple[np.ndarray, int]:
         out, found = np.zeros((len(papers), 0), dtype=np.float32), np.zeros(len(papers), dtype=bool)
     todo = np.flatnonzero(~found)
     if len(todo):
-        made = np.asarray(encoder.encode([sentence_text(papers[i].title, papers[i].abstract) for i in todo.tolist()]),
-                          dtype=np.float32)
+        made = encode_texts(encoder, [sentence_text(papers[i].title, papers[i].abstract) for i in todo.tolist()])
         if made.ndim != 2 or made.shape[0] != len(todo):
             raise LitgraphError(f"The embedder {encoder.name!r} returned an array of shape {made.shape} for "
                                 f"{len(todo)} texts; expected ({len(todo)}, dimensions).")
@@ -158,3 +157,25 @@ def _encoded(papers: list, encoder, store) -> tuple[np.ndarray, int]:
         if store is not None:
             store.save_vectors(encoder.name, [ids[i] for i in todo], [hashes[i] for i in todo], made)
     return out, len(todo)
+
+
+#: Texts encoded in one task on a cluster: the in-process encoder's own chunk, so that the batches (and their
+#: padding) are the same and the vectors equal the in-process ones.
+ENCODE_CHUNK = 2048
+
+
+def encode_texts(encoder, texts: list[str]) -> np.ndarray:
+    """``encoder.encode(texts)`` as float32, on the build's engine (:mod:`litgraph.engine`): a chunk of texts
+    per task on a cluster, the encoder sent to each worker once."""
+    from ..engine import current
+
+    engine = current()
+    if not engine.distributed or len(texts) <= ENCODE_CHUNK // 4:
+        return np.asarray(encoder.encode(texts), dtype=np.float32)
+    pieces = (texts[s:s + ENCODE_CHUNK] for s in range(0, len(texts), ENCODE_CHUNK))
+    parts = list(engine.map(_encode_piece, pieces, stage="sentence embeddings", shared=(encoder,)))
+    return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+
+def _encode_piece(texts: list[str], encoder) -> np.ndarray:
+    return np.asarray(encoder.encode(texts), dtype=np.float32)

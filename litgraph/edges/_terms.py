@@ -16,64 +16,78 @@ _CHUNK = 20_000
 _PIECE = 1 << 24  # array entries handled at a time when a large matrix is rewritten in place
 
 
-def _codes(texts: list[str], ids: dict[str, int], grow: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(row, term code) of every word and word pair of ``texts`` (see :func:`_code_chunks`)."""
-    parts = list(_code_chunks(texts, ids, grow))
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
-
-
-def _code_chunks(texts: list[str], ids: dict[str, int], grow: bool = True):
-    """(first row, rows, term codes) of every word and word pair, a chunk of texts at a time; words get ids in ``ids``.
+def _local_terms(texts: list[str]) -> tuple[list[str], np.ndarray, sp.csr_matrix]:
+    """A chunk's words and term counts, by the chunk's own word ids: (words, term codes, counts).
 
     Words are runs of letters, digits and hyphens starting with a letter, in lower case;
     stop words are removed and word pairs formed from the words that remain, as
-    scikit-learn's ``CountVectorizer(ngram_range=(1, 2))`` forms them. A word's code is
-    its id, a pair's is ``-(id1 * 2**31 + id2)``. With ``grow=False`` words missing from
-    ``ids`` get ids of their own that match no known term (they still break pairs).
+    scikit-learn's ``CountVectorizer(ngram_range=(1, 2))`` forms them. ``words`` lists the
+    chunk's distinct words, first seen first (the separator between texts first, id 0);
+    a word's code is its id there, a pair's ``-(id1 * 2**31 + id2)``; ``counts`` is texts x
+    distinct codes (sorted). A chunk is counted anywhere (see :mod:`litgraph.engine`):
+    :func:`_global_codes` then gives its codes in the ids of the whole corpus.
     """
-    stop = STOP_WORDS
-    extra: dict[str, int] = {}
-    for start in range(0, len(texts), _CHUNK):
-        chunk = texts[start:start + _CHUNK]
-        raw = _WORD.findall(_SEP + _SEP.join(t.replace(_SEP, " ").lower() for t in chunk))
-        for t in dict.fromkeys(raw):
-            if t not in ids and t not in stop:
-                if grow:
-                    ids[t] = len(ids)
-                elif t not in extra:
-                    extra[t] = (1 << 30) + len(extra)
-        look = ids.get if grow else (lambda t, d=-1: ids.get(t, extra.get(t, d)))
-        seq = np.fromiter(map(look, raw, [-1] * len(raw)), dtype=np.int64, count=len(raw))
-        seq = seq[seq != -1]  # stop words out; pairs join the words around them
-        doc = np.cumsum(seq == 0) - 1 + start
-        word = seq > 0
-        pair = word[:-1] & word[1:]
-        codes = np.concatenate([seq[word], -(seq[:-1][pair] * (1 << 31) + seq[1:][pair])])  # pairs: negative codes
-        yield start, np.concatenate([doc[word], doc[:-1][pair]]), codes
+    raw = _WORD.findall(_SEP + _SEP.join(t.replace(_SEP, " ").lower() for t in texts))
+    local: dict[str, int] = {}
+    for t in dict.fromkeys(raw):
+        if t not in STOP_WORDS:
+            local[t] = len(local)
+    seq = np.fromiter(map(local.get, raw, [-1] * len(raw)), dtype=np.int64, count=len(raw))
+    seq = seq[seq != -1]  # stop words out; pairs join the words around them
+    doc = np.cumsum(seq == 0) - 1
+    word = seq > 0
+    pair = word[:-1] & word[1:]
+    codes = np.concatenate([seq[word], -(seq[:-1][pair] * (1 << 31) + seq[1:][pair])])  # pairs: negative codes
+    rows = np.concatenate([doc[word], doc[:-1][pair]])
+    del seq, doc, word, pair
+    terms, column = np.unique(codes, return_inverse=True)
+    m = sp.csr_matrix((np.ones(len(codes), dtype=np.float32), (rows, column.ravel())), shape=(len(texts), len(terms)))
+    m.sum_duplicates()
+    return list(local), terms, m
+
+
+def _global_codes(words: list[str], terms: np.ndarray, ids: dict[str, int], grow: bool = True,
+                  extra: dict[str, int] | None = None) -> np.ndarray:
+    """A chunk's term codes (:func:`_local_terms`) in the corpus's word ids ``ids``: a new word gets the next
+    id (``grow``), or, with ``grow=False``, an id of its own in ``extra`` that matches no known term."""
+    if grow:
+        g = np.fromiter((ids.setdefault(t, len(ids)) for t in words), dtype=np.int64, count=len(words))
+    else:
+        extra = {} if extra is None else extra
+        g = np.fromiter((ids[t] if t in ids else extra.setdefault(t, (1 << 30) + len(extra)) for t in words),
+                        dtype=np.int64, count=len(words))
+    out = np.empty(len(terms), dtype=np.int64)
+    one = terms > 0
+    out[one] = g[terms[one]]
+    c = -terms[~one]
+    out[~one] = -(g[c >> 31] * (1 << 31) + g[c & ((1 << 31) - 1)])
+    return out
+
+
+def _chunked(texts, size: int | None = None):
+    """The texts a chunk at a time, as lists (a :class:`~litgraph._text.TextView` makes them when asked)."""
+    size = size or _CHUNK
+    return (list(texts[s:s + size]) for s in range(0, len(texts), size))
 
 
 def _counts(texts: list[str], n_jobs: int = 1, *, vocabulary: bool = False):
     """Word and word-pair counts of every text (terms in one paper only are dropped).
 
-    See :func:`_code_chunks` for the terms. The texts are read in chunks through one
-    regular expression each, words get integer ids in one dict, and each chunk's word and
-    pair counts are formed with numpy and moved into the whole vocabulary's columns, so
-    memory stays O(chunk) beside the counts. With ``vocabulary=True`` the
-    result is ``(counts, (word ids, term codes))``, what :func:`count_terms` needs to
-    count new texts in the same columns. ``n_jobs`` is accepted for symmetry with the
-    other layers; counting runs in one process.
+    See :func:`_local_terms` for the terms. Each chunk of texts is counted on its own (on
+    the build's engine: in this process, or on a Dask cluster's workers), its words get
+    integer ids of the whole corpus in one dict, chunk after chunk, and its counts are
+    moved into the whole vocabulary's columns, so memory stays O(chunk) beside the counts.
+    With ``vocabulary=True`` the result is ``(counts, (word ids, term codes))``, what
+    :func:`count_terms` needs to count new texts in the same columns. ``n_jobs`` is
+    accepted for symmetry with the other layers.
     """
+    from ..engine import current
+
     ids: dict[str, int] = {_SEP: 0}
-    parts = []  # per chunk: its distinct terms and its counts in their columns
-    for start, row, code in _code_chunks(texts, ids):
-        local, term = np.unique(code, return_inverse=True)
-        size = min(_CHUNK, len(texts) - start)
-        m = sp.csr_matrix((np.ones(len(code), dtype=np.float32), (row - start, term.ravel())), shape=(size, len(local)))
-        m.sum_duplicates()
-        parts.append((local, m))
-        del row, code, term
+    parts = []  # per chunk: its distinct terms (corpus codes) and its counts in their columns
+    for words, terms, m in current().map(_local_terms, _chunked(texts), stage="word counts"):
+        parts.append((_global_codes(words, terms, ids), m))
+        del words, terms, m
     if not parts or not any(len(local) for local, _ in parts):
         x = sp.csr_matrix((len(texts), 0), dtype=np.float32)
         return (x, (ids, np.zeros(0, dtype=np.int64))) if vocabulary else x
@@ -105,12 +119,14 @@ def _counts(texts: list[str], n_jobs: int = 1, *, vocabulary: bool = False):
 def count_terms(texts: list[str], vocabulary: tuple[dict[str, int], np.ndarray]) -> sp.csr_matrix:
     """Counts of new texts in the columns of an earlier :func:`_counts` (terms it did not keep are left out)."""
     ids, terms = vocabulary
-    row, code = _codes(texts, ids, grow=False)
-    pos = np.searchsorted(terms, code)
-    pos = np.minimum(pos, max(len(terms) - 1, 0))
+    words, local, m = _local_terms(list(texts))
+    code = _global_codes(words, local, ids, grow=False)
+    pos = np.minimum(np.searchsorted(terms, code), max(len(terms) - 1, 0))
     hit = (terms[pos] == code) if len(terms) else np.zeros(len(code), dtype=bool)
-    x = sp.csr_matrix((np.ones(int(hit.sum()), dtype=np.float32), (row[hit], pos[hit])),
-                      shape=(len(texts), len(terms)))
+    column = np.where(hit, pos, -1)[m.indices]
+    ok = column >= 0
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))[ok]
+    x = sp.csr_matrix((m.data[ok], (rows, column[ok])), shape=(len(texts), len(terms)))
     x.sum_duplicates()
     return x
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,7 +19,7 @@ from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
 from ._terms import _PIECE, _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
 from ._contract import LayerEdges
 from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, kth_link, link_scores,
-                    new_pairs, pair_dots, topk_pairs)
+                    new_pairs, pair_dots, row_blocks, topk_pairs, topn_block)
 
 logger = logging.getLogger("litgraph")
 
@@ -255,17 +256,28 @@ def _unit(dense, name: str, n: int) -> np.ndarray:
 
 
 def _dense_topk(e: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's ``k`` most similar other rows of a dense, row-normalised matrix (blocked, exact)."""
+    """Each row's ``k`` most similar other rows of a dense, row-normalised matrix (blocked, exact; the blocks
+    run on the build's engine, see :mod:`litgraph.engine`)."""
+    from ..engine import current
+
     n = e.shape[0]
     k = min(k, n - 1)
-    rows, cols = [], []
-    for s in range(0, n, block):
-        sim = e[s:s + block] @ e.T
-        sim[np.arange(sim.shape[0]), np.arange(s, s + sim.shape[0])] = -np.inf
-        top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
-        rows.append(np.repeat(np.arange(s, s + sim.shape[0]), k))
-        cols.append(top.ravel())
+    engine = current()
+    starts = range(0, n, block)
+    if engine.distributed:
+        found = engine.map(partial(_dense_block, k=k, block=block), starts, stage="neighbour search", shared=(e,))
+    else:
+        found = (_dense_block(s, e, k=k, block=block) for s in starts)
+    rows, cols = zip(*found)
     return np.concatenate(rows), np.concatenate(cols)
+
+
+def _dense_block(start: int, e: np.ndarray, *, k: int, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of the ``k`` nearest other rows of the rows ``start`` to ``start + block``."""
+    sim = e[start:start + block] @ e.T
+    sim[np.arange(sim.shape[0]), np.arange(start, start + sim.shape[0])] = -np.inf
+    top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+    return np.repeat(np.arange(start, start + sim.shape[0]), k), top.ravel()
 
 
 def _fused_topk(x: sp.csr_matrix, rare: np.ndarray, e: np.ndarray, text_weight: float, top_k: int,
@@ -338,22 +350,26 @@ def _candidates(r: sp.csr_matrix, n_top: int, n_jobs: int, block: int = 100_000)
     of each score in double precision) and a block of rows at a time, so memory holds one
     block's product beside the pairs kept.
     """
-    from sparse_dot_topn import sp_matmul_topn
+
+    from ..engine import current
 
     n = r.shape[0]
     r = sp.csr_matrix(r, dtype=np.float32)
     rt = sp.csr_matrix(r.T)
     codes, scores = [], []
-    for start in range(0, n, block):
-        prod = sp_matmul_topn(r[start:start + block], rt, top_n=min(n_top + 1, n), threshold=0.0, sort=False,
-                              n_threads=n_jobs if n_jobs > 1 else None)
-        i = np.repeat(np.arange(start, start + prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
-        j = prod.indices.astype(np.int64)
-        ok = (i != j) & (prod.data > 0)
+    engine = current()
+    if engine.distributed:  # blocks of rows on the workers, each against the whole matrix sent once
+        found = engine.map(partial(topn_block, top_n=min(n_top + 1, n), threshold=0.0, sort=False),
+                           row_blocks(r), stage="neighbour search", shared=(rt,))
+    else:
+        found = (topn_block((s, r[s:s + block]), rt, top_n=min(n_top + 1, n), threshold=0.0, sort=False,
+                            n_jobs=n_jobs) for s in range(0, n, block))
+    for i, j, v in found:
+        ok = (i != j) & (v > 0)
         # a pair's code: its key (lo * n + hi) twice, plus 1 when found from its higher end
         codes.append(2 * (np.minimum(i[ok], j[ok]) * n + np.maximum(i[ok], j[ok])) + (i[ok] > j[ok]))
-        scores.append(prod.data[ok])
-        del prod, i, j, ok
+        scores.append(v[ok])
+        del i, j, v, ok
     del rt, r
     code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
     score = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
