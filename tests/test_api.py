@@ -76,4 +76,4 @@ def test_one_formats_and_one_way_to_write_the_page(sample_corpus, tmp_path):
     with pytest.warns(FutureWarning, match=r"LitGraph.to_html\(path\) is now LitGraph.export\(path\)"):
         page = sample_model.to_html(tmp_path / "g.html")
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert len(lg.__all__) <= 46
+    assert len(lg.__all__) <= 47  # 46 before EngineError, the one error a build on a cluster adds

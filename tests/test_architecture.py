@@ -11,13 +11,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "litgraph"
 
 #: Each module's layer; a module may import its own layer and the layers below, never one above.
 LAYERS = {
-    0: {"exceptions", "_validation", "_text", "_lexicon", "_version", "_igraph", "_parallel", "_step", "_memory", "_arrays"},
+    0: {"exceptions", "_validation", "_text", "_lexicon", "_version", "_igraph", "_parallel", "_step", "_memory", "_arrays", "engine"},
     1: {"model", "_records"},
     2: {"ingest", "concepts", "edges"},
     3: {"graph", "build", "_networkx", "incremental"},
     4: {"analysis", "evaluation"},
     5: {"export", "store", "report", "pipeline"},
-    6: {"cli", "__main__", "__init__"},
+    6: {"cli", "_cli_session", "__main__", "__init__"},
 }
 LAYER_OF = {name: level for level, names in LAYERS.items() for name in names}
 

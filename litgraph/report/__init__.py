@@ -21,7 +21,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .._step import Int, Options, constrained
 from .._validation import check_date
@@ -55,7 +55,8 @@ EXPORTS = ["view", "all", "dated", "none"]
 def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: date | str | None = None,
                day: date | str | None = None, params: dict | None = None, captured: date | str | None = None,
                strict: bool = True, force: bool = False, exports: str = "view", keep: int | None = None,
-               refit: bool = False, progress: Callable[[str], None] | None = None) -> ReportResult:
+               refit: bool = False, progress: Callable[[str], None] | None = None,
+               client: Any = None) -> ReportResult:
     """Add new digests to the store, analyse, and write the dated report folder.
 
     Parameters
@@ -87,11 +88,16 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         one); the report says which was done and why.
     progress : callable, optional
         Called with the name of each step as it starts.
+    client : distributed.Client, optional
+        Build the graph's per-paper stages on this Dask cluster (see :mod:`litgraph.engine`);
+        the report is the same as in process. The store is read and written here only.
     """
+    from ..engine import as_engine, using
     from ..ingest import read_digests
     from ..pipeline import LitGraph
     from ..store import Store
 
+    client = as_engine(client)  # a closed client or a cluster without workers is refused before anything is written
     step = progress or (lambda name: None)
     day = check_date(day, "date", "litgraph report") if day is not None else datetime.now(timezone.utc).date()
     since = check_date(since, "since", "litgraph report", allow_none=True)
@@ -120,8 +126,9 @@ def run_report(digests: list | None, *, db: str | Path, out: str | Path, since: 
         else:
             _check_day(store, day, force)
         try:
-            return _report(store, model, out=out, db=db, day=day, since=since, force=force, exports=exports,
-                           keep=keep, refit=refit, step=step)
+            with using(client):
+                return _report(store, model, out=out, db=db, day=day, since=since, force=force, exports=exports,
+                               keep=keep, refit=refit, step=step)
         except (LitgraphError, OSError) as exc:
             raise _not_published(exc, out, added) from None
 
@@ -146,7 +153,7 @@ def _report(store, model, *, out: Path, db, day: date, since: date | None, force
     run = {"kind": model.fit_kind_, "reason": reason if state is None else model.fit_reason_,
            "new_papers": len(corpus) - len(state.ids) if state is not None and model.fit_kind_ == "incremental"
            else len(corpus)}
-    data = report_data(model, day=day, previous=previous, params=model.get_params(), files=_files(exports, model.analysis_.n_communities > 0), run=run)
+    data = report_data(model, day=day, previous=previous, params=model.result_params(), files=_files(exports, model.analysis_.n_communities > 0), run=run)
     step("writing the report")
     final = out / day.isoformat()
     positions = None
@@ -166,9 +173,9 @@ def _report(store, model, *, out: Path, db, day: date, since: date | None, force
             if getattr(model, "state_", None) is not None:
                 if model.fit_kind_ == "full":
                     model.state_.full_fit_day = day.isoformat()
-                model.state_.model_params = json.loads(json.dumps(model.get_params(), default=str))
+                model.state_.model_params = json.loads(json.dumps(model.result_params(), default=str))
                 store.save_state(STATE_KEY, model.state_.to_bytes())
-            store.record_run("report", model.get_params(),
+            store.record_run("report", model.result_params(),
                              {"date": day.isoformat(), "folder": str(final), "paper_ids": corpus.ids,
                               "digest_ids": digest_ids, **topics_summary(model.analysis_)})
             moved = pub.publish(final.name)
@@ -237,7 +244,7 @@ def _saved_state(store, corpus, model, day: date, refit: bool):
         state = GraphState.from_bytes(blob)
     except RefitNeeded as exc:
         return None, str(exc)
-    reason = needs_refit(state, corpus, json.loads(json.dumps(model.get_params(), default=str)), day.isoformat())
+    reason = needs_refit(state, corpus, json.loads(json.dumps(model.result_params(), default=str)), day.isoformat())
     return (None, reason) if reason else (state, "")
 
 
