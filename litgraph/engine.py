@@ -76,6 +76,17 @@ class Engine:
     def distributed(self) -> bool:
         return False
 
+    @contextlib.contextmanager
+    def timed(self, stage: str):
+        """Count the block's seconds as one task of ``stage`` (work a stage does here in one piece)."""
+        cost = self.costs.setdefault(stage, StageCost())
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            cost.tasks += 1
+            cost.seconds += time.perf_counter() - t
+
     def map(self, fn: Callable, items: Iterable, *, stage: str, shared: tuple = ()) -> Iterator:
         """``fn(item, *shared)`` for each item, in order (a generator: one result alive at a time here)."""
         cost = self.costs.setdefault(stage, StageCost())
@@ -186,6 +197,10 @@ def _bytes(obj: Any) -> int:
         return sum(_bytes(getattr(obj, f.name)) for f in dataclasses.fields(obj))
     if isinstance(obj, tuple) and len(obj) <= 16:
         return sum(_bytes(o) for o in obj)
+    if type(obj).__getstate__ is not object.__getstate__ and type(obj).__module__.startswith("litgraph"):
+        state = obj.__getstate__()  # what pickling sends of the package's own objects
+        if isinstance(state, dict):
+            return sum(_bytes(v) for v in state.values())
     return int(sizeof(obj))
 
 

@@ -67,10 +67,11 @@ def test_thirty_thousand_papers_build_the_same_graph_on_the_cluster(client):
     _same_graph(here, there)
     # every per-paper stage ran on the workers, and says what it moved
     assert {"concept scan", "word counts", "neighbour search"} <= set(engine.costs)
-    for name in ("concept scan", "word counts", "neighbour search"):
+    for name in ("concept scan", "word counts"):  # texts out, counts back
         cost = engine.costs[name]
         assert cost.tasks >= 2 and cost.bytes_out > 1e6 and cost.bytes_back > 1e5, (name, cost)
-    assert engine.costs["neighbour search"].bytes_shared > 1e6  # the matrix each block is compared with
+    search = engine.costs["neighbour search"]  # the matrix once per worker; a task names its rows by number
+    assert search.tasks >= 2 and search.bytes_shared > 1e6 and search.bytes_out < 100 * search.tasks, search
     from litgraph.analysis import detect_communities
 
     assert np.array_equal(detect_communities(here, seed=0), detect_communities(there, seed=0))

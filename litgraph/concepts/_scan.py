@@ -136,7 +136,8 @@ def scan(texts, max_words: int, chunk: int | None = None) -> Scan:
     if engine.distributed:  # a few chunks per worker, so that every worker has work
         chunk = min(chunk, max(MIN_CHUNK, -(-len(texts) // (2 * engine.workers))))
     if len(texts) <= chunk:
-        return _scan(list(texts), max_words)
+        with engine.timed("concept scan"):
+            return _scan(list(texts), max_words)
     key_of: dict[str, int] = {}
     acr_of: dict[str, int] = {}
     counts, acronyms, forms = [], [], []

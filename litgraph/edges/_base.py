@@ -147,12 +147,14 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) 
     top_n, floor = min(top_k + 1, n), max(threshold - 1e-12, 0.0)
     engine = current()
     if engine.distributed:
+        m = RowsAndColumns(x)
         i, j, v = (np.concatenate(p) for p in zip(*engine.map(
-            partial(topn_block, top_n=top_n, threshold=floor, sort=True), row_blocks(x),
-            stage="neighbour search", shared=(sp.csr_matrix(x.T),))))
+            partial(topn_block, rows=BLOCK_ROWS, top_n=top_n, threshold=floor, sort=True), m.blocks(),
+            stage="neighbour search", shared=(m,))))
     else:
-        prod = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=top_n, threshold=floor, sort=True,
-                              n_threads=n_jobs if n_jobs > 1 else None).tocoo()
+        with engine.timed("neighbour search"):
+            prod = sp_matmul_topn(x, sp.csr_matrix(x.T), top_n=top_n, threshold=floor, sort=True,
+                                  n_threads=n_jobs if n_jobs > 1 else None).tocoo()
         i, j, v = prod.row, prod.col, prod.data
     keep = i != j
     i, j, v = i[keep], j[keep], v[keep]
@@ -166,19 +168,38 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) 
 BLOCK_ROWS = 20_000
 
 
-def row_blocks(x, rows: int = BLOCK_ROWS):
-    """(first row, the rows) of ``x``, ``rows`` at a time: the tasks of a neighbour search on a cluster."""
-    return ((s, x[s:s + rows]) for s in range(0, x.shape[0], rows))
+class RowsAndColumns:
+    """A sparse matrix whose rows are compared with all its rows: what a neighbour search's tasks share.
+
+    The transpose is made once where it is used (on each worker of a cluster, not sent), and the
+    tasks name their rows by number, so a cluster moves the matrix once per worker and nothing more.
+    """
+
+    def __init__(self, x: sp.csr_matrix) -> None:
+        self.x = x
+        self._t = None
+
+    @property
+    def t(self) -> sp.csr_matrix:
+        if self._t is None:
+            self._t = sp.csr_matrix(self.x.T)
+        return self._t
+
+    def __getstate__(self) -> dict:
+        return {"x": self.x, "_t": None}
+
+    def blocks(self, rows: int = BLOCK_ROWS) -> range:
+        """The first row of each block of ``rows`` rows: the tasks of a search."""
+        return range(0, self.x.shape[0], rows)
 
 
-def topn_block(block: tuple, xt: sp.csr_matrix, *, top_n: int, threshold: float, sort: bool,
+def topn_block(start: int, m: RowsAndColumns, *, rows: int, top_n: int, threshold: float, sort: bool,
                n_jobs: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows, columns, products) of a block of rows' ``top_n`` best products with the columns of ``xt`` (one
-    task of a neighbour search: each row's result is the same whichever block it is in)."""
+    """(rows, columns, products) of the rows ``start`` to ``start + rows``: each one's ``top_n`` best products
+    with all rows of ``m`` (one task of a neighbour search; a row's result is the same in whichever block)."""
     from sparse_dot_topn import sp_matmul_topn
 
-    start, rows = block
-    prod = sp_matmul_topn(rows, xt, top_n=top_n, threshold=threshold, sort=sort,
+    prod = sp_matmul_topn(m.x[start:start + rows], m.t, top_n=top_n, threshold=threshold, sort=sort,
                           n_threads=n_jobs if n_jobs > 1 else None)
     i = np.repeat(np.arange(start, start + prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
     return i, prod.indices.astype(np.int64), prod.data

@@ -171,7 +171,8 @@ def encode_texts(encoder, texts: list[str]) -> np.ndarray:
 
     engine = current()
     if not engine.distributed or len(texts) <= ENCODE_CHUNK // 4:
-        return np.asarray(encoder.encode(texts), dtype=np.float32)
+        with engine.timed("sentence embeddings"):
+            return np.asarray(encoder.encode(texts), dtype=np.float32)
     pieces = (texts[s:s + ENCODE_CHUNK] for s in range(0, len(texts), ENCODE_CHUNK))
     parts = list(engine.map(_encode_piece, pieces, stage="sentence embeddings", shared=(encoder,)))
     return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)

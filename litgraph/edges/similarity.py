@@ -19,7 +19,7 @@ from ._embeddings import PACKAGED_MODEL, Embedder, EmbeddingCache, make_embedder
 from ._terms import _PIECE, _counts, count_terms, normalize, term_weights, weigh, weigh_with  # noqa: F401 (count_terms, weigh: public here)
 from ._contract import LayerEdges
 from ._base import (EdgeStep, best_of_pairs, best_per_row, BuildContext, kth_link, link_scores,
-                    new_pairs, pair_dots, row_blocks, topk_pairs, topn_block)
+                    new_pairs, pair_dots, topk_pairs, topn_block, BLOCK_ROWS, RowsAndColumns)
 
 logger = logging.getLogger("litgraph")
 
@@ -262,12 +262,8 @@ def _dense_topk(e: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, n
 
     n = e.shape[0]
     k = min(k, n - 1)
-    engine = current()
-    starts = range(0, n, block)
-    if engine.distributed:
-        found = engine.map(partial(_dense_block, k=k, block=block), starts, stage="neighbour search", shared=(e,))
-    else:
-        found = (_dense_block(s, e, k=k, block=block) for s in starts)
+    found = current().map(partial(_dense_block, k=k, block=block), range(0, n, block), stage="neighbour search",
+                          shared=(e,))
     rows, cols = zip(*found)
     return np.concatenate(rows), np.concatenate(cols)
 
@@ -354,23 +350,23 @@ def _candidates(r: sp.csr_matrix, n_top: int, n_jobs: int, block: int = 100_000)
     from ..engine import current
 
     n = r.shape[0]
-    r = sp.csr_matrix(r, dtype=np.float32)
-    rt = sp.csr_matrix(r.T)
+    m = RowsAndColumns(sp.csr_matrix(r, dtype=np.float32))
+    del r
     codes, scores = [], []
     engine = current()
-    if engine.distributed:  # blocks of rows on the workers, each against the whole matrix sent once
-        found = engine.map(partial(topn_block, top_n=min(n_top + 1, n), threshold=0.0, sort=False),
-                           row_blocks(r), stage="neighbour search", shared=(rt,))
-    else:
-        found = (topn_block((s, r[s:s + block]), rt, top_n=min(n_top + 1, n), threshold=0.0, sort=False,
-                            n_jobs=n_jobs) for s in range(0, n, block))
+    # blocks of rows against the whole matrix: here, with n_jobs threads; on a cluster's workers, which get
+    # the matrix once
+    far = engine.distributed
+    rows = BLOCK_ROWS if far else block
+    found = engine.map(partial(topn_block, rows=rows, top_n=min(n_top + 1, n), threshold=0.0, sort=False,
+                               n_jobs=1 if far else n_jobs), m.blocks(rows), stage="neighbour search", shared=(m,))
     for i, j, v in found:
         ok = (i != j) & (v > 0)
         # a pair's code: its key (lo * n + hi) twice, plus 1 when found from its higher end
         codes.append(2 * (np.minimum(i[ok], j[ok]) * n + np.maximum(i[ok], j[ok])) + (i[ok] > j[ok]))
         scores.append(v[ok])
         del i, j, v, ok
-    del rt, r
+    del m
     code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
     score = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
     del codes, scores
