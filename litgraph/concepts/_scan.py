@@ -133,8 +133,8 @@ def scan(texts, max_words: int, chunk: int | None = None) -> Scan:
 
     engine = current()
     chunk = chunk or CHUNK
-    if engine.distributed:  # a few chunks per worker, so that every worker has work
-        chunk = min(chunk, max(MIN_CHUNK, -(-len(texts) // (2 * engine.workers))))
+    if engine.distributed:  # four chunks per worker or more, so that the last ones keep every worker busy
+        chunk = min(chunk, max(MIN_CHUNK, -(-len(texts) // (4 * engine.workers))))
     if len(texts) <= chunk:
         with engine.timed("concept scan"):
             return _scan(list(texts), max_words)

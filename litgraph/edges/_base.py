@@ -164,8 +164,9 @@ def topk_pairs(x: sp.csr_matrix, top_k: int, threshold: float, n_jobs: int = 1) 
     return best_per_row(i, j, v, top_k, n)
 
 
-#: Rows of a matrix compared with all rows in one task on a cluster (see :mod:`litgraph.engine`).
-BLOCK_ROWS = 20_000
+#: Rows of a matrix compared with all rows in one task on a cluster (see :mod:`litgraph.engine`): small enough
+#: that the last tasks of a search keep every worker busy (100,000 papers: 20 tasks).
+BLOCK_ROWS = 5_000
 
 
 class RowsAndColumns:

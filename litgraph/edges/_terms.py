@@ -83,9 +83,13 @@ def _counts(texts: list[str], n_jobs: int = 1, *, vocabulary: bool = False):
     """
     from ..engine import current
 
+    engine = current()
+    size = _CHUNK
+    if engine.distributed:  # four chunks per worker or more, so that the last ones keep every worker busy
+        size = min(_CHUNK, max(2_000, -(-len(texts) // (4 * engine.workers))))
     ids: dict[str, int] = {_SEP: 0}
     parts = []  # per chunk: its distinct terms (corpus codes) and its counts in their columns
-    for words, terms, m in current().map(_local_terms, _chunked(texts), stage="word counts"):
+    for words, terms, m in engine.map(_local_terms, _chunked(texts, size), stage="word counts"):
         parts.append((_global_codes(words, terms, ids), m))
         del words, terms, m
     if not parts or not any(len(local) for local, _ in parts):
