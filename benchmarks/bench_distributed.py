@@ -155,42 +155,54 @@ def embed(n: int) -> None:
     print(f"vectors on the cluster equal the in-process ones (sum of |v|): {same}")
 
 
+def _parts(d: dict) -> tuple[dict, float]:
+    """(core-seconds per cluster stage, the driver's seconds outside them) of one saved cluster build: a stage
+    keeps every worker busy while it runs, so its core-seconds are its seconds times the workers."""
+    run = d["dask"]
+    cores = len(run["workers"]) or 1
+    stages = {k: v["seconds"] * cores for k, v in run["stages"].items()}
+    driver = sum(run["steps"].values()) - sum(v["seconds"] for v in run["stages"].values())
+    return stages, driver
+
+
 def model(papers: int, workers: int) -> None:
-    """Per stage: CPU-s per 1,000 papers (in process) and MB per 1,000 papers moved, at each saved size; the
-    growth exponent between the two largest; the time on ``workers`` machines for ``papers`` papers."""
+    """Per stage: core-seconds and MB moved per 1,000 papers at each saved size; growth exponents between the two
+    largest; the predicted build time for ``papers`` papers on ``workers`` single-core workers."""
     saved = sorted((json.loads(p.read_text()) for p in OUT.glob("distributed-*.json")),
                    key=lambda d: d["in-process"]["papers"])
     if not saved:
         sys.exit("bench_distributed: run `build` first")
-    print(f"\n{'stage':22} {'papers':>9} {'s/1k in proc':>13} {'MB/1k moved':>12}")
+    print(f"\n{'stage':22} {'papers':>10} {'core-s/1k':>10} {'MB/1k moved':>12}")
     for d in saved:
         n = d["in-process"]["papers"]
+        stages, driver = _parts(d)
         for name, c in d["dask"]["stages"].items():
-            mine = d["in-process"]["stages"].get(name, {}).get("seconds", float("nan"))
             moved = (c["bytes_out"] + c["bytes_back"] + c["bytes_shared"]) / 1e6
-            print(f"{name:22} {n:9,d} {mine / n * 1e3:13.3f} {moved / n * 1e3:12.2f}")
-    big = saved[-1]
-    n = big["in-process"]["papers"]
-    scale = papers / n
-    grow = {}
+            print(f"{name:22} {n:10,d} {stages[name] / n * 1e3:10.3f} {moved / n * 1e3:12.2f}")
+        print(f"{'driver (the rest)':22} {n:10,d} {driver / n * 1e3:10.3f} {0.0:12.2f}")
+    big, n = saved[-1], saved[-1]["in-process"]["papers"]
+    stages, driver = _parts(big)
+    grow = {k: 1.0 for k in [*stages, "driver"]}
     if len(saved) > 1:
-        small = saved[-2]
-        m = small["in-process"]["papers"]
-        for name in big["in-process"]["stages"]:
-            a = small["in-process"]["stages"].get(name, {}).get("seconds")
-            b = big["in-process"]["stages"][name]["seconds"]
-            grow[name] = math.log(b / a) / math.log(n / m) if a and b else 1.0
-    spread = sum(v["seconds"] * scale ** grow.get(k, 1.0) for k, v in big["in-process"]["stages"].items())
-    total = sum(big["in-process"]["steps"].values())
-    driver = (total - sum(v["seconds"] for v in big["in-process"]["stages"].values())) * scale ** 1.1
-    moved = sum(c["bytes_out"] + c["bytes_back"] + c["bytes_shared"] / 2 * workers
+        m = saved[-2]["in-process"]["papers"]
+        small, small_driver = _parts(saved[-2])
+        for k in stages:
+            if small.get(k):
+                grow[k] = math.log(stages[k] / small[k]) / math.log(n / m)
+        grow["driver"] = math.log(driver / small_driver) / math.log(n / m)
+    scale = papers / n
+    spread = sum(v * scale ** max(grow[k], 1.0) for k, v in stages.items())
+    on_driver = driver * scale ** max(grow["driver"], 1.0)
+    cores = len(big["dask"]["workers"]) or 1
+    moved = sum(c["bytes_out"] + c["bytes_back"] + c["bytes_shared"] / cores * workers
                 for c in big["dask"]["stages"].values()) * scale
     net = moved / 1.25e9
-    print(f"\nPrediction for {papers:,} papers on {workers} workers (1 core each), from {n:,}: per-paper stages "
-          f"{spread:,.0f} s in one process -> {spread / workers:,.0f} s; the driver's part {driver:,.0f} s; "
-          f"{moved / 1e9:,.1f} GB moved ({net:,.0f} s at 10 Gb/s); about {(spread / workers + driver + net) / 60:,.0f}"
-          f" minutes. Growth exponents per stage: "
-          + ", ".join(f"{k} {v:.2f}" for k, v in grow.items()))
+    print(f"\nGrowth exponents ({saved[-2]['in-process']['papers'] if len(saved) > 1 else n:,} -> {n:,} papers; "
+          f"below 1 counted as 1): " + ", ".join(f"{k} {v:.2f}" for k, v in grow.items()))
+    print(f"Prediction for {papers:,} papers on {workers} single-core workers: the per-paper stages "
+          f"{spread:,.0f} core-s -> {spread / workers:,.0f} s; the driver {on_driver:,.0f} s; {moved / 1e9:,.1f} GB "
+          f"moved ({net:,.0f} s at 10 Gb/s if nothing overlaps); about {(spread / workers + on_driver + net) / 60:,.0f}"
+          f" minutes for the graph build.")
 
 
 if __name__ == "__main__":

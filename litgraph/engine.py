@@ -5,10 +5,12 @@ the word counts, sentence embeddings and the neighbour searches — ask
 :func:`current` for the engine of the build and hand it their chunks. The in-process
 engine runs them one after the other; :class:`DaskEngine` sends them to the workers of a
 ``dask.distributed`` cluster (Rocklin 2015, "Dask: parallel computation with blocked
-algorithms and task scheduling") and gives the results back in order. Chunks are the
-same either way, and each chunk's result does not depend on where it was computed, so a
-build on a cluster equals the in-process build. What the workers need of the whole
-corpus (the matrix a block of rows is compared with, the encoder) is sent to each once.
+algorithms and task scheduling") and gives the results back in order. What a stage
+makes does not depend on how the corpus is cut into chunks (each text is scanned and
+counted alone, each row's neighbours are found alone, and the encoder's chunks are its
+own in-process ones), so a build on a cluster equals the in-process build. What the
+workers need of the whole corpus (the matrix a block of rows is compared with, the
+encoder) is sent to each once.
 
 Merging the chunks, the store, community detection, centralities and the page stay in
 the calling process (the driver): a worker gets inputs and returns arrays.
